@@ -1,0 +1,47 @@
+# The README's two commands: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+EMULATOR_PORT ?= 8765
+
+.PHONY: install run test bench migrate seed emulator lint messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+## make run: web + Celery worker + Celery beat + the QuickBooks emulator, on embedded defaults.
+run: seed
+	@QBO_EMULATOR_PORT=$(EMULATOR_PORT) PORT=$(PORT) HOST=$(HOST) \
+	  $(BIN)/honcho --procfile Procfile.dev start
+
+## make test: the whole suite. Uses DATABASE_URL / REDIS_URL when set, embedded defaults otherwise.
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	@for script in bench/*.py; do echo "== $$script" >&2; $(BIN)/python $$script || exit 1; done
+
+emulator: install
+	$(BIN)/python -m qbo_emulator --port $(EMULATOR_PORT) --state var/qbo_emulator.sqlite3
+
+messages: install
+	for app in businesses contacts catalog invoicing accounting plannit; do \
+	  (cd $$app && ../$(BIN)/django-admin makemessages -l fr --no-obsolete >/dev/null && ../$(BIN)/django-admin compilemessages >/dev/null); done
+
+clean:
+	rm -rf $(VENV) var

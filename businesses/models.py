@@ -1,0 +1,139 @@
+"""Tenancy: a Business is the tenant; every domain row belongs to exactly one."""
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required")
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """Signs in with an email address; no separate user name."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Province(models.TextChoices):
+    QC = "QC", "Québec"
+    ON = "ON", "Ontario"
+    BC = "BC", _("British Columbia")
+    AB = "AB", "Alberta"
+    MB = "MB", "Manitoba"
+    SK = "SK", "Saskatchewan"
+    NS = "NS", _("Nova Scotia")
+    NB = "NB", _("New Brunswick")
+    NL = "NL", _("Newfoundland and Labrador")
+    PE = "PE", _("Prince Edward Island")
+    YT = "YT", "Yukon"
+    NT = "NT", _("Northwest Territories")
+    NU = "NU", "Nunavut"
+
+
+class Country(models.TextChoices):
+    CA = "CA", _("Canada")
+    US = "US", _("United States")
+
+
+class Currency(models.TextChoices):
+    CAD = "CAD", _("Canadian dollar")
+    USD = "USD", _("US dollar")
+
+
+class Language(models.TextChoices):
+    FRENCH = "fr-ca", _("French")
+    ENGLISH = "en", _("English")
+
+
+class Business(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices,
+                               default=Country.CA)
+    province = models.CharField(_("province or state"), max_length=2, blank=True,
+                                default=Province.QC)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices,
+                                default=Currency.CAD)
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices,
+                                default=Language.FRENCH)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("business")
+        verbose_name_plural = _("businesses")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        STAFF = "staff", _("Staff")
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="memberships",
+                                 verbose_name=_("business"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="memberships", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["business", "user"], name="uniq_membership"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.business} ({self.role})"
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == self.Role.OWNER
+
+
+class BusinessOwnedQuerySet(models.QuerySet):
+    def for_business(self, business: Business) -> "BusinessOwnedQuerySet":
+        return self.filter(business=business)
+
+
+class BusinessOwned(models.Model):
+    """Base for every domain row: it belongs to one business, and reads are scoped by it."""
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("business"))
+
+    objects = BusinessOwnedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True

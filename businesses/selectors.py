@@ -1,0 +1,12 @@
+from .models import Membership
+
+
+def membership_for_user(*, user) -> Membership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Membership.objects.select_related("business")
+        .filter(user=user)
+        .order_by("created_at", "id")
+        .first()
+    )

@@ -1,0 +1,14 @@
+"""Test settings: PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set, else embedded."""
+from .base import *  # noqa: F401,F403
+from .base import env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+QBO_ENVIRONMENT = "emulator"
+QBO_EMULATOR_URL = "http://qbo-emulator.test"
+QBO_REDIRECT_URI = "http://testserver/settings/accounting/callback/"
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+if not env("REDIS_URL", default=""):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+LANGUAGE_CODE = "en"

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from businesses import views as business_views
+from businesses.forms import EmailAuthenticationForm
+
+urlpatterns = [
+    path("", business_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm,
+                                                redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/done/", auth_views.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("reset/done/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+    path("", include("businesses.urls")),
+    path("contacts/", include("contacts.urls")),
+    path("catalog/", include("catalog.urls")),
+    path("", include("invoicing.urls")),
+    path("settings/accounting/", include("accounting.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "Plannit"
+admin.site.site_title = "Plannit admin"
