@@ -98,7 +98,8 @@ LOGOUT_REDIRECT_URL = "login"
 # --- Languages: French (Canada) first, English too --------------------------------------
 LANGUAGE_CODE = "fr-ca"
 LANGUAGES = [("fr-ca", _("French")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each app (and `plannit` for the shared templates) owns its catalog: see plannit/i18n.py.
+LOCALE_PATHS: list = []
 USE_I18N = True
 TIME_ZONE = env("TIME_ZONE", default="America/Toronto")
 USE_TZ = True
