@@ -31,6 +31,7 @@ run: seed
 
 ## make test: the whole suite. Uses DATABASE_URL / REDIS_URL when set, embedded defaults otherwise.
 test: install
+	./scripts/ensure-chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
