@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "catalog",
     "invoicing",
     "accounting",
+    "accounting.sync",
 ]
 
 MIDDLEWARE = [
