@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         ('businesses', '0001_initial'),
         ('catalog', '0002_initial'),
         ('contacts', '0001_initial'),
-        ('invoicing', '0002_invoice_settings_default_terms'),
+        ('invoicing', '0001_initial'),
     ]
 
     operations = [
