@@ -1,7 +1,18 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "catalog"
 
-# Placeholder until the catalog pages land.
-urlpatterns = [path("", TemplateView.as_view(template_name="base.html"), name="item_list")]
+urlpatterns = [
+    path("", views.ItemListView.as_view(), name="item_list"),
+    path("items/new/", views.ItemFormView.as_view(), name="item_create"),
+    path("items/<int:pk>/edit/", views.ItemFormView.as_view(), name="item_update"),
+    path("items/<int:pk>/archive/", views.ItemArchiveView.as_view(), name="item_archive"),
+    path("items/<int:pk>/restore/", views.ItemArchiveView.as_view(restore=True),
+         name="item_restore"),
+    path("categories/", views.CategoryListView.as_view(), name="category_list"),
+    path("categories/new/", views.CategoryFormView.as_view(), name="category_create"),
+    path("categories/<int:pk>/edit/", views.CategoryFormView.as_view(), name="category_update"),
+    path("categories/<int:pk>/delete/", views.category_delete, name="category_delete"),
+]
