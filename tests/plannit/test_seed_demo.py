@@ -1,0 +1,41 @@
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from businesses.models import Business, Membership
+from catalog.models import Category, Item
+from contacts.models import Contact
+from invoicing.models import Invoice, Payment, TaxGroup
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_builds_the_demo_business_once(capsys):
+    # when
+    call_command("seed_demo")
+    call_command("seed_demo")
+    # then
+    business = Business.objects.get(name="Paysagement ABC")
+    assert (business.province, business.currency, business.language) == ("QC", "CAD", "fr-ca")
+    owner = Membership.objects.get(business=business)
+    assert owner.role == "owner" and owner.user.email == "demo@plannit.local"
+    assert owner.user.check_password("demo-plannit-2026")
+    assert Contact.objects.filter(business=business).count() == 25
+    assert Contact.objects.filter(business=business, tags__isnull=False).distinct().count() == 24
+    assert Category.objects.filter(business=business).count() == 3
+    assert Item.objects.filter(business=business).count() == 15
+    groups = {group.name: [(c.name, c.rate) for c in group.components.all()]
+              for group in TaxGroup.objects.filter(business=business)}
+    assert groups == {"TPS + TVQ": [("TPS", Decimal("5.000")), ("TVQ", Decimal("9.975"))],
+                      "Exonéré": []}
+    assert TaxGroup.objects.get(business=business, is_default=True).name == "TPS + TVQ"
+    statuses = Counter(Invoice.objects.filter(business=business).values_list("status", flat=True))
+    assert statuses == {"draft": 2, "issued": 2, "partially_paid": 2, "paid": 2, "void": 2}
+    assert Payment.objects.filter(business=business).count() == 4
+    numbers = sorted(Invoice.objects.exclude(number="").values_list("number", flat=True))
+    assert numbers == [str(n) for n in range(1001, 1009)]
+    output = capsys.readouterr().out
+    assert "demo@plannit.local / demo-plannit-2026" in output
+    assert "The demo business is already there." in output
