@@ -7,6 +7,12 @@ from tests.factories.businesses import BusinessFactory, MembershipFactory, UserF
 
 _real_connect = socket.socket.connect
 _real_create_connection = socket.create_connection
+_real_getaddrinfo = socket.getaddrinfo
+
+
+class NetworkBlockedError(ConnectionRefusedError):
+    """Raised for any non-loopback connection in tests. An OSError, so that HTTP clients treat
+    it like a real network failure (the app must show a clear error, never a 500)."""
 
 
 def _is_local(address) -> bool:
@@ -28,16 +34,22 @@ def _no_network(monkeypatch):
 
     def guarded_connect(sock, address):
         if not _is_local(address):
-            raise RuntimeError(f"Test tried to reach the network: {address!r}")
+            raise NetworkBlockedError(f"Test tried to reach the network: {address!r}")
         return _real_connect(sock, address)
 
     def guarded_create_connection(address, *args, **kwargs):
         if not _is_local(address):
-            raise RuntimeError(f"Test tried to reach the network: {address!r}")
+            raise NetworkBlockedError(f"Test tried to reach the network: {address!r}")
         return _real_create_connection(address, *args, **kwargs)
+
+    def guarded_getaddrinfo(host, *args, **kwargs):
+        if not _is_local((host if isinstance(host, str) else "", 0)) and host not in (None, ""):
+            raise socket.gaierror(socket.EAI_NONAME, f"Test tried to resolve {host!r}")
+        return _real_getaddrinfo(host, *args, **kwargs)
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
     monkeypatch.setattr(socket, "create_connection", guarded_create_connection)
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
 
 
 @pytest.fixture(autouse=True)

@@ -43,3 +43,10 @@ def test_production_settings_pass_the_deployment_checklist():
     result = _run(PRODUCTION_ENV, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_tests_cannot_reach_the_network():
+    import requests
+
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get("https://quickbooks.api.intuit.com/v3/company/1/companyinfo/1", timeout=2)
