@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class InvoicingConfig(AppConfig):
     name = "invoicing"
     verbose_name = _("Invoicing")
+
+    def ready(self) -> None:
+        from plannit import events
+
+        from .services.numbering import on_business_created
+
+        events.business_created.subscribe(on_business_created)

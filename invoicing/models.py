@@ -57,21 +57,6 @@ class TaxComponent(models.Model):
         return f"{self.name} {self.rate.normalize():f} %"
 
 
-class InvoiceSequence(BusinessOwned):
-    """Per-business numbering. Issuing locks this row, so numbers have no gap and no duplicate."""
-
-    prefix = models.CharField(_("prefix"), max_length=10, blank=True, default="")
-    next_number = models.PositiveIntegerField(_("next number"), default=1001)
-
-    class Meta:
-        verbose_name = _("invoice numbering")
-        verbose_name_plural = _("invoice numbering")
-        constraints = [models.UniqueConstraint(fields=["business"], name="uniq_sequence")]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}{self.next_number}"
-
-
 class PaymentTerms(models.TextChoices):
     ON_RECEIPT = "on_receipt", _("Due on receipt")
     NET_15 = "net_15", _("Net 15")
@@ -85,6 +70,24 @@ TERMS_DAYS = {
     PaymentTerms.NET_30: 30,
     PaymentTerms.NET_60: 60,
 }
+
+
+class InvoiceSequence(BusinessOwned):
+    """Per-business numbering (and the business's other invoice settings). Issuing locks this
+    row, so numbers have no gap and no duplicate."""
+
+    prefix = models.CharField(_("prefix"), max_length=10, blank=True, default="")
+    next_number = models.PositiveIntegerField(_("next number"), default=1001)
+    default_terms = models.CharField(_("default terms"), max_length=20,
+                                     choices=PaymentTerms.choices, default=PaymentTerms.NET_30)
+
+    class Meta:
+        verbose_name = _("invoice numbering")
+        verbose_name_plural = _("invoice numbering")
+        constraints = [models.UniqueConstraint(fields=["business"], name="uniq_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.next_number}"
 
 
 class InvoiceStatus(models.TextChoices):
