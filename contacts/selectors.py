@@ -1,0 +1,86 @@
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from businesses.models import Business
+
+from .models import Contact, Tag
+
+SEARCH_FIELDS = ("display_name", "first_name", "last_name", "company_name", "email", "phone")
+
+
+def _search_q(search: str) -> Q:
+    """Every word must match at least one field, so "Marie Tremblay" finds a contact whose
+    first and last names are stored apart."""
+    query = Q()
+    for word in search.split():
+        any_field = Q()
+        for field in SEARCH_FIELDS:
+            any_field |= Q(**{f"{field}__icontains": word})
+        query &= any_field
+    return query
+
+
+def contact_list(
+    *,
+    business: Business,
+    search: str | None = None,
+    tag_id: int | None = None,
+    include_archived: bool = False,
+) -> QuerySet[Contact]:
+    """The business's contacts matching the filters, ordered by display name then id (a stable
+    order for pagination), with their tags prefetched."""
+    contacts = Contact.objects.filter(business=business)
+    if not include_archived:
+        contacts = contacts.filter(is_active=True)
+    if search and search.strip():
+        contacts = contacts.filter(_search_q(search))
+    if tag_id is not None:
+        # The tag must be the business's own: a foreign tag id matches nothing.
+        contacts = contacts.filter(tags__id=tag_id, tags__business=business)
+    return contacts.prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.order_by("name", "id"))
+    ).order_by("display_name", "id")
+
+
+def contact_get(*, business: Business, pk: int) -> Contact | None:
+    try:
+        return (
+            Contact.objects.filter(business=business)
+            .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name", "id")))
+            .get(pk=pk)
+        )
+    except (Contact.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+def contact_invoices(*, contact: Contact, limit: int = 50) -> list:
+    """The contact's most recent invoices, newest first."""
+    return list(contact.invoices.filter(business_id=contact.business_id)
+                .order_by("-issue_date", "-id")[:limit])
+
+
+def tag_list(*, business: Business, include_archived_in_count: bool = False) -> QuerySet[Tag]:
+    """The business's tags by name, each with `contact_count` (active contacts, unless told
+    otherwise)."""
+    counted = Q() if include_archived_in_count else Q(contacts__is_active=True)
+    return (
+        Tag.objects.filter(business=business)
+        .annotate(contact_count=Count("contacts", filter=counted, distinct=True))
+        .order_by("name", "id")
+    )
+
+
+def tag_get(*, business: Business, pk: int) -> Tag | None:
+    try:
+        return Tag.objects.filter(business=business).get(pk=pk)
+    except (Tag.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+def tag_find_by_name(*, business: Business, name: str) -> Tag | None:
+    """Case-insensitive, accents included (casefold in Python: SQLite's lower() folds ASCII
+    only, and a business has few tags)."""
+    wanted = name.strip().casefold()
+    for tag in Tag.objects.filter(business=business).only("id", "name", "business_id"):
+        if tag.name.casefold() == wanted:
+            return tag
+    return None
