@@ -1,4 +1,5 @@
 """Every catalog read beyond a simple get, always scoped by business."""
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -11,6 +12,13 @@ from .models import Category, Item
 
 # Enough to print `Category.full_name` of the deepest category without one query per level.
 _CATEGORY_PATH = "category__parent__parent__parent"
+
+
+def sort_key(name: str) -> str:
+    """Alphabetical order as a French reader expects it: accents and case do not count
+    ("Été" before "Hiver"), whatever the database's collation."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 @dataclass
@@ -27,8 +35,8 @@ def category_tree(*, business: Business) -> list[CategoryNode]:
     categories = (
         Category.objects.filter(business=business)
         .annotate(item_count=Count("items", filter=Q(items__is_active=True)))
-        .order_by("name", "pk")
     )
+    categories = sorted(categories, key=lambda c: (sort_key(c.name), c.pk))
     nodes = {c.pk: CategoryNode(category=c, depth=1, item_count=c.item_count)
              for c in categories}
     roots: list[CategoryNode] = []
@@ -81,7 +89,9 @@ def item_list(*, business: Business, search: str | None = None, category_id: int
     if search:
         items = items.filter(Q(name__icontains=search) | Q(sku__icontains=search)
                              | Q(description__icontains=search))
-    return items.order_by("name", "pk")
+    # name_key makes the order case-insensitive on any database (the list is paginated,
+    # so it is sorted there rather than here).
+    return items.order_by("name_key", "pk")
 
 
 def price_text(price: Decimal) -> str:
@@ -96,7 +106,8 @@ def price_text(price: Decimal) -> str:
 def item_choices_for_invoice(*, business: Business) -> list[dict]:
     """Active items as plain values for the invoice line editor (JSON-ready: the price is a
     string so that no float ever touches it)."""
-    items = Item.objects.filter(business=business, is_active=True).order_by("name", "pk")
+    items = sorted(Item.objects.filter(business=business, is_active=True),
+                   key=lambda item: (sort_key(item.name), item.pk))
     return [
         {
             "id": item.pk,
