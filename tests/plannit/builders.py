@@ -1,0 +1,95 @@
+"""Objects of one business for each route that takes an id: used to prove that another
+business's ids answer 404 and change nothing, and to send garbage to every form."""
+import datetime
+from decimal import Decimal
+
+from catalog.models import Category, Item
+from contacts.models import Contact, Tag
+from invoicing import services as invoicing_services
+from invoicing.models import Invoice, Payment, TaxComponent, TaxGroup
+
+
+def contact(business) -> Contact:
+    return Contact.objects.create(business=business, display_name="Client témoin",
+                                  email="temoin@example.com")
+
+
+def tag(business) -> Tag:
+    return Tag.objects.create(business=business, name="Étiquette témoin")
+
+
+def category(business) -> Category:
+    return Category.objects.create(business=business, name="Catégorie témoin")
+
+
+def tax_group(business) -> TaxGroup:
+    group = TaxGroup.objects.create(business=business, name="TPS + TVQ témoin")
+    TaxComponent.objects.create(tax_group=group, name="TPS", rate=Decimal("5"), position=0)
+    TaxComponent.objects.create(tax_group=group, name="TVQ", rate=Decimal("9.975"), position=1)
+    return group
+
+
+def item(business) -> Item:
+    return Item.objects.create(business=business, name="Service témoin",
+                               unit_price=Decimal("50.00"))
+
+
+def draft_invoice(business) -> Invoice:
+    group = TaxGroup.objects.filter(business=business).first() or tax_group(business)
+    return invoicing_services.invoice_create(
+        business=business, contact=contact(business), issue_date=datetime.date(2026, 11, 2),
+        terms="net_30",
+        lines=[invoicing_services.LineInput(description="Tonte", quantity=Decimal("2"),
+                                            unit_price=Decimal("45.00"), is_taxable=True,
+                                            tax_group=group)])
+
+
+def issued_invoice(business) -> Invoice:
+    return invoicing_services.invoice_issue(invoice=draft_invoice(business))
+
+
+def payment(business) -> Payment:
+    invoice = issued_invoice(business)
+    return invoicing_services.payment_record(invoice=invoice, amount=Decimal("10.00"),
+                                             date=datetime.date(2026, 11, 3))
+
+
+def _pk(factory):
+    def build(business):
+        obj = factory(business)
+        return {"pk": obj.pk}, [obj]
+    return build
+
+
+def _invoice_and_payment(business):
+    obj = payment(business)
+    return {"pk": obj.invoice_id, "payment_pk": obj.pk}, [obj, obj.invoice]
+
+
+ROUTE_BUILDERS = {
+    "contacts:contact_detail": _pk(contact),
+    "contacts:contact_update": _pk(contact),
+    "contacts:contact_tags": _pk(contact),
+    "contacts:contact_archive": _pk(contact),
+    "contacts:contact_restore": _pk(contact),
+    "contacts:tag_update": _pk(tag),
+    "contacts:tag_delete": _pk(tag),
+    "catalog:item_update": _pk(item),
+    "catalog:item_archive": _pk(item),
+    "catalog:item_restore": _pk(item),
+    "catalog:category_update": _pk(category),
+    "catalog:category_delete": _pk(category),
+    "invoicing:taxgroup_update": _pk(tax_group),
+    "invoicing:taxgroup_set_default": _pk(tax_group),
+    "invoicing:taxgroup_archive": _pk(tax_group),
+    "invoicing:taxgroup_restore": _pk(tax_group),
+    "invoicing:taxgroup_delete": _pk(tax_group),
+    "invoicing:invoice_detail": _pk(issued_invoice),
+    "invoicing:invoice_update": _pk(issued_invoice),
+    "invoicing:invoice_issue": _pk(draft_invoice),
+    "invoicing:invoice_void": _pk(issued_invoice),
+    "invoicing:invoice_delete": _pk(draft_invoice),
+    "invoicing:invoice_print": _pk(issued_invoice),
+    "invoicing:payment_create": _pk(issued_invoice),
+    "invoicing:payment_void": _invoice_and_payment,
+}
