@@ -1,7 +1,20 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+RENEW_TOKENS_EVERY = timedelta(minutes=15)
 
 
 class AccountingConfig(AppConfig):
     name = "accounting"
     verbose_name = _("Accounting (QuickBooks Online)")
+
+    def ready(self):
+        from django.conf import settings
+
+        # The app owns its periodic work; settings may still override the entry.
+        settings.CELERY_BEAT_SCHEDULE.setdefault("accounting-renew-qbo-tokens", {
+            "task": "accounting.renew_qbo_tokens",
+            "schedule": RENEW_TOKENS_EVERY.total_seconds(),
+        })

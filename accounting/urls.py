@@ -1,7 +1,16 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "accounting"
 
-# Placeholder until the accounting settings page lands.
-urlpatterns = [path("", TemplateView.as_view(template_name="base.html"), name="settings")]
+urlpatterns = [
+    path("", views.settings_page, name="settings"),
+    path("connect/", views.connect, name="connect"),
+    # The path is registered with Intuit (QBO_REDIRECT_URI): do not change it.
+    path("callback/", views.callback, name="callback"),
+    path("switch/<int:pk>/", views.confirm_switch, name="confirm_switch"),
+    path("disconnect/", views.disconnect, name="disconnect"),
+    path("refresh-lists/", views.refresh_lists, name="refresh_lists"),
+    path("items/search/", views.qbo_item_search, name="qbo_item_search"),
+]
