@@ -33,6 +33,9 @@ def main(argv: list[str]) -> int:
         if app == "plannit":
             for other in APPS_WITH_TEMPLATE_DIRS:
                 ignores += ["-i", f"_templates/{other}/*"]
+        # A sub-app (e.g. accounting/sync) owns its strings and templates: leave them out here.
+        for sub_app in sorted(path.parent.name for path in app_dir.glob("*/apps.py")):
+            ignores += ["-i", f"{sub_app}/*", "-i", f"_templates/{sub_app}/*"]
         if templates.exists() and not link.exists():
             link.symlink_to(templates, target_is_directory=True)
         try:

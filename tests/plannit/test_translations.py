@@ -1,0 +1,29 @@
+"""Every string of the app has its French (Québec) translation, compiled."""
+import gettext
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+APPS = ["plannit", "businesses", "contacts", "catalog", "invoicing", "accounting",
+        "accounting/sync", "accounting/imports"]
+CATALOGS = [ROOT / app / "locale" / "fr" / "LC_MESSAGES" / "django.po" for app in APPS]
+
+
+@pytest.mark.parametrize("po_path", CATALOGS, ids=lambda path: "/".join(path.relative_to(ROOT).parts[:-4]))
+def test_french_catalog_is_complete_and_compiled(po_path):
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle)
+    messages = [message for message in catalog if message.id]
+    untranslated = [message.id for message in messages
+                    if not (message.string if isinstance(message.string, str)
+                            else all(message.string))]
+    fuzzy = [message.id for message in messages if message.fuzzy]
+    assert untranslated == []
+    assert fuzzy == []
+    with po_path.with_suffix(".mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    stale = [message.id for message in messages if isinstance(message.id, str)
+             and not message.context and compiled.gettext(message.id) != message.string]
+    assert stale == [], "run: python -m plannit.i18n <app> --compile"
