@@ -1,3 +1,5 @@
+import re
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from businesses.models import Business
@@ -5,6 +7,16 @@ from businesses.models import Business
 from .models import Contact, Tag
 
 SEARCH_FIELDS = ("display_name", "first_name", "last_name", "company_name", "email", "phone")
+PHONE_LIKE = re.compile(r"^[\d().+-]+$")
+
+
+def _phone_pattern(word: str) -> str | None:
+    """A regex that finds these digits whatever the separators stored between them, so
+    "5145550101" finds "(514) 555-0101"."""
+    digits = re.sub(r"\D", "", word)
+    if not PHONE_LIKE.match(word) or len(digits) < 3:
+        return None
+    return r"[^0-9]*".join(digits)
 
 
 def _search_q(search: str) -> Q:
@@ -15,6 +27,9 @@ def _search_q(search: str) -> Q:
         any_field = Q()
         for field in SEARCH_FIELDS:
             any_field |= Q(**{f"{field}__icontains": word})
+        pattern = _phone_pattern(word)
+        if pattern:
+            any_field |= Q(phone__regex=pattern)
         query &= any_field
     return query
 

@@ -49,6 +49,9 @@ def test_contact_list_breaks_name_ties_by_id(business, contact_factory):
         ("luc roy", ["Déneigement Roy"]),  # first + last name stored apart
         ("paysage", ["Marie Tremblay"]),  # part of the email
         ("555", ["Déneigement Roy", "Marie Tremblay"]),
+        ("5145550101", ["Marie Tremblay"]),  # digits, whatever the stored separators
+        ("(418)555-0199", ["Déneigement Roy"]),
+        ("4185550101", []),
         ("gagnon", []),  # archived
         ("nobody", []),
         ("   ", ["Déneigement Roy", "Marie Tremblay"]),  # blank search: no filter
