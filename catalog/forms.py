@@ -112,7 +112,8 @@ class ItemForm(forms.Form):
             "description": item.description,
             "unit_choice": item.unit if is_listed_unit else OTHER_UNIT,
             "unit_other": "" if is_listed_unit else item.unit,
-            "unit_price": selectors.price_text(item.unit_price),
+            # Trailing zeros trimmed to the cents, then shown in the reader's number format.
+            "unit_price": Decimal(selectors.price_text(item.unit_price)),
             "is_taxable": item.is_taxable,
             "default_tax_group": item.default_tax_group_id,
             "category": item.category_id or "",

@@ -231,7 +231,8 @@ def test_edit_item(owner_client, business, item_events):
     assert page.status_code == 200
     assert page.context["form"]["unit_choice"].value() == "other"
     assert page.context["form"]["unit_other"].value() == "sac"
-    assert page.context["form"]["unit_price"].value() == "40.00"
+    assert page.context["form"]["unit_price"].value() == Decimal("40.00")
+    assert 'value="40.00"' in page.content.decode()
 
     response = owner_client.post(url, item_post(name="Tonte de pelouse", unit_choice="hour",
                                                 unit_price="45", is_taxable=None))
@@ -608,9 +609,13 @@ def test_pages_in_french(owner_client, business):
 
     assert "Produits et services" in listing
     assert "Nouvel article" in listing
+    assert ">Filtrer<" in listing
     assert field_errors(response, "name") == [
         "Une catégorie porte déjà le nom «\u00a0Déneigement\u00a0». QuickBooks ne permet pas qu’un "
         "article et une catégorie portent le même nom."]
     assert "Catégories" in categories
     assert "Aucune catégorie" not in categories
-    assert '<option value="visit">visite</option>' in owner_client.get(CREATE_URL).content.decode()
+    item = ItemFactory(business=business, name="Tonte", unit_price=Decimal("1234.5"))
+    form_page = owner_client.get(reverse("catalog:item_update", args=[item.pk])).content.decode()
+    assert '<option value="visit">visite</option>' in form_page
+    assert 'value="1234,50"' in form_page
