@@ -54,6 +54,22 @@ def payment(business) -> Payment:
                                              date=datetime.date(2026, 11, 3))
 
 
+def pending_switch(business):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounting.models import OAuthStateStatus, QboAuthorizationState
+    from businesses.models import Membership
+
+    owner = Membership.objects.filter(business=business).first().user
+    return QboAuthorizationState.objects.create(
+        business=business, user=owner, state_hash=f"h{business.pk}", session_key_hash="s",
+        status=OAuthStateStatus.AWAITING_CONFIRMATION,
+        expires_at=timezone.now() + timedelta(minutes=10), pending_realm_id="9130357766900457",
+        pending_company_name="Sandbox Company US")
+
+
 def _pk(factory):
     def build(business):
         obj = factory(business)
@@ -92,4 +108,5 @@ ROUTE_BUILDERS = {
     "invoicing:invoice_print": _pk(issued_invoice),
     "invoicing:payment_create": _pk(issued_invoice),
     "invoicing:payment_void": _invoice_and_payment,
+    "accounting:confirm_switch": _pk(pending_switch),
 }
