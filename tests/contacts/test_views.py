@@ -594,3 +594,21 @@ def test_another_business_tag_is_404_and_unchanged(owner_client, other_business,
 ])
 def test_huge_ids_are_404(owner_client, business, path):
     assert owner_client.get(path).status_code == 404
+
+
+def test_contact_pages_in_french(owner_client, business, contact_factory, tag_factory):
+    tag = tag_factory(business=business, name="VIP")
+    contact = contact_factory(business=business, display_name="Marie Tremblay", tags=[tag])
+    owner_client.cookies["django_language"] = "fr-ca"
+
+    listing = owner_client.get(reverse("contacts:contact_list"))
+    detail = owner_client.get(reverse("contacts:contact_detail", args=[contact.pk]))
+    form = owner_client.get(reverse("contacts:contact_update", args=[contact.pk]))
+    response = owner_client.post(reverse("contacts:tag_create"), {"name": "vip"})
+
+    assert "Étiqueter le contact correspondant (1)" in listing.content.decode()
+    assert "Nom, courriel ou téléphone" in listing.content.decode()
+    assert "Aucune facture pour ce contact pour l’instant." in detail.content.decode()
+    assert "Courriel et téléphone" in form.content.decode()
+    assert response.context["form"].errors["name"] == [
+        "Une étiquette nommée « VIP » existe déjà."]
