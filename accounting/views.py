@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from businesses.mixins import business_member_required
+from businesses.scoping import get_for_business
 from invoicing.models import TaxGroup
 from plannit.exceptions import ApplicationError
 
@@ -140,10 +141,9 @@ def _connected_messages(request, outcome):
 @business_member_required(owner_only=True)
 @require_http_methods(["GET", "POST"])
 def confirm_switch(request, pk):
-    pending = QboAuthorizationState.objects.filter(
-        pk=pk, business=request.business, user=request.user,
-        status=OAuthStateStatus.AWAITING_CONFIRMATION).first()
-    if pending is None:
+    pending = get_for_business(QboAuthorizationState.objects.filter(user=request.user),
+                               business=request.business, pk=pk)
+    if pending.status != OAuthStateStatus.AWAITING_CONFIRMATION:
         messages.error(request, _("This confirmation has expired. Click Connect to try again."))
         return redirect("accounting:settings")
     if request.method == "POST":
