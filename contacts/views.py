@@ -21,6 +21,11 @@ from .models import Contact, Tag
 PAGE_SIZE = 50
 
 
+def _posted(request):
+    # Bound on any POST, even an empty one, so that a POST without fields shows errors.
+    return request.POST if request.method == "POST" else None
+
+
 def _add_error(form, error: ApplicationError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
@@ -57,14 +62,13 @@ def contact_list(request):
         "contacts": page_obj.object_list,
         "querystring_without_page": f"{querystring}&" if querystring else "",
         "tags": list(selectors.tag_list(business=request.business)),
-        "bulk_form": BulkTagForm(business=request.business),
     })
 
 
 @business_member_required
 @require_http_methods(["GET", "POST"])
 def contact_create(request):
-    form = ContactForm(request.POST if request.method == "POST" else None, business=request.business)
+    form = ContactForm(_posted(request), business=request.business)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         tags = values.pop("tags")
@@ -83,7 +87,7 @@ def contact_create(request):
 @require_http_methods(["GET", "POST"])
 def contact_update(request, pk: int):
     contact = _contact_or_404(request, pk)
-    form = ContactForm(request.POST if request.method == "POST" else None, instance=contact, business=request.business)
+    form = ContactForm(_posted(request), instance=contact, business=request.business)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         tags = values.pop("tags")
@@ -214,7 +218,7 @@ def tag_list(request):
 @business_member_required
 @require_http_methods(["GET", "POST"])
 def tag_create(request):
-    form = TagForm(request.POST if request.method == "POST" else None)
+    form = TagForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             tag = services.tag_create(business=request.business, name=form.cleaned_data["name"])
@@ -230,7 +234,7 @@ def tag_create(request):
 @require_http_methods(["GET", "POST"])
 def tag_update(request, pk: int):
     tag = get_for_business(Tag, business=request.business, pk=pk)
-    form = TagForm(request.POST if request.method == "POST" else None, initial={"name": tag.name})
+    form = TagForm(_posted(request), initial={"name": tag.name})
     if request.method == "POST" and form.is_valid():
         try:
             services.tag_rename(tag=tag, name=form.cleaned_data["name"])
