@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "invoicing",
     "accounting",
     "accounting.sync",
+    "accounting.imports",
 ]
 
 MIDDLEWARE = [
