@@ -175,7 +175,10 @@ def _full_clean(instance, *, field: str | None = None, exclude=None) -> None:
 
 
 def _lock(invoice: Invoice) -> Invoice:
-    return Invoice.objects.select_for_update().select_related("business").get(pk=invoice.pk)
+    # of=self: lock the invoice only, not the business row the join reads (that would
+    # serialise every write of the business).
+    return Invoice.objects.select_for_update(of=("self",)).select_related("business").get(
+        pk=invoice.pk)
 
 
 @transaction.atomic

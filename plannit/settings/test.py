@@ -12,3 +12,16 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 if not env("REDIS_URL", default=""):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LANGUAGE_CODE = "en"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os
+    import tempfile
+    from pathlib import Path
+
+    # A file rather than SQLite's shared in-memory database: there, a second writer gets
+    # "database table is locked" at once instead of waiting, so threaded tests (concurrent
+    # invoice numbering and payments) could not run. One file per test process, so that
+    # separate test runs never share a database.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"plannit-test-{os.getpid()}.sqlite3"),
+    }
