@@ -1,6 +1,7 @@
 """Every write to the catalog. Names follow the QuickBooks rule that an item and a category
 may not share a name (QBO error 6240, "Duplicate Name Exists"): see `ensure_name_is_free`."""
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
@@ -13,6 +14,9 @@ from plannit.exceptions import ApplicationError
 
 from .models import MAX_CATEGORY_DEPTH, Category, Item, ItemType, UnitOfMeasure, name_key
 
+# QuickBooks' Item.Description limit: a longer one would be refused at sync time.
+DESCRIPTION_MAX_LENGTH = 4000
+
 
 def _lock_catalog(business: Business) -> None:
     """Serialise catalog name changes of one business: the item-versus-category rule spans two
@@ -20,12 +24,17 @@ def _lock_catalog(business: Business) -> None:
     Business.objects.select_for_update().filter(pk=business.pk).exists()
 
 
-def ensure_name_is_free(*, business: Business, name: str, kind: str,
+def ensure_name_is_free(*, business: Business, name: str, kind: Literal["item", "category"],
                          exclude_pk: int | None = None) -> None:
     """`kind` is "item" or "category": the thing being named, whose own row is `exclude_pk`."""
     key = name_key(name)
     if not key:
         raise ApplicationError(_("A name is required."), field="name")
+    if ":" in name:
+        # QuickBooks item names may not contain a colon: it separates the levels of a
+        # FullyQualifiedName ("Hiver:Déneigement").
+        raise ApplicationError(_("A name cannot contain a colon (:). QuickBooks uses it to "
+                                 "separate category levels."), field="name")
     items = Item.objects.filter(business=business, name_key=key)
     categories = Category.objects.filter(business=business, name_key=key)
     if exclude_pk is not None:
@@ -51,6 +60,10 @@ def ensure_name_is_free(*, business: Business, name: str, kind: str,
             message = _("Another category is already named «%(name)s». Two categories may not "
                         "have the same name.")
         raise ApplicationError(message % {"name": clash.name}, field="name")
+
+
+def _clean_name(name: str) -> str:
+    return " ".join((name or "").split())
 
 
 def _full_clean(instance: Category | Item) -> None:
@@ -122,7 +135,7 @@ def refresh_descendant_depths(category: Category) -> None:
 @transaction.atomic
 def category_create(*, business: Business, name: str, parent: Category | None = None) -> Category:
     _lock_catalog(business)
-    name = (name or "").strip()
+    name = _clean_name(name)
     ensure_name_is_free(business=business, name=name, kind="category")
     check_category_parent(business=business, category=None, parent=parent)
     category = Category(business=business, name=name, parent=parent)
@@ -135,7 +148,7 @@ def category_create(*, business: Business, name: str, parent: Category | None = 
 def category_update(*, category: Category, name: str, parent: Category | None) -> Category:
     business = category.business
     _lock_catalog(business)
-    name = (name or "").strip()
+    name = _clean_name(name)
     ensure_name_is_free(business=business, name=name, kind="category",
                          exclude_pk=category.pk)
     check_category_parent(business=business, category=category, parent=parent)
@@ -187,6 +200,16 @@ def _clean_unit(unit: str) -> str:
     return unit
 
 
+def _clean_description(description: str) -> str:
+    description = (description or "").strip()
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        raise ApplicationError(
+            _("The description may have %(max)d characters at most (QuickBooks' limit); it has "
+              "%(length)d.") % {"max": DESCRIPTION_MAX_LENGTH, "length": len(description)},
+            field="description")
+    return description
+
+
 def _check_price(unit_price: Decimal) -> None:
     if not isinstance(unit_price, Decimal) or not unit_price.is_finite():
         raise ApplicationError(_("Enter a valid price."), field="unit_price")
@@ -209,12 +232,12 @@ def item_create(
     sku: str = "",
 ) -> Item:
     _lock_catalog(business)
-    name = (name or "").strip()
+    name = _clean_name(name)
     ensure_name_is_free(business=business, name=name, kind="item")
     check_item_relations(business=business, category=category, default_tax_group=default_tax_group)
     _check_price(unit_price)
     item = Item(
-        business=business, name=name, description=(description or "").strip(),
+        business=business, name=name, description=_clean_description(description),
         item_type=item_type, unit=_clean_unit(unit), unit_price=unit_price,
         is_taxable=is_taxable, default_tax_group=default_tax_group, category=category,
         sku=(sku or "").strip(),
@@ -241,12 +264,12 @@ def item_update(
 ) -> Item:
     business = item.business
     _lock_catalog(business)
-    name = (name or "").strip()
+    name = _clean_name(name)
     ensure_name_is_free(business=business, name=name, kind="item", exclude_pk=item.pk)
     check_item_relations(business=business, category=category, default_tax_group=default_tax_group)
     _check_price(unit_price)
     item.name = name
-    item.description = (description or "").strip()
+    item.description = _clean_description(description)
     item.item_type = item_type
     item.unit = _clean_unit(unit)
     item.unit_price = unit_price

@@ -452,3 +452,52 @@ def test_a_failing_event_handler_rolls_the_item_back(business):
         events.item_changed.unsubscribe(broken)
 
     assert Item.objects.count() == 0
+
+
+@pytest.mark.parametrize("name", ["Hiver:Déneigement", ":", "Tonte : pelouse"])
+def test_a_colon_is_refused_in_names(business, item_events, name):
+    message = ("A name cannot contain a colon (:). QuickBooks uses it to separate category "
+               "levels.")
+
+    with pytest.raises(ApplicationError) as raised:
+        services.item_create(business=business, name=name, unit_price=Decimal("1"))
+    assert (raised.value.message, raised.value.field) == (message, "name")
+
+    with pytest.raises(ApplicationError) as raised:
+        services.category_create(business=business, name=name)
+    assert (raised.value.message, raised.value.field) == (message, "name")
+
+    assert Item.objects.count() == 0
+    assert Category.objects.count() == 0
+    assert item_events == []
+
+
+def test_names_are_stored_with_single_spaces(business):
+    item = services.item_create(business=business, name=" Tonte \t de\npelouse ",
+                                unit_price=Decimal("1"))
+    category = services.category_create(business=business, name="  Saison   froide ")
+
+    item.refresh_from_db()
+    category.refresh_from_db()
+    assert (item.name, item.name_key) == ("Tonte de pelouse", "tonte de pelouse")
+    assert (category.name, category.name_key) == ("Saison froide", "saison froide")
+
+
+def test_a_description_longer_than_quickbooks_allows_is_refused(business, item_events):
+    item = ItemFactory(business=business, name="Tonte", description="Courte")
+
+    with pytest.raises(ApplicationError) as raised:
+        services.item_update(item=item, name="Tonte", unit_price=Decimal("1"),
+                             description="x" * 4001, item_type="service", unit="hour",
+                             is_taxable=True, default_tax_group=None, category=None, sku="")
+
+    assert (raised.value.message, raised.value.field) == (
+        "The description may have 4000 characters at most (QuickBooks' limit); it has 4001.",
+        "description")
+    item.refresh_from_db()
+    assert item.description == "Courte"
+    assert item_events == []
+
+    services.item_create(business=business, name="Taille", unit_price=Decimal("1"),
+                         description="x" * 4000)
+    assert Item.objects.get(name="Taille").description == "x" * 4000

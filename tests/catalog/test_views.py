@@ -327,11 +327,17 @@ def test_foreign_category_or_tax_group_ids_are_form_errors(owner_client, busines
     {"name": "\x00", "unit_price": "\x00", "item_type": "\x00", "unit_choice": "\x00"},
 ])
 def test_garbage_posts_give_form_errors(owner_client, business, item_events, data):
-    response = owner_client.post(CREATE_URL, data)
+    item = ItemFactory(business=business, name="Existant", unit_price=Decimal("7"))
 
-    assert response.status_code == 200
-    assert response.context["form"].errors
-    assert Item.objects.count() == 0
+    created = owner_client.post(CREATE_URL, data)
+    updated = owner_client.post(reverse("catalog:item_update", args=[item.pk]), data)
+
+    for response in (created, updated):
+        assert response.status_code == 200
+        assert response.context["form"].errors
+    assert Item.objects.count() == 1
+    item.refresh_from_db()
+    assert (item.name, item.unit_price) == ("Existant", Decimal("7"))
     assert item_events == []
 
 
@@ -356,13 +362,21 @@ def test_names_are_escaped(owner_client, business):
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in content
 
 
-def test_item_form_has_the_extension_block(business):
-    from django.template.loader import get_template
+def test_item_form_extension_block_renders_inside_the_form(business):
+    """Another app adds fields to the item form by extending the template's block."""
+    from django.template import engines
 
-    template = get_template("catalog/item_form.html").template
-    block_names = [node.name for node in template.nodelist.get_nodes_by_type(
-        __import__("django.template.loader_tags", fromlist=["BlockNode"]).BlockNode)]
-    assert "item_form_extra" in block_names
+    from catalog.forms import ItemForm
+
+    template = engines["django"].from_string(
+        '{% extends "catalog/item_form.html" %}'
+        '{% block item_form_extra %}<fieldset id="extra">Linked</fieldset>{% endblock %}')
+    html = template.render({"form": ItemForm(business=business), "item": None})
+
+    form_html = html[html.index('<form method="post" novalidate id="item-form">'):]
+    form_html = form_html[:form_html.index("</form>")]
+    assert form_html.index('<fieldset id="extra">Linked</fieldset>') < form_html.index(
+        '<button type="submit" class="primary">')
 
 
 # --- Archive / restore --------------------------------------------------------------------
@@ -489,11 +503,17 @@ def test_a_category_cannot_be_posted_as_its_own_parent(owner_client, business):
     {"name": "A", "parent": "99999999999999999999999"}, {"name": "A", "parent": "-5"},
 ])
 def test_category_garbage_posts_give_form_errors(owner_client, business, data):
-    response = owner_client.post(CATEGORY_CREATE_URL, data)
+    existing = CategoryFactory(business=business, name="Existante")
 
-    assert response.status_code == 200
-    assert response.context["form"].errors
-    assert Category.objects.count() == 0
+    created = owner_client.post(CATEGORY_CREATE_URL, data)
+    updated = owner_client.post(reverse("catalog:category_update", args=[existing.pk]), data)
+
+    for response in (created, updated):
+        assert response.status_code == 200
+        assert response.context["form"].errors
+    assert Category.objects.count() == 1
+    existing.refresh_from_db()
+    assert (existing.name, existing.parent_id) == ("Existante", None)
 
 
 def test_foreign_parent_is_a_form_error(owner_client, business, other_business):
@@ -619,3 +639,12 @@ def test_pages_in_french(owner_client, business):
     form_page = owner_client.get(reverse("catalog:item_update", args=[item.pk])).content.decode()
     assert '<option value="visit">visite</option>' in form_page
     assert 'value="1234,50"' in form_page
+
+
+def test_a_colon_in_a_name_is_a_field_error(owner_client, business):
+    response = owner_client.post(CATEGORY_CREATE_URL, {"name": "Hiver:Toitures", "parent": ""})
+
+    assert response.status_code == 200
+    assert field_errors(response, "name") == [
+        "A name cannot contain a colon (:). QuickBooks uses it to separate category levels."]
+    assert Category.objects.count() == 0
