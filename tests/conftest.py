@@ -1,3 +1,5 @@
+pytest_plugins = ["qbo_emulator.pytest_plugin"]
+
 import ipaddress
 import socket
 
