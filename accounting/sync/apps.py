@@ -8,3 +8,16 @@ class AccountingSyncConfig(AppConfig):
     name = "accounting.sync"
     label = "accounting_sync"
     verbose_name = _("QuickBooks sync")
+
+    def ready(self) -> None:
+        from django.conf import settings
+
+        from .handlers import register
+
+        register()
+        schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
+        if isinstance(schedule, dict):
+            schedule.setdefault("accounting-sync-sweep", {
+                "task": "accounting_sync.sweep",
+                "schedule": float(getattr(settings, "QBO_SYNC_SWEEP_SECONDS", 10.0)),
+            })

@@ -1,0 +1,292 @@
+"""Remote operations of the sync engine: customers, invoices, payments, payment methods and
+batch. One function (method) per remote call, plain dicts in and out, no ORM.
+
+Built on the connection's QuickBooks client (client.py): same base URL, timeout and error
+classification (errors.py). On top of it, every HTTP call is:
+- recorded (time, duration, status, fault code, intuit_tid, request id) for the sync log;
+- admitted by the per-company limiter shared by every worker (QBO: 500 requests/min,
+  10 in flight, 40 batch/min; qbo-api-reference §9);
+- sent with a JSON body whose amounts are exact decimal numbers (never floats).
+"""
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+import requests
+from django.conf import settings
+from django.utils import timezone
+
+from . import client, endpoints, errors
+
+_local = threading.local()
+
+
+def _session() -> requests.Session:
+    # One keep-alive session per thread: a new TCP (and TLS) handshake per call would cost more
+    # than the call itself against a nearby server.
+    session = getattr(_local, "session", None)
+    if session is None:
+        session = requests.Session()
+        _local.session = session
+    return session
+
+
+@dataclass
+class CallRecord:
+    started_at: datetime
+    duration_ms: int
+    method: str
+    operation: str
+    request_id: str = ""
+    http_status: int | None = None
+    fault_code: str = ""
+    intuit_tid: str = ""
+    error: errors.QboError | None = None
+
+
+@dataclass
+class Recorder:
+    calls: list[CallRecord] = field(default_factory=list)
+
+    def add(self, record: CallRecord) -> None:
+        self.calls.append(record)
+
+
+class LimiterBusy(Exception):
+    """The company's request budget is used up for now: try the job again a bit later
+    (nothing was sent)."""
+
+    def __init__(self, wait_seconds: float):
+        super().__init__(f"limiter busy for {wait_seconds:.2f}s")
+        self.wait_seconds = wait_seconds
+
+
+# admit(realm_id, is_batch) -> release callable; raises LimiterBusy. Set by the sync engine.
+Admit = Callable[[str, bool], Callable[[], None]]
+
+
+def _no_limit(realm_id: str, is_batch: bool) -> Callable[[], None]:
+    return lambda: None
+
+
+_DECIMAL_MARK = "\u0000dec:"
+
+
+def dumps(body: dict) -> str:
+    """JSON with Decimal values written as plain JSON numbers (QBO reads `100.10` exactly;
+    python-quickbooks would send the string "100.10")."""
+
+    def default(value):
+        if isinstance(value, Decimal):
+            return f"{_DECIMAL_MARK}{value:f}"
+        raise TypeError(f"Cannot serialise {type(value).__name__}")
+
+    text = json.dumps(body, default=default, ensure_ascii=False)
+    return re.sub(r'"\\u0000dec:(-?[0-9.]+)"', r"\1", text)
+
+
+class _SyncQuickBooks(client._PlannitQuickBooks):
+    recorder: Recorder | None = None
+    admit: Admit = staticmethod(_no_limit)
+    operation_label = ""
+
+    def process_request(self, request_type, url, headers="", params="", data=""):
+        headers = dict(headers or {})
+        headers["Authorization"] = "Bearer " + self.access_token
+        params = params or {}
+        is_batch = url.rstrip("/").endswith("/batch")
+        release = self.admit(str(self.company_id), is_batch)
+        started = timezone.now()
+        clock = time.monotonic()
+        record = CallRecord(started_at=started, duration_ms=0, method=request_type,
+                            operation=self.operation_label or url.rsplit("/", 1)[-1],
+                            request_id=str(params.get("requestid", "")))
+        try:
+            try:
+                response = _session().request(request_type, url, headers=headers,
+                                              params=params, data=data, timeout=self.timeout)
+            except requests.RequestException as error:
+                problem = errors.from_request_exception(error)
+                record.error = problem
+                raise problem from None
+            record.http_status = response.status_code
+            record.intuit_tid = response.headers.get("intuit_tid", "")
+            problem = errors.from_api_response(response)
+            if problem is not None:
+                record.error = problem
+                record.fault_code = problem.code
+                raise problem
+            return response
+        finally:
+            release()
+            record.duration_ms = int((time.monotonic() - clock) * 1000)
+            if self.recorder is not None:
+                self.recorder.add(record)
+
+
+def _quote(value: str) -> str:
+    # QBO SQL: escape quotes; backslashes are not escaped by QBO's parser (python-quickbooks
+    # #319), so they are dropped from search values.
+    return "'" + str(value).replace("\\", "").replace("'", "\\'") + "'"
+
+
+class SalesApi:
+    """The remote calls of one job, for one company, with one access token."""
+
+    def __init__(self, *, access_token: str, realm_id: str, recorder: Recorder | None = None,
+                 admit: Admit | None = None):
+        qb = _SyncQuickBooks(company_id=realm_id, minorversion=client.MINOR_VERSION,
+                             use_decimal=True)
+        base = endpoints.api_base_url()
+        qb.api_url_v3 = base
+        qb.sandbox_api_url_v3 = base
+        qb.session = None
+        qb.access_token = access_token
+        qb.timeout = float(settings.QBO_HTTP_TIMEOUT_SECONDS)
+        qb.recorder = recorder
+        if admit is not None:
+            qb.admit = admit
+        self.qb = qb
+        self.realm_id = realm_id
+
+    # --- plumbing -------------------------------------------------------------------------
+
+    def _url(self, path: str) -> str:
+        return f"{self.qb.api_url}/company/{self.realm_id}/{path}"
+
+    def _post(self, path: str, body: dict, *, label: str, request_id: str = "",
+              params: dict | None = None) -> dict:
+        self.qb.operation_label = label
+        return self.qb.make_request("POST", self._url(path), request_body=dumps(body),
+                                    params=dict(params or {}), request_id=request_id or None)
+
+    def _get(self, path: str, *, label: str) -> dict:
+        self.qb.operation_label = label
+        return self.qb.make_request("GET", self._url(path), params={})
+
+    def query(self, sql: str, entity: str) -> list[dict]:
+        self.qb.operation_label = f"query {entity}"
+        result = self.qb.make_request("POST", self._url("query"), request_body=sql,
+                                      content_type="application/text", params={})
+        return list((result.get("QueryResponse") or {}).get(entity) or [])
+
+    # --- customers ------------------------------------------------------------------------
+
+    def customer_get(self, qbo_id: str) -> dict:
+        return self._get(f"customer/{qbo_id}", label="read Customer").get("Customer") or {}
+
+    def customer_find(self, *, display_name: str, email: str = "") -> dict | None:
+        """An existing customer with this display name, else with this email address."""
+        if display_name:
+            rows = self.query(f"SELECT * FROM Customer WHERE DisplayName = {_quote(display_name)}",
+                              "Customer")
+            if rows:
+                return rows[0]
+        if email:
+            rows = self.query(
+                f"SELECT * FROM Customer WHERE PrimaryEmailAddr = {_quote(email)}", "Customer")
+            if rows:
+                return rows[0]
+        return None
+
+    def customer_create(self, body: dict, *, request_id: str) -> dict:
+        return self._post("customer", body, label="create Customer",
+                          request_id=request_id).get("Customer") or {}
+
+    def customer_update(self, body: dict, *, request_id: str) -> dict:
+        return self._post("customer", body, label="update Customer",
+                          request_id=request_id).get("Customer") or {}
+
+    # --- invoices -------------------------------------------------------------------------
+
+    def invoice_get(self, qbo_id: str) -> dict:
+        return self._get(f"invoice/{qbo_id}", label="read Invoice").get("Invoice") or {}
+
+    def invoice_create(self, body: dict, *, request_id: str) -> dict:
+        return self._post("invoice", body, label="create Invoice",
+                          request_id=request_id).get("Invoice") or {}
+
+    def invoice_update(self, body: dict, *, request_id: str) -> dict:
+        return self._post("invoice", body, label="update Invoice",
+                          request_id=request_id).get("Invoice") or {}
+
+    def invoice_void(self, *, qbo_id: str, sync_token: str, request_id: str) -> dict:
+        return self._post("invoice", {"Id": qbo_id, "SyncToken": sync_token},
+                          label="void Invoice", request_id=request_id,
+                          params={"operation": "void"}).get("Invoice") or {}
+
+    def invoices_by_doc_number(self, doc_numbers: list[str]) -> list[dict]:
+        if not doc_numbers:
+            return []
+        if len(doc_numbers) == 1:
+            where = f"DocNumber = {_quote(doc_numbers[0])}"
+        else:
+            where = "DocNumber IN (" + ", ".join(_quote(d) for d in doc_numbers) + ")"
+        return self.query(f"SELECT * FROM Invoice WHERE {where} MAXRESULTS 1000", "Invoice")
+
+    # --- payments -------------------------------------------------------------------------
+
+    def payment_get(self, qbo_id: str) -> dict:
+        return self._get(f"payment/{qbo_id}", label="read Payment").get("Payment") or {}
+
+    def payment_create(self, body: dict, *, request_id: str) -> dict:
+        return self._post("payment", body, label="create Payment",
+                          request_id=request_id).get("Payment") or {}
+
+    def payment_void(self, *, qbo_id: str, sync_token: str, request_id: str) -> dict:
+        # qbo-api-reference §2.1: payments are voided by a sparse update with include=void.
+        return self._post("payment", {"Id": qbo_id, "SyncToken": sync_token, "sparse": True},
+                          label="void Payment", request_id=request_id,
+                          params={"operation": "update", "include": "void"}).get("Payment") or {}
+
+    def payments_on_date(self, *, txn_date: str) -> list[dict]:
+        return self.query(f"SELECT * FROM Payment WHERE TxnDate = {_quote(txn_date)} "
+                          f"MAXRESULTS 1000", "Payment")
+
+    def payment_methods(self) -> list[dict]:
+        return self.query("SELECT * FROM PaymentMethod MAXRESULTS 1000", "PaymentMethod")
+
+    def payment_method_create(self, *, name: str, is_credit_card: bool, request_id: str) -> dict:
+        body = {"Name": name, "Type": "CREDIT_CARD" if is_credit_card else "NON_CREDIT_CARD"}
+        return self._post("paymentmethod", body, label="create PaymentMethod",
+                          request_id=request_id).get("PaymentMethod") or {}
+
+    # --- batch ----------------------------------------------------------------------------
+
+    def batch(self, items: list[dict]) -> dict[str, dict]:
+        """Items are {"bId", "operation", "<Entity>": {...}}; at most 30 (qbo-api-reference
+        §5). Returns each item's response by bId (an entity or a Fault)."""
+        if len(items) > 30:
+            raise ValueError("QBO accepts at most 30 items per batch")
+        result = self._post("batch", {"BatchItemRequest": items},
+                            label=f"batch ({len(items)})")
+        return {str(row.get("bId")): row for row in result.get("BatchItemResponse") or []}
+
+
+def fault_of(batch_row: dict) -> errors.QboError | None:
+    """The exception a batch item's Fault stands for (classified like a single call)."""
+    fault = batch_row.get("Fault")
+    if not fault:
+        return None
+    first = (fault.get("Error") or [{}])[0]
+    code = errors._normalise_code(first.get("code"))
+    message = str(first.get("Message") or "")
+    detail = str(first.get("Detail") or "")
+    cls = errors.FAULT_CODES.get(code) or errors.QboValidationError
+    if fault.get("type") == "SystemFault" and cls is errors.QboValidationError:
+        cls = errors.QboServerError
+    return cls(message or "Batch item fault", code=code, detail=detail[:1000], status=200)
+
+
+_DUPLICATE_ID = re.compile(r"Id=(\d+)")
+
+
+def duplicate_name_id(error: errors.QboError) -> str:
+    """The Id named by a 6240 Duplicate Name fault (qbo-api-reference §3.1), or ""."""
+    match = _DUPLICATE_ID.search(error.detail or "") or _DUPLICATE_ID.search(error.message or "")
+    return match.group(1) if match else ""

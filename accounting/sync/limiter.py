@@ -1,0 +1,216 @@
+"""The per-company request limiter shared by every worker, and the company pause after a 429.
+
+QBO counts per company (realm) and app: 500 requests per minute, 10 at a time, 40 batch
+requests per minute (qbo-api-reference §9). Celery's `rate_limit` is per worker and cannot do
+this. With Redis (REDIS_URL), one Lua script keeps a sliding window of request start times and
+a set of in-flight requests (each with an expiry, so a crashed worker frees its slot); the
+Redis server's clock is the only clock. Without Redis (the embedded default: one machine),
+the same state lives in a small file locked with flock, shared by the local processes.
+"""
+import fcntl
+import json
+import random
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+
+from accounting.qbo.sales import LimiterBusy
+
+PAUSE_SECONDS_DEFAULT = 60
+
+
+def _limits() -> dict:
+    return {
+        "per_minute": int(getattr(settings, "QBO_LIMIT_REQUESTS_PER_MINUTE", 500)),
+        "in_flight": int(getattr(settings, "QBO_LIMIT_IN_FLIGHT", 10)),
+        "batch_per_minute": int(getattr(settings, "QBO_LIMIT_BATCH_PER_MINUTE", 40)),
+        # The bench shortens QBO's minute (the emulator is told the same window).
+        "window_ms": int(float(getattr(settings, "QBO_LIMIT_WINDOW_SECONDS", 60)) * 1000),
+        "slot_ms": int(float(getattr(settings, "QBO_HTTP_TIMEOUT_SECONDS", 30)) * 1000) + 5000,
+        "max_wait": float(getattr(settings, "QBO_LIMIT_MAX_WAIT_SECONDS", 2.0)),
+    }
+
+
+_LUA = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window, per_minute, in_flight = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local slot_ms, token, is_batch, batch_limit = tonumber(ARGV[4]), ARGV[5], ARGV[6], tonumber(ARGV[7])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - window)
+if redis.call('ZCARD', KEYS[2]) >= in_flight then return -1 end
+if redis.call('ZCARD', KEYS[1]) >= per_minute then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return math.max(1, tonumber(oldest[2]) + window - now)
+end
+if is_batch == '1' and redis.call('ZCARD', KEYS[3]) >= batch_limit then
+  local oldest = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+  return math.max(1, tonumber(oldest[2]) + window - now)
+end
+redis.call('ZADD', KEYS[1], now, token)
+redis.call('ZADD', KEYS[2], now + slot_ms, token)
+if is_batch == '1' then redis.call('ZADD', KEYS[3], now, token) end
+redis.call('PEXPIRE', KEYS[1], window * 2)
+redis.call('PEXPIRE', KEYS[2], slot_ms * 2)
+redis.call('PEXPIRE', KEYS[3], window * 2)
+return 0
+"""
+
+
+class RedisLimiter:
+    def __init__(self, url: str):
+        import redis
+
+        self.client = redis.Redis.from_url(url)
+        self.script = self.client.register_script(_LUA)
+
+    def _keys(self, realm_id: str) -> list[str]:
+        return [f"qbo:limit:{realm_id}:window", f"qbo:limit:{realm_id}:inflight",
+                f"qbo:limit:{realm_id}:batch"]
+
+    def try_acquire(self, realm_id: str, is_batch: bool, token: str) -> float:
+        """0 when admitted; else how long to wait (seconds)."""
+        limits = _limits()
+        result = int(self.script(keys=self._keys(realm_id), args=[
+            limits["window_ms"], limits["per_minute"], limits["in_flight"], limits["slot_ms"],
+            token, "1" if is_batch else "0", limits["batch_per_minute"]]))
+        if result == 0:
+            return 0.0
+        if result < 0:
+            return 0.005
+        return result / 1000
+
+    def release(self, realm_id: str, token: str) -> None:
+        self.client.zrem(self._keys(realm_id)[1], token)
+
+    def reset(self, realm_id: str) -> None:
+        self.client.delete(*self._keys(realm_id))
+
+
+class FileLimiter:
+    """The same algorithm on a JSON file under an exclusive flock (one machine)."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, realm_id: str) -> Path:
+        return self.directory / f"limiter-{realm_id}.json"
+
+    def _update(self, realm_id: str, change: Callable[[dict, float], float]) -> float:
+        path = self._path(realm_id)
+        with open(path, "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                handle.seek(0)
+                text = handle.read()
+                try:
+                    state = json.loads(text) if text else {}
+                except ValueError:
+                    state = {}
+                result = change(state, time.time() * 1000)
+                handle.seek(0)
+                handle.truncate()
+                handle.write(json.dumps(state))
+                handle.flush()
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        return result
+
+    def try_acquire(self, realm_id: str, is_batch: bool, token: str) -> float:
+        limits = _limits()
+
+        def change(state: dict, now: float) -> float:
+            window = [t for t in state.get("window", []) if t > now - limits["window_ms"]]
+            batch = [t for t in state.get("batch", []) if t > now - limits["window_ms"]]
+            in_flight = {k: v for k, v in state.get("in_flight", {}).items() if v > now}
+            state.update(window=window, batch=batch, in_flight=in_flight)
+            if len(in_flight) >= limits["in_flight"]:
+                return 5.0
+            if len(window) >= limits["per_minute"]:
+                return max(1.0, min(window) + limits["window_ms"] - now)
+            if is_batch and len(batch) >= limits["batch_per_minute"]:
+                return max(1.0, min(batch) + limits["window_ms"] - now)
+            window.append(now)
+            if is_batch:
+                batch.append(now)
+            in_flight[token] = now + limits["slot_ms"]
+            return 0.0
+
+        return self._update(realm_id, change) / 1000
+
+    def release(self, realm_id: str, token: str) -> None:
+        def change(state: dict, now: float) -> float:
+            state.get("in_flight", {}).pop(token, None)
+            return 0.0
+
+        self._update(realm_id, change)
+
+    def reset(self, realm_id: str) -> None:
+        self._path(realm_id).unlink(missing_ok=True)
+
+
+_limiter = None
+
+
+def get_limiter():
+    global _limiter
+    if _limiter is None:
+        redis_url = getattr(settings, "REDIS_URL", "")
+        if redis_url:
+            _limiter = RedisLimiter(redis_url)
+        else:
+            _limiter = FileLimiter(Path(settings.VAR_DIR) / "qbo-limiter")
+    return _limiter
+
+
+def set_limiter(limiter) -> None:
+    """For tests and the bench."""
+    global _limiter
+    _limiter = limiter
+
+
+def admit(realm_id: str, is_batch: bool) -> Callable[[], None]:
+    """Wait (briefly) for a slot; returns the function that frees it. Raises LimiterBusy when
+    the wait would be longer than QBO_LIMIT_MAX_WAIT_SECONDS: the job is rescheduled instead
+    of holding a worker."""
+    limiter = get_limiter()
+    token = uuid.uuid4().hex
+    deadline = time.monotonic() + _limits()["max_wait"]
+    while True:
+        wait = limiter.try_acquire(realm_id, is_batch, token)
+        if wait == 0:
+            return lambda: limiter.release(realm_id, token)
+        if time.monotonic() + wait > deadline:
+            raise LimiterBusy(wait)
+        time.sleep(wait + random.uniform(0, 0.003))
+
+
+# --- The company pause after a 429 -----------------------------------------------------------
+
+def _pause_key(realm_id: str) -> str:
+    return f"qbo:paused:{realm_id}"
+
+
+def pause_realm(realm_id: str, *, seconds: float | None = None) -> float:
+    """Every worker stops calling this company until the returned time (epoch seconds)."""
+    seconds = PAUSE_SECONDS_DEFAULT if seconds is None else max(1.0, float(seconds))
+    until = time.time() + seconds
+    cache.set(_pause_key(realm_id), until, timeout=int(seconds) + 5)
+    return until
+
+
+def realm_paused_until(realm_id: str) -> float | None:
+    until = cache.get(_pause_key(realm_id))
+    if until is None or until <= time.time():
+        return None
+    return float(until)
+
+
+def unpause_realm(realm_id: str) -> None:
+    cache.delete(_pause_key(realm_id))

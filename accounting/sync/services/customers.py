@@ -1,0 +1,150 @@
+"""Customers and payment methods on the QBO side: found or created once, then linked.
+
+QBO display names are unique across customers, vendors and employees (qbo-api-reference
+§3.1): a contact is first looked up by display name, then by email, and only then created.
+A 6240 "Duplicate Name" answer names the Id that holds the name; it is linked only after
+reading it back as a customer (a vendor or an employee with that Id is not one).
+"""
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+
+from accounting.qbo import errors
+from accounting.qbo.sales import duplicate_name_id
+from contacts.models import Contact
+
+from .. import payloads
+from ..models import CustomerLink
+
+PAYMENT_METHOD_CACHE_SECONDS = 3600
+
+
+def contact_data(contact: Contact) -> payloads.ContactData:
+    return payloads.ContactData(
+        display_name=contact.display_name, first_name=contact.first_name,
+        last_name=contact.last_name, company_name=contact.company_name, email=contact.email,
+        phone=contact.phone, address_line1=contact.address_line1,
+        address_line2=contact.address_line2, city=contact.city, province=contact.province,
+        postal_code=contact.postal_code, country=contact.country)
+
+
+def _link(context, contact: Contact, qbo: dict) -> str:
+    qbo_id = str(qbo.get("Id") or "")
+    try:
+        with transaction.atomic():
+            CustomerLink.objects.create(
+                business_id=context.business_id, realm_id=context.realm_id, contact=contact,
+                qbo_id=qbo_id, sync_token=str(qbo.get("SyncToken") or ""),
+                display_name=str(qbo.get("DisplayName") or "")[:500])
+    except IntegrityError:
+        # Another worker linked this contact meanwhile (use its link), or this QBO customer is
+        # already linked to another contact (invoice it all the same, without a second link).
+        existing = CustomerLink.objects.filter(business_id=context.business_id,
+                                               realm_id=context.realm_id,
+                                               contact=contact).first()
+        if existing is not None:
+            return existing.qbo_id
+    return qbo_id
+
+
+def _check_active(qbo: dict) -> None:
+    from .push import JobFail
+
+    if qbo.get("Active") in (False, "false"):
+        raise JobFail("customer_inactive", name=str(qbo.get("DisplayName") or ""))
+
+
+def customer_ensure(context, contact: Contact) -> str:
+    """The QBO customer Id of this contact: linked, found, or created (in that order)."""
+    from .push import JobFail
+
+    link = CustomerLink.objects.filter(business_id=context.business_id,
+                                       realm_id=context.realm_id, contact=contact).first()
+    if link is not None:
+        return link.qbo_id
+    data = contact_data(contact)
+    display_name = payloads.clean_display_name(data.display_name)
+    found = context.api.customer_find(display_name=display_name, email=data.email)
+    if found is not None:
+        _check_active(found)
+        return _link(context, contact, found)
+    try:
+        qbo = context.api.customer_create(payloads.customer_body(data),
+                                          request_id=context.rid("c"))
+    except errors.QboValidationError as error:
+        if error.code != "6240":
+            raise
+        holder_id = duplicate_name_id(error)
+        qbo = None
+        if holder_id:
+            try:
+                qbo = context.api.customer_get(holder_id)
+            except errors.QboNotFound:
+                qbo = None
+        if not qbo or str(qbo.get("Id")) != holder_id:
+            raise JobFail("duplicate_name_other", code=error.code, technical=error.detail,
+                          name=display_name) from None
+        _check_active(qbo)
+    return _link(context, contact, qbo)
+
+
+def customer_update(context):
+    """Bring the linked QBO customer up to date with the contact (sparse update)."""
+    from .push import STALE_ROUNDS, Done, JobFail
+
+    contact = Contact.objects.filter(pk=context.job.object_id,
+                                     business_id=context.business_id).first()
+    if contact is None:
+        return Done()
+    link = CustomerLink.objects.filter(business_id=context.business_id,
+                                       realm_id=context.realm_id, contact=contact).first()
+    if link is None:
+        return Done()
+    data = contact_data(contact)
+    sync_token = link.sync_token
+    if not sync_token:
+        sync_token = str(context.api.customer_get(link.qbo_id).get("SyncToken") or "")
+    for round_number in range(STALE_ROUNDS):
+        body = payloads.customer_update_body(data, qbo_id=link.qbo_id, sync_token=sync_token)
+        try:
+            qbo = context.api.customer_update(
+                body, request_id=context.rid(f"u{round_number}" if round_number else ""))
+            break
+        except errors.QboStaleObject:
+            if round_number == STALE_ROUNDS - 1:
+                raise
+            sync_token = str(context.api.customer_get(link.qbo_id).get("SyncToken") or "")
+        except errors.QboValidationError as error:
+            if error.code == "6240":
+                raise JobFail("duplicate_name_other", code=error.code, technical=error.detail,
+                              name=body["DisplayName"]) from None
+            raise
+
+    def store():
+        CustomerLink.objects.filter(pk=link.pk).update(
+            sync_token=str(qbo.get("SyncToken") or ""),
+            display_name=str(qbo.get("DisplayName") or "")[:500])
+
+    return Done(qbo_id=link.qbo_id, store=store)
+
+
+def payment_method_ensure(context, method: str) -> str:
+    """The QBO PaymentMethod matching Plannit's method by name, created when missing."""
+    key = f"qbo:payment-method:{context.realm_id}:{method}"
+    cached = cache.get(key)
+    if cached:
+        return cached
+    qbo_id = payloads.match_payment_method(method, context.api.payment_methods())
+    if not qbo_id:
+        name = payloads.PAYMENT_METHOD_NAMES.get(method, ("Other",))[0]
+        try:
+            created = context.api.payment_method_create(
+                name=name, is_credit_card=method in payloads.CREDIT_CARD_METHODS,
+                request_id=context.rid(f"m-{method}"[:12]))
+            qbo_id = str(created.get("Id") or "")
+        except errors.QboValidationError as error:
+            if error.code != "6240":
+                raise
+            qbo_id = duplicate_name_id(error)
+    if qbo_id:
+        cache.set(key, qbo_id, PAYMENT_METHOD_CACHE_SECONDS)
+    return qbo_id

@@ -1,0 +1,154 @@
+"""Writing, enqueuing, retrying and dismissing outbox jobs."""
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from businesses.models import Business
+from plannit.exceptions import ApplicationError
+
+from ..models import OPEN_STATUSES, RUNNABLE_STATUSES, SyncJob, SyncKind, SyncStatus
+
+logger = logging.getLogger(__name__)
+
+# A job enqueued this long ago and still due was lost on the way (Redis restarted, a worker
+# died before acknowledging): the sweeper enqueues it again.
+LOST_AFTER = timedelta(seconds=30)
+SWEEP_LIMIT = 1000
+
+
+def _send_task(job_id: int, countdown: float | None = None) -> None:
+    from ..tasks import sync_run_job
+
+    if countdown:
+        sync_run_job.apply_async(args=[job_id], countdown=countdown)
+    else:
+        sync_run_job.apply_async(args=[job_id])
+
+
+def job_enqueue(*, job_id: int, countdown: float | None = None) -> None:
+    """Wake a worker for this job. Never raises: if the broker is down, the sweeper will find
+    the job (the database is the source of truth)."""
+    SyncJob.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
+    try:
+        _send_task(job_id, countdown)
+    except Exception:  # noqa: BLE001 - any broker failure only delays the job
+        logger.warning("Could not enqueue sync job %s; the sweeper will pick it up", job_id,
+                       exc_info=True)
+
+
+def job_enqueue_on_commit(job: SyncJob) -> None:
+    job_id = job.pk
+    transaction.on_commit(lambda: job_enqueue(job_id=job_id))
+
+
+def open_jobs_for(*, business_id: int, kind: str, object_id: int):
+    return SyncJob.objects.filter(business_id=business_id, kind=kind, object_id=object_id,
+                                  status__in=OPEN_STATUSES)
+
+
+@transaction.atomic
+def job_create(*, business_id: int, realm_id: str, kind: str, operation: str, object_id: int,
+               depends_on: SyncJob | None = None, coalesce: bool = False) -> SyncJob:
+    """Write a job in the caller's transaction and wake a worker once it commits.
+
+    With `coalesce`, a job for the same object that no worker has started yet is reused: it
+    reads the object when it runs, so it will carry this change too."""
+    if coalesce:
+        existing = (SyncJob.objects.filter(business_id=business_id, realm_id=realm_id,
+                                           kind=kind, object_id=object_id,
+                                           status__in=RUNNABLE_STATUSES, attempts=0)
+                    .order_by("-id").first())
+        if existing is not None and existing.operation in ("create", "update"):
+            return existing
+    job = SyncJob(business_id=business_id, realm_id=realm_id, kind=kind, operation=operation,
+                  object_id=object_id, depends_on=depends_on, status=SyncStatus.PENDING,
+                  next_attempt_at=timezone.now())
+    job.full_clean(exclude=["business", "depends_on"])
+    job.save()
+    job_enqueue_on_commit(job)
+    return job
+
+
+def jobs_enqueue_due(*, now=None) -> int:
+    """The sweeper: enqueue every job that is due and not held by a live worker, unless it
+    was enqueued moments ago (then its message is probably still on its way)."""
+    now = now or timezone.now()
+    due = (SyncJob.objects.filter(
+        Q(status__in=RUNNABLE_STATUSES, next_attempt_at__lte=now)
+        | Q(status=SyncStatus.RUNNING, lease_expires_at__lt=now))
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - LOST_AFTER)
+                | Q(status=SyncStatus.RUNNING))
+        .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:SWEEP_LIMIT])
+    count = 0
+    for job_id in list(due):
+        job_enqueue(job_id=job_id)
+        count += 1
+    return count
+
+
+def jobs_release_after(*, job: SyncJob) -> list[int]:
+    """After a job is done: the jobs that waited for it become due now (enqueued on commit)."""
+    now = timezone.now()
+    waiting = SyncJob.objects.filter(status__in=RUNNABLE_STATUSES).filter(
+        Q(depends_on=job) | Q(business_id=job.business_id, kind=job.kind,
+                              object_id=job.object_id, pk__gt=job.pk))
+    if job.kind == SyncKind.INVOICE:
+        from invoicing.models import Payment
+
+        payment_ids = list(Payment.objects.filter(invoice_id=job.object_id)
+                           .values_list("pk", flat=True))
+        waiting = waiting | SyncJob.objects.filter(
+            status__in=RUNNABLE_STATUSES, business_id=job.business_id,
+            kind=SyncKind.PAYMENT, object_id__in=payment_ids)
+    if job.kind == SyncKind.PAYMENT:
+        from invoicing.models import Payment
+
+        invoice_id = Payment.objects.filter(pk=job.object_id).values_list(
+            "invoice_id", flat=True).first()
+        if invoice_id:
+            waiting = waiting | SyncJob.objects.filter(
+                status__in=RUNNABLE_STATUSES, business_id=job.business_id,
+                kind=SyncKind.INVOICE, object_id=invoice_id, operation="void")
+    ids = list(waiting.values_list("pk", flat=True).distinct())
+    if ids:
+        SyncJob.objects.filter(pk__in=ids).update(next_attempt_at=now)
+        for job_id in ids:
+            transaction.on_commit(lambda job_id=job_id: job_enqueue(job_id=job_id))
+    return ids
+
+
+@transaction.atomic
+def job_retry(*, business: Business, job: SyncJob) -> SyncJob:
+    """The owner's Retry: run the job again now (a new round of attempts)."""
+    job = SyncJob.objects.select_for_update().get(pk=job.pk, business=business)
+    if not job.can_retry:
+        raise ApplicationError(_("This sync is not in error: there is nothing to retry."))
+    job.status = SyncStatus.PENDING
+    job.next_attempt_at = timezone.now()
+    job.last_error_key = ""
+    job.last_error_params = {}
+    job.lease_owner = ""
+    job.lease_expires_at = None
+    # Keep `attempts`: a job that was ever tried looks its object up in QBO before creating.
+    job.retry_round = job.attempts
+    job.save()
+    job_enqueue_on_commit(job)
+    return job
+
+
+@transaction.atomic
+def job_dismiss(*, business: Business, job: SyncJob) -> SyncJob:
+    """The owner gives up on this change: it stays in the log, marked dismissed."""
+    job = SyncJob.objects.select_for_update().get(pk=job.pk, business=business)
+    if not job.can_dismiss:
+        raise ApplicationError(_("Only a sync in error or waiting can be dismissed."))
+    job.status = SyncStatus.DISMISSED
+    job.lease_owner = ""
+    job.lease_expires_at = None
+    job.save()
+    jobs_release_after(job=job)
+    return job

@@ -1,0 +1,655 @@
+"""Running one outbox job: lease it, check what it waits for, call QBO, store the outcome.
+
+Exactly once, whatever fails:
+- a job is leased by one worker at a time (a conditional UPDATE), and a crashed worker's lease
+  expires so the sweeper hands the job to another;
+- the attempt counter is committed before any remote write, so a job that was ever tried
+  looks its object up in QBO (invoice by DocNumber, payment by the reference in its
+  PrivateNote) before creating it again;
+- every remote write carries the job's request id (QBO replays the original answer);
+- the QBO Id and SyncToken are stored in the same transaction that marks the job done, and
+  the links' unique constraints refuse a second QBO object for one Plannit object.
+
+Errors are decided here, once: 429 pauses the company for every worker; network trouble and
+5xx retry with capped exponential backoff and jitter; 401 renews the token once and retries;
+5010 rereads and reapplies; faults QBO will repeat fail the job with a message for the owner.
+"""
+import logging
+import random
+import socket
+import os
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounting.models import AccountingSettings, ConnectionStatus, QboConnection, TaxGroupMapping
+from accounting.qbo import errors
+from accounting.qbo.sales import LimiterBusy, Recorder, SalesApi
+from accounting.services.connection import (
+    connection_get_access_token,
+    connection_record_successful_call,
+)
+from invoicing.models import Invoice, Payment
+
+from .. import limiter, payloads
+from ..models import (
+    OPEN_STATUSES,
+    AttemptOutcome,
+    CustomerLink,
+    InvoiceLink,
+    ItemLink,
+    PaymentLink,
+    SyncAttempt,
+    SyncJob,
+    SyncKind,
+    SyncOperation,
+    SyncStatus,
+)
+from . import customers
+from .jobs import job_enqueue, jobs_release_after
+
+logger = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=10)
+MAX_ATTEMPTS = 10
+BACKOFF_BASE_SECONDS = 2.0
+BACKOFF_CAP_SECONDS = 300.0
+WAIT_RECHECK = timedelta(seconds=60)
+RECONNECT_RECHECK = timedelta(minutes=5)
+STALE_ROUNDS = 3
+# Enqueue the next try directly when it is this close; farther ones are left to the sweeper.
+DIRECT_REQUEUE_SECONDS = 90
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+def backoff_delay(attempt: int, *, rng=random.random) -> float:
+    """Capped exponential backoff with equal jitter: 1-2 s, 2-4 s, 4-8 s ... up to 150-300 s."""
+    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * (2 ** max(0, attempt - 1)))
+    return ceiling / 2 + rng() * ceiling / 2
+
+
+# --- Outcomes -------------------------------------------------------------------------------
+
+class JobWait(Exception):
+    """Not now: run again after `delay` seconds (or sooner when what it waits for is done)."""
+
+    def __init__(self, key: str, *, delay: float, status: str = SyncStatus.WAITING, **params):
+        super().__init__(key)
+        self.key, self.delay, self.status, self.params = key, delay, status, params
+
+
+class JobFail(Exception):
+    """QBO (or a missing choice) will refuse this again until someone fixes it."""
+
+    def __init__(self, key: str, *, code: str = "", technical: str = "", **params):
+        super().__init__(key)
+        self.key, self.code, self.technical, self.params = key, code, technical, params
+
+
+@dataclass
+class Done:
+    qbo_id: str = ""
+    qbo_number: str = ""
+    store: callable = None  # run inside the transaction that marks the job done
+    warning_key: str = ""
+    warning_params: dict = field(default_factory=dict)
+
+
+@dataclass
+class JobContext:
+    job: SyncJob
+    connection: QboConnection
+    api: SalesApi
+    _mapping: payloads.Mapping | None = None
+
+    @property
+    def business_id(self) -> int:
+        return self.job.business_id
+
+    @property
+    def realm_id(self) -> str:
+        return self.job.realm_id
+
+    @property
+    def was_tried_before(self) -> bool:
+        # The counter is committed before each remote call: above 1, an earlier attempt may
+        # have reached QBO (timeout, 5xx, crash before our commit).
+        return self.job.attempts > 1
+
+    def rid(self, suffix: str = "") -> str:
+        return f"{self.job.request_id}-{suffix}" if suffix else self.job.request_id
+
+    def mapping(self) -> payloads.Mapping:
+        if self._mapping is None:
+            row = AccountingSettings.objects.filter(business_id=self.business_id).first()
+            codes = dict(TaxGroupMapping.objects.filter(business_id=self.business_id)
+                         .values_list("tax_group_id", "qbo_tax_code_id"))
+            self._mapping = payloads.Mapping(
+                is_us=self.connection.is_us,
+                taxable_tax_code=getattr(row, "taxable_tax_code_id", "") or "",
+                non_taxable_tax_code=getattr(row, "non_taxable_tax_code_id", "") or "",
+                transaction_tax_code=getattr(row, "transaction_tax_code_id", "") or "",
+                default_item=getattr(row, "default_item_id", "") or "",
+                deposit_account=getattr(row, "deposit_account_id", "") or "",
+                tax_group_codes=codes,
+            )
+        return self._mapping
+
+
+# --- Leasing --------------------------------------------------------------------------------
+
+def job_lease(*, job_id: int, owner: str) -> SyncJob | None:
+    now = timezone.now()
+    leased = (SyncJob.objects.filter(pk=job_id)
+              .filter(Q(status__in=(SyncStatus.PENDING, SyncStatus.WAITING),
+                        next_attempt_at__lte=now)
+                      | Q(status=SyncStatus.RUNNING, lease_expires_at__lt=now))
+              .update(status=SyncStatus.RUNNING, lease_owner=owner,
+                      lease_expires_at=now + LEASE, updated_at=now))
+    if not leased:
+        return None
+    return SyncJob.objects.get(pk=job_id)
+
+
+# --- What a job waits for -------------------------------------------------------------------
+
+def blocker_of(job: SyncJob) -> str:
+    """The message key of what this job must wait for, or ""."""
+    earlier = SyncJob.objects.filter(business_id=job.business_id, kind=job.kind,
+                                     object_id=job.object_id, status__in=OPEN_STATUSES,
+                                     pk__lt=job.pk)
+    if earlier.exists():
+        return "waiting_previous"
+    if job.depends_on_id and job.depends_on.status in OPEN_STATUSES:
+        return "waiting_invoice" if job.kind == SyncKind.PAYMENT else "waiting_previous"
+    if job.kind == SyncKind.PAYMENT:
+        invoice_id = Payment.objects.filter(pk=job.object_id).values_list(
+            "invoice_id", flat=True).first()
+        if invoice_id and SyncJob.objects.filter(
+                business_id=job.business_id, kind=SyncKind.INVOICE, object_id=invoice_id,
+                status__in=OPEN_STATUSES, pk__lt=job.pk).exists():
+            return "waiting_invoice"
+    if job.kind == SyncKind.INVOICE and job.operation == SyncOperation.VOID:
+        payment_ids = Payment.objects.filter(invoice_id=job.object_id).values_list("pk",
+                                                                                  flat=True)
+        if SyncJob.objects.filter(business_id=job.business_id, kind=SyncKind.PAYMENT,
+                                  object_id__in=list(payment_ids), status__in=OPEN_STATUSES,
+                                  pk__lt=job.pk).exists():
+            return "waiting_payments"
+    return ""
+
+
+# --- Running --------------------------------------------------------------------------------
+
+def job_run(*, job_id: int, owner: str | None = None) -> str:
+    """Run one job if it is due and free. Returns its status afterwards (or "skipped")."""
+    owner = owner or worker_id()
+    job = job_lease(job_id=job_id, owner=owner)
+    if job is None:
+        return "skipped"
+    recorder = Recorder()
+    try:
+        done = _execute(job, recorder)
+    except JobWait as wait:
+        if wait.status == SyncStatus.PENDING and not recorder.calls and job.attempts:
+            SyncJob.objects.filter(pk=job.pk, attempts__gt=0).update(attempts=F("attempts") - 1)
+        return _finish(job, owner, recorder, status=wait.status, key=wait.key,
+                       params=wait.params, delay=wait.delay)
+    except JobFail as fail:
+        return _finish(job, owner, recorder, status=SyncStatus.FAILED, key=fail.key,
+                       params=fail.params, code=fail.code, detail=fail.technical)
+    except payloads.MappingMissing as missing:
+        return _finish(job, owner, recorder, status=SyncStatus.FAILED, key=missing.key,
+                       params=missing.params)
+    except LimiterBusy as busy:
+        if not recorder.calls:
+            SyncJob.objects.filter(pk=job.pk, attempts__gt=0).update(attempts=F("attempts") - 1)
+        return _finish(job, owner, recorder, status=SyncStatus.PENDING, keep_error=True,
+                       delay=busy.wait_seconds)
+    except errors.QboError as error:
+        return _finish_error(job, owner, recorder, error)
+    except Exception as error:  # noqa: BLE001 - a bug must show as a failed job, not vanish
+        logger.exception("Sync job %s crashed", job.pk)
+        return _finish(job, owner, recorder, status=SyncStatus.FAILED, key="internal",
+                       detail=f"{type(error).__name__}: {error}"[:1000])
+    return _finish(job, owner, recorder, status=SyncStatus.DONE, done=done)
+
+
+def _execute(job: SyncJob, recorder: Recorder) -> Done:
+    blocker = blocker_of(job)
+    if blocker:
+        raise JobWait(blocker, delay=WAIT_RECHECK.total_seconds())
+    connection = QboConnection.objects.filter(business_id=job.business_id).first()
+    if connection is None or connection.status == ConnectionStatus.DISCONNECTED:
+        raise JobWait("disconnected", delay=RECONNECT_RECHECK.total_seconds())
+    if connection.realm_id != job.realm_id:
+        raise JobFail("other_company")
+    if connection.status == ConnectionStatus.NEEDS_RECONNECT:
+        raise JobWait("reconnect", delay=RECONNECT_RECHECK.total_seconds())
+    paused_until = limiter.realm_paused_until(job.realm_id)
+    if paused_until is not None:
+        delay = paused_until - timezone.now().timestamp() + random.uniform(0.1, 2.0)
+        raise JobWait("throttled", delay=delay, status=SyncStatus.PENDING)
+    SyncJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1)
+    job.attempts += 1
+    try:
+        token = connection_get_access_token(connection_id=connection.pk)
+    except errors.QboReconnectRequired:
+        raise JobWait("reconnect", delay=RECONNECT_RECHECK.total_seconds()) from None
+    except errors.QboNotConnected:
+        raise JobWait("disconnected", delay=RECONNECT_RECHECK.total_seconds()) from None
+    handler = HANDLERS[(job.kind, job.operation)]
+    context = JobContext(job=job, connection=connection,
+                         api=SalesApi(access_token=token, realm_id=job.realm_id,
+                                      recorder=recorder, admit=limiter.admit))
+    try:
+        done = handler(context)
+    except errors.QboAuthenticationError:
+        # The token was refused although it looked valid (revoked, clock skew): renew it once
+        # (a validity margin of a day forces the renewal) and try again.
+        token = connection_get_access_token(connection_id=connection.pk,
+                                            min_validity=timedelta(days=1))
+        context.api = SalesApi(access_token=token, realm_id=job.realm_id, recorder=recorder,
+                               admit=limiter.admit)
+        done = handler(context)
+    connection_record_successful_call(connection_id=connection.pk)
+    return done
+
+
+_FAULT_KEYS = {
+    "2500": "qbo_reference_invalid",
+    "610": "qbo_object_missing",
+    "6100": "tax_code_invalid",
+    "6170": "tax_code_invalid",
+    "6200": "period_closed",
+    "6210": "period_closed",
+}
+
+
+def _error_key(error: errors.QboError) -> tuple[str, str]:
+    """(status, message key) for an error the handler did not resolve itself."""
+    if isinstance(error, errors.QboThrottled):
+        return SyncStatus.PENDING, "throttled"
+    if isinstance(error, errors.QboReconnectRequired):
+        return SyncStatus.WAITING, "reconnect"
+    if isinstance(error, errors.QboNotConnected):
+        return SyncStatus.WAITING, "disconnected"
+    if isinstance(error, errors.QboAuthorizationError):
+        return SyncStatus.FAILED, "not_authorized"
+    if isinstance(error, errors.QboNotFound):
+        return SyncStatus.FAILED, "qbo_object_missing"
+    if isinstance(error, errors.QboStaleObject):
+        return SyncStatus.PENDING, "stale"
+    if isinstance(error, errors.QboNetworkError):
+        return SyncStatus.PENDING, "network"
+    if error.retryable:
+        return SyncStatus.PENDING, "server"
+    key = _FAULT_KEYS.get(error.code, "")
+    if not key and error.code == "6000" and "tax" in (error.detail or error.message).lower():
+        key = "tax_code_invalid"
+    return SyncStatus.FAILED, key or "refused"
+
+
+def _finish_error(job: SyncJob, owner: str, recorder: Recorder, error: errors.QboError) -> str:
+    status, key = _error_key(error)
+    params = {"status": error.status or "", "detail": (error.detail or error.message)[:300]}
+    detail = f"{type(error).__name__} {error.code} {error.message} {error.detail}".strip()[:1000]
+    if key == "throttled":
+        until = limiter.pause_realm(job.realm_id, seconds=error.retry_after)
+        delay = until - timezone.now().timestamp() + random.uniform(0.1, 2.0)
+    elif status == SyncStatus.PENDING:
+        if job.attempts - job.retry_round >= MAX_ATTEMPTS:
+            return _finish(job, owner, recorder, status=SyncStatus.FAILED,
+                           key="too_many_attempts", params={"attempts": job.attempts},
+                           code=error.code, detail=detail)
+        delay = backoff_delay(job.attempts - job.retry_round)
+    else:
+        delay = RECONNECT_RECHECK.total_seconds()
+    return _finish(job, owner, recorder, status=status, key=key, params=params, delay=delay,
+                   code=error.code, detail=detail)
+
+
+def _attempt_outcome(record, final_status: str) -> str:
+    error = record.error
+    if error is None:
+        return AttemptOutcome.SUCCESS
+    if isinstance(error, errors.QboThrottled):
+        return AttemptOutcome.THROTTLED
+    if isinstance(error, errors.QboAuthenticationError):
+        return AttemptOutcome.AUTH
+    if isinstance(error, errors.QboStaleObject):
+        return AttemptOutcome.STALE
+    if error.retryable:
+        return AttemptOutcome.RETRY
+    return AttemptOutcome.FAILED
+
+
+def _save_attempts(job_id: int, recorder: Recorder, final_status: str) -> None:
+    SyncAttempt.objects.bulk_create([
+        SyncAttempt(job_id=job_id, started_at=call.started_at, duration_ms=call.duration_ms,
+                    method=call.method[:8], operation=call.operation[:120],
+                    http_status=call.http_status, fault_code=(call.fault_code or "")[:20],
+                    intuit_tid=(call.intuit_tid or "")[:100],
+                    request_id=(call.request_id or "")[:50],
+                    outcome=_attempt_outcome(call, final_status),
+                    message=(f"{call.error.message} {call.error.detail}".strip()[:500]
+                             if call.error else ""))
+        for call in recorder.calls])
+
+
+def _finish(job: SyncJob, owner: str, recorder: Recorder, *, status: str, key: str = "",
+            params: dict | None = None, delay: float | None = None, code: str = "",
+            detail: str = "", done: Done | None = None, keep_error: bool = False) -> str:
+    requeue = None
+    with transaction.atomic():
+        current = SyncJob.objects.select_for_update().get(pk=job.pk)
+        if done is not None and done.store is not None:
+            # Stored even if our lease was lost: the link is the truth about QBO, and its
+            # unique constraints keep a second one out.
+            try:
+                done.store()
+            except JobFail as fail:
+                done, status, key, params = None, SyncStatus.FAILED, fail.key, fail.params
+                code, detail = fail.code, fail.technical
+        _save_attempts(job.pk, recorder, status)
+        if current.status != SyncStatus.RUNNING or current.lease_owner != owner:
+            logger.warning("Sync job %s: lease lost before finishing", job.pk)
+            return current.status
+        now = timezone.now()
+        current.status = status
+        current.lease_owner = ""
+        current.lease_expires_at = None
+        if done is not None:
+            current.qbo_id = done.qbo_id or current.qbo_id
+            current.qbo_number = done.qbo_number or current.qbo_number
+            current.warning_key = done.warning_key
+            current.warning_params = done.warning_params
+            current.last_error_key = ""
+            current.last_error_params = {}
+            current.done_at = now
+        elif not keep_error:
+            current.last_error_key = key
+            current.last_error_params = _jsonable(params or {})
+            current.last_error_code = code[:20]
+            if detail:
+                current.last_error_detail = detail
+        if delay is not None:
+            current.next_attempt_at = now + timedelta(seconds=max(0.0, delay))
+            if status in (SyncStatus.PENDING,) and delay <= DIRECT_REQUEUE_SECONDS:
+                requeue = max(0.0, delay)
+        current.save()
+        if status in (SyncStatus.DONE, SyncStatus.DISMISSED):
+            jobs_release_after(job=current)
+    if requeue is not None:
+        job_enqueue(job_id=job.pk, countdown=requeue or None)
+    return status
+
+
+def _jsonable(params: dict) -> dict:
+    return {key: (value if isinstance(value, (int, float, str, bool)) or value is None
+                  else str(value)) for key, value in params.items()}
+
+
+# --- Links ----------------------------------------------------------------------------------
+
+def _upsert_link(model, *, context: JobContext, lookup: dict, qbo_id: str, values: dict):
+    scope = {"business_id": context.business_id, "realm_id": context.realm_id}
+    link = model.objects.filter(**scope, **lookup).first()
+    if link is None:
+        link = model(**scope, **lookup, qbo_id=qbo_id)
+    link.qbo_id = qbo_id
+    for name, value in values.items():
+        setattr(link, name, value)
+    try:
+        with transaction.atomic():
+            link.save()
+    except IntegrityError:
+        message = f"{model.__name__} {qbo_id} is already linked to another Plannit record"
+        raise JobFail("refused", technical=message, detail=message) from None
+    return link
+
+
+# --- Invoices -------------------------------------------------------------------------------
+
+def _invoice(context: JobContext) -> Invoice | None:
+    return (Invoice.objects.select_related("contact", "business")
+            .filter(pk=context.job.object_id, business_id=context.business_id).first())
+
+
+def invoice_data(invoice: Invoice, *, realm_id: str) -> payloads.InvoiceData:
+    lines = list(invoice.lines.select_related("item").order_by("position", "id"))
+    item_ids = [line.item_id for line in lines if line.item_id]
+    linked = dict(ItemLink.objects.filter(business_id=invoice.business_id, realm_id=realm_id,
+                                          item_id__in=item_ids)
+                  .values_list("item_id", "qbo_id"))
+    return payloads.InvoiceData(
+        invoice_id=invoice.pk, number=invoice.number, issue_date=invoice.issue_date,
+        due_date=invoice.due_date, email=invoice.contact.email or "", notes=invoice.notes or "",
+        lines=tuple(payloads.LineData(
+            description=line.description or (line.item.name if line.item_id else ""),
+            quantity=line.quantity, unit_price=line.unit_price, amount=line.amount,
+            is_taxable=line.is_taxable, tax_group_id=line.tax_group_id,
+            qbo_item_id=linked.get(line.item_id, "") if line.item_id else "",
+            label=(line.description or (line.item.name if line.item_id else "")
+                   or str(position + 1))[:80],
+        ) for position, line in enumerate(lines)),
+    )
+
+
+def _invoice_done(context: JobContext, invoice: Invoice, qbo: dict, *,
+                  voided: bool = False) -> Done:
+    qbo_id = str(qbo.get("Id") or "")
+    qbo_total, qbo_tax = payloads.invoice_totals(qbo)
+    expected_total = payloads.money(0) if voided else invoice.total
+    expected_tax = payloads.money(0) if voided else invoice.tax_total
+    warning_key, warning_params = "", {}
+    if qbo_total is not None and (qbo_total != expected_total or qbo_tax != expected_tax):
+        from plannit.templatetags.plannit_format import money
+
+        currency = invoice.business.currency
+        warning_key = "total_mismatch"
+        warning_params = {"qbo_total": money(qbo_total, currency),
+                          "qbo_tax": money(qbo_tax, currency),
+                          "total": money(expected_total, currency),
+                          "tax": money(expected_tax, currency)}
+
+    def store():
+        _upsert_link(InvoiceLink, context=context, lookup={"invoice_id": invoice.pk},
+                     qbo_id=qbo_id, values={
+                         "sync_token": str(qbo.get("SyncToken") or ""),
+                         "doc_number": str(qbo.get("DocNumber") or "")[:21],
+                         "qbo_total": qbo_total, "qbo_tax_total": qbo_tax,
+                         "expected_total": expected_total, "expected_tax_total": expected_tax})
+
+    return Done(qbo_id=qbo_id, qbo_number=str(qbo.get("DocNumber") or "")[:21], store=store,
+                warning_key=warning_key, warning_params=warning_params)
+
+
+def _find_invoice(context: JobContext, number: str) -> dict | None:
+    rows = context.api.invoices_by_doc_number([number])
+    return rows[0] if rows else None
+
+
+def invoice_create(context: JobContext) -> Done:
+    invoice = _invoice(context)
+    if invoice is None or invoice.is_draft:
+        return Done()
+    link = InvoiceLink.objects.filter(business_id=context.business_id,
+                                      realm_id=context.realm_id, invoice=invoice).first()
+    if link is not None:
+        return invoice_update(context)
+    if context.was_tried_before:
+        found = _find_invoice(context, invoice.number)
+        if found is not None:
+            return _invoice_done(context, invoice, found)
+    customer_id = customers.customer_ensure(context, invoice.contact)
+    body = payloads.invoice_body(invoice_data(invoice, realm_id=context.realm_id),
+                                 customer_id=customer_id, mapping=context.mapping())
+    try:
+        qbo = context.api.invoice_create(body, request_id=context.rid())
+    except errors.QboValidationError as error:
+        if error.code != "6140":
+            raise
+        # The number is taken: by this very invoice (created by an attempt we lost track of,
+        # or by hand) when the customer matches; else by another one.
+        found = _find_invoice(context, invoice.number)
+        if found is None or str((found.get("CustomerRef") or {}).get("value")) != customer_id:
+            raise JobFail("doc_number_taken", code=error.code, technical=error.detail,
+                          number=invoice.number) from None
+        qbo = found
+    return _invoice_done(context, invoice, qbo)
+
+
+def invoice_update(context: JobContext) -> Done:
+    invoice = _invoice(context)
+    if invoice is None or invoice.is_draft:
+        return Done()
+    link = InvoiceLink.objects.filter(business_id=context.business_id,
+                                      realm_id=context.realm_id, invoice=invoice).first()
+    if link is None:
+        return invoice_create(context)
+    customer_id = customers.customer_ensure(context, invoice.contact)
+    data = invoice_data(invoice, realm_id=context.realm_id)
+    sync_token = link.sync_token
+    for round_number in range(STALE_ROUNDS):
+        body = payloads.invoice_update_body(data, qbo_id=link.qbo_id, sync_token=sync_token,
+                                            customer_id=customer_id, mapping=context.mapping())
+        try:
+            qbo = context.api.invoice_update(
+                body, request_id=context.rid(f"u{round_number}" if round_number else ""))
+            return _invoice_done(context, invoice, qbo)
+        except errors.QboStaleObject:
+            if round_number == STALE_ROUNDS - 1:
+                raise
+            # Someone (a payment, a person in QBO) changed it since: reread and reapply ours.
+            sync_token = str(context.api.invoice_get(link.qbo_id).get("SyncToken") or "")
+    raise AssertionError("unreachable")
+
+
+def _is_voided(qbo: dict) -> bool:
+    return str(qbo.get("PrivateNote") or "").startswith("Voided")
+
+
+def invoice_void(context: JobContext) -> Done:
+    invoice = _invoice(context)
+    if invoice is None:
+        return Done()
+    link = InvoiceLink.objects.filter(business_id=context.business_id,
+                                      realm_id=context.realm_id, invoice=invoice).first()
+    if link is None:
+        return Done()  # it never reached QBO: nothing to void there
+    sync_token = link.sync_token
+    for round_number in range(STALE_ROUNDS):
+        try:
+            qbo = context.api.invoice_void(
+                qbo_id=link.qbo_id, sync_token=sync_token,
+                request_id=context.rid(f"v{round_number}" if round_number else ""))
+            return _invoice_done(context, invoice, qbo, voided=True)
+        except errors.QboStaleObject:
+            current = context.api.invoice_get(link.qbo_id)
+            if _is_voided(current):
+                return _invoice_done(context, invoice, current, voided=True)
+            if round_number == STALE_ROUNDS - 1:
+                raise
+            sync_token = str(current.get("SyncToken") or "")
+    raise AssertionError("unreachable")
+
+
+# --- Payments -------------------------------------------------------------------------------
+
+def _payment(context: JobContext) -> Payment | None:
+    return (Payment.objects.select_related("invoice__contact", "business")
+            .filter(pk=context.job.object_id, business_id=context.business_id).first())
+
+
+def _payment_done(context: JobContext, payment: Payment, qbo: dict) -> Done:
+    qbo_id = str(qbo.get("Id") or "")
+
+    def store():
+        _upsert_link(PaymentLink, context=context, lookup={"payment_id": payment.pk},
+                     qbo_id=qbo_id, values={"sync_token": str(qbo.get("SyncToken") or "")})
+
+    return Done(qbo_id=qbo_id, store=store)
+
+
+def payment_create(context: JobContext) -> Done:
+    payment = _payment(context)
+    if payment is None:
+        return Done()
+    if PaymentLink.objects.filter(business_id=context.business_id, realm_id=context.realm_id,
+                                  payment=payment).exists():
+        return Done()
+    invoice_link = InvoiceLink.objects.filter(business_id=context.business_id,
+                                              realm_id=context.realm_id,
+                                              invoice_id=payment.invoice_id).first()
+    if invoice_link is None:
+        if SyncJob.objects.filter(business_id=context.business_id, kind=SyncKind.INVOICE,
+                                  object_id=payment.invoice_id,
+                                  status__in=OPEN_STATUSES).exists():
+            raise JobWait("waiting_invoice", delay=WAIT_RECHECK.total_seconds())
+        raise JobFail("invoice_not_sent")
+    data = payloads.PaymentData(payment_id=payment.pk, request_id=context.job.request_id,
+                                amount=payment.amount, date=payment.date,
+                                reference=payment.reference)
+    reference = payloads.payment_reference(payment.pk, context.job.request_id)
+    if context.was_tried_before:
+        found = payloads.find_payment_by_reference(
+            context.api.payments_on_date(txn_date=payment.date.isoformat()), reference=reference)
+        if found is not None:
+            return _payment_done(context, payment, found)
+    customer_id = customers.customer_ensure(context, payment.invoice.contact)
+    method_id = customers.payment_method_ensure(context, payment.method)
+    body = payloads.payment_body(data, customer_id=customer_id,
+                                 invoice_qbo_id=invoice_link.qbo_id,
+                                 deposit_account=context.mapping().deposit_account,
+                                 payment_method_id=method_id)
+    qbo = context.api.payment_create(body, request_id=context.rid())
+    return _payment_done(context, payment, qbo)
+
+
+def payment_void(context: JobContext) -> Done:
+    payment = _payment(context)
+    if payment is None:
+        return Done()
+    link = PaymentLink.objects.filter(business_id=context.business_id,
+                                      realm_id=context.realm_id, payment=payment).first()
+    if link is None:
+        return Done()
+    sync_token = link.sync_token
+    for round_number in range(STALE_ROUNDS):
+        try:
+            qbo = context.api.payment_void(
+                qbo_id=link.qbo_id, sync_token=sync_token,
+                request_id=context.rid(f"v{round_number}" if round_number else ""))
+            return _payment_done(context, payment, qbo)
+        except errors.QboStaleObject:
+            current = context.api.payment_get(link.qbo_id)
+            if _is_voided(current):
+                return _payment_done(context, payment, current)
+            if round_number == STALE_ROUNDS - 1:
+                raise
+            sync_token = str(current.get("SyncToken") or "")
+    raise AssertionError("unreachable")
+
+
+# --- Customers ------------------------------------------------------------------------------
+
+def customer_update(context: JobContext) -> Done:
+    return customers.customer_update(context)
+
+
+HANDLERS = {
+    (SyncKind.INVOICE, SyncOperation.CREATE): invoice_create,
+    (SyncKind.INVOICE, SyncOperation.UPDATE): invoice_update,
+    (SyncKind.INVOICE, SyncOperation.VOID): invoice_void,
+    (SyncKind.PAYMENT, SyncOperation.CREATE): payment_create,
+    (SyncKind.PAYMENT, SyncOperation.VOID): payment_void,
+    (SyncKind.CUSTOMER, SyncOperation.UPDATE): customer_update,
+    (SyncKind.CUSTOMER, SyncOperation.CREATE): customer_update,
+}

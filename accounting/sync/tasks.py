@@ -1,0 +1,16 @@
+"""Celery tasks of the sync engine: thin, take ids, idempotent (a job already done or held
+by another worker is skipped)."""
+from celery import shared_task
+
+from .services import jobs, push
+
+
+@shared_task(name="accounting_sync.run_job", ignore_result=True, acks_late=True)
+def sync_run_job(job_id: int) -> str:
+    return push.job_run(job_id=int(job_id))
+
+
+@shared_task(name="accounting_sync.sweep", ignore_result=True)
+def sync_sweep() -> int:
+    """Enqueue jobs that are due and not held (a lost broker message only delays a push)."""
+    return jobs.jobs_enqueue_due()
