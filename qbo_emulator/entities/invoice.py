@@ -108,12 +108,15 @@ class InvoiceKind(Kind):
             elif detail_type == "DiscountLineDetail":
                 if discount_line is not None:
                     raise business("Only one discount line is allowed.")
-                discount_line = out = self._discount_line(ctx, line)
+                out = self._discount_line(ctx, line)
+                discount_line = True
             elif detail_type == "GroupLineDetail":
                 raise business("Group (bundle) lines are not supported.", element="Line")
             else:
                 raise ApiFault("2010", f"Invalid DetailType: {detail_type}", element="Line")
             out = {"Id": line_id, "LineNum": index, **out}
+            if detail_type == "DiscountLineDetail":
+                discount_line = out
             if line.get("Description") is not None:
                 out["Description"] = str(line["Description"])
                 check_len("Line.Description", out["Description"], 4000)
