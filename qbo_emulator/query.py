@@ -263,6 +263,8 @@ def _comparable(prop: str, actual, operand, tz: str):
         a, b = _as_number(actual), _as_number(operand)
         if a is not None and b is not None:
             return a, b
+    if (prop == "Id" or prop.endswith("Ref")) and str(actual).isdigit() and str(operand).isdigit():
+        return int(actual), int(operand)  # ids are numbers (reference §4: numeric order on Id)
     if prop in _TIME_PROPS:
         try:
             return parse_instant(str(actual), tz), parse_instant(str(operand), tz)
