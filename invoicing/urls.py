@@ -1,13 +1,31 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "invoicing"
 
-# Placeholders until the invoicing pages land.
 urlpatterns = [
-    path("invoices/", TemplateView.as_view(template_name="base.html"), name="invoice_list"),
-    path("settings/tax-groups/", TemplateView.as_view(template_name="base.html"),
-         name="taxgroup_list"),
-    path("settings/invoices/", TemplateView.as_view(template_name="base.html"),
-         name="invoice_settings"),
+    path("invoices/", views.invoice_list, name="invoice_list"),
+    path("invoices/new/", views.invoice_create, name="invoice_create"),
+    path("invoices/<int:pk>/", views.invoice_detail, name="invoice_detail"),
+    path("invoices/<int:pk>/edit/", views.invoice_update, name="invoice_update"),
+    path("invoices/<int:pk>/issue/", views.invoice_issue, name="invoice_issue"),
+    path("invoices/<int:pk>/void/", views.invoice_void, name="invoice_void"),
+    path("invoices/<int:pk>/delete/", views.invoice_delete, name="invoice_delete"),
+    path("invoices/<int:pk>/print/", views.invoice_print, name="invoice_print"),
+    path("invoices/<int:pk>/payments/new/", views.payment_create, name="payment_create"),
+    path("invoices/<int:pk>/payments/<int:payment_pk>/void/", views.payment_void,
+         name="payment_void"),
+    path("settings/tax-groups/", views.taxgroup_list, name="taxgroup_list"),
+    path("settings/tax-groups/new/", views.taxgroup_create, name="taxgroup_create"),
+    path("settings/tax-groups/ready-made/", views.taxgroup_presets, name="taxgroup_presets"),
+    path("settings/tax-groups/<int:pk>/edit/", views.taxgroup_update, name="taxgroup_update"),
+    path("settings/tax-groups/<int:pk>/default/", views.taxgroup_set_default,
+         name="taxgroup_set_default"),
+    path("settings/tax-groups/<int:pk>/archive/", views.taxgroup_archive,
+         name="taxgroup_archive"),
+    path("settings/tax-groups/<int:pk>/restore/", views.taxgroup_restore,
+         name="taxgroup_restore"),
+    path("settings/tax-groups/<int:pk>/delete/", views.taxgroup_delete, name="taxgroup_delete"),
+    path("settings/invoices/", views.invoice_settings, name="invoice_settings"),
 ]
