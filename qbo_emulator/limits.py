@@ -25,6 +25,8 @@ class Limiter:
         horizon = now - self.settings.window_seconds
         while window and window[0] <= horizon:
             window.popleft()
+        if limit <= 0:
+            return self.settings.window_seconds
         if len(window) >= limit:
             return max(0.0, window[0] + self.settings.window_seconds - now)
         window.append(now)
