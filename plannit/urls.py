@@ -25,6 +25,7 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("catalog/", include("catalog.urls")),
     path("", include("invoicing.urls")),
+    path("settings/accounting/sync/", include("accounting.sync.urls")),
     path("settings/accounting/", include("accounting.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -86,3 +86,49 @@ def test_state_survives_a_restart(start_server, tmp_path):
 
     assert response.status_code == 200
     assert response.json()["Customer"]["DisplayName"] == "Persistée Inc."
+
+
+def test_webhooks_are_posted_by_the_running_server(start_server):
+    import base64
+    import hashlib
+    import hmac
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    received = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((body, self.headers["intuit-signature"]))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    hook = HTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    try:
+        base, _ = start_server()
+        requests.post(f"{base}/_emulator/apps", timeout=5, json={
+            "client_id": "hooked", "client_secret": "s", "redirect_uris": [],
+            "webhook_url": f"http://127.0.0.1:{hook.server_address[1]}/hook",
+            "verifier_token": "vt-123"})
+        requests.put(f"{base}/_emulator/settings", json={"webhook_delay_seconds": 0}, timeout=5)
+        token = requests.post(f"{base}/_emulator/tokens", timeout=5,
+                              json={"client_id": "hooked", "realm_id": CA_REALM}).json()
+        requests.post(f"{base}/v3/company/{CA_REALM}/customer", timeout=5,
+                      headers={"Authorization": f"Bearer {token['access_token']}"},
+                      json={"DisplayName": "Webhook en direct"})
+        deadline = time.monotonic() + 10
+        while not received and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        hook.shutdown()
+
+    body, signature = received[0]
+    expected = base64.b64encode(hmac.new(b"vt-123", body, hashlib.sha256).digest()).decode()
+    assert signature == expected
+    assert b"qbo.customer.created.v1" in body
