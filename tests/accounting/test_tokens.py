@@ -234,3 +234,26 @@ def test_no_token_in_plain_text_in_database_logs_or_pages(owner_client, business
         assert secret not in caplog.text
         assert secret not in pages
         assert secret not in repr(connection) and secret not in str(connection)
+
+
+@pytest.mark.django_db
+def test_admin_actions_renew_now_and_disconnect(admin_client, business, qbo_emulator):
+    connection = _connected_from_emulator(qbo_emulator, business)
+    old = connection.access_token_encrypted
+    url = "/admin/accounting/qboconnection/"
+
+    response = admin_client.post(url, {"action": "renew_token_now",
+                                       "_selected_action": [connection.pk]}, follow=True)
+
+    assert "1 token(s) renewed." in response.content.decode()
+    assert token_calls(qbo_emulator) == 1
+    connection.refresh_from_db()
+    assert connection.access_token_encrypted != old
+
+    response = admin_client.post(url, {"action": "disconnect",
+                                       "_selected_action": [connection.pk]}, follow=True)
+
+    assert "1 connection(s) disconnected." in response.content.decode()
+    connection.refresh_from_db()
+    assert connection.status == ConnectionStatus.DISCONNECTED
+    assert connection.refresh_token_encrypted == ""
