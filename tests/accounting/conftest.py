@@ -57,8 +57,3 @@ def consent(params: dict, *, realm_id: str = CA_REALM, action: str = "next") -> 
 def connect(client, *, realm_id: str = CA_REALM):
     """The whole click path; returns the callback response."""
     return client.get(consent(start_connect(client), realm_id=realm_id))
-
-
-if "qbo_emulator" not in globals():
-    # Until tests/conftest.py registers the plugin for the whole suite.
-    from qbo_emulator.pytest_plugin import qbo_emulator  # noqa: F401
