@@ -166,6 +166,9 @@ class SyncJob(BusinessOwned):
     status = models.CharField(_("status"), max_length=10, choices=SyncStatus.choices,
                               default=SyncStatus.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # Sent by "Send earlier invoices": the object may already be in QBO (typed there by hand),
+    # so it is looked up (invoice by DocNumber) before being created.
+    lookup_first = models.BooleanField(_("look up first"), default=False)
     # `attempts` when the owner last clicked Retry: the automatic retries count from there.
     retry_round = models.PositiveIntegerField(default=0, editable=False)
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)

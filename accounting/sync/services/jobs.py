@@ -52,7 +52,8 @@ def open_jobs_for(*, business_id: int, kind: str, object_id: int):
 
 @transaction.atomic
 def job_create(*, business_id: int, realm_id: str, kind: str, operation: str, object_id: int,
-               depends_on: SyncJob | None = None, coalesce: bool = False) -> SyncJob:
+               depends_on: SyncJob | None = None, coalesce: bool = False,
+               lookup_first: bool = False) -> SyncJob:
     """Write a job in the caller's transaction and wake a worker once it commits.
 
     With `coalesce`, a job for the same object that no worker has started yet is reused: it
@@ -66,6 +67,7 @@ def job_create(*, business_id: int, realm_id: str, kind: str, operation: str, ob
             return existing
     job = SyncJob(business_id=business_id, realm_id=realm_id, kind=kind, operation=operation,
                   object_id=object_id, depends_on=depends_on, status=SyncStatus.PENDING,
+                  lookup_first=lookup_first,
                   next_attempt_at=timezone.now())
     job.full_clean(exclude=["business", "depends_on"])
     job.save()

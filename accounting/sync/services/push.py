@@ -120,7 +120,7 @@ class JobContext:
     def was_tried_before(self) -> bool:
         # The counter is committed before each remote call: above 1, an earlier attempt may
         # have reached QBO (timeout, 5xx, crash before our commit).
-        return self.job.attempts > 1
+        return self.job.attempts > 1 or self.job.lookup_first
 
     def rid(self, suffix: str = "") -> str:
         return f"{self.job.request_id}-{suffix}" if suffix else self.job.request_id

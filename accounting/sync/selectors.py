@@ -1,0 +1,141 @@
+"""Reads of the sync engine, always scoped by business."""
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounting.models import ConnectionStatus, QboConnection
+from businesses.models import Business
+from invoicing.models import Invoice, InvoiceStatus, Payment
+
+from . import messages
+from .models import InvoiceLink, PaymentLink, SyncJob, SyncKind, SyncStatus
+
+
+def earlier_invoices(*, business: Business, connection: QboConnection,
+                     date_from: datetime.date | None = None,
+                     date_to: datetime.date | None = None) -> QuerySet:
+    """Issued before the connection and never sent to the connected company."""
+    linked = InvoiceLink.objects.filter(business=business, realm_id=connection.realm_id,
+                                        invoice=OuterRef("pk"))
+    queued = SyncJob.objects.filter(business=business, realm_id=connection.realm_id,
+                                    kind=SyncKind.INVOICE, object_id=OuterRef("pk"))
+    queryset = (Invoice.objects.filter(business=business)
+                .exclude(status=InvoiceStatus.DRAFT)
+                .filter(issued_at__lt=connection.connected_at)
+                .exclude(Exists(linked)).exclude(Exists(queued))
+                .select_related("contact").order_by("issue_date", "number"))
+    if date_from:
+        queryset = queryset.filter(issue_date__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(issue_date__lte=date_to)
+    return queryset
+
+
+def sync_jobs_for_log(*, business: Business, status: str = "", kind: str = "",
+                      search: str = "") -> QuerySet:
+    queryset = SyncJob.objects.filter(business=business).order_by("-id")
+    if status:
+        queryset = queryset.filter(status=status)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if search:
+        search = search.strip()
+        invoice_ids = list(Invoice.objects.filter(business=business, number__icontains=search)
+                           .values_list("pk", flat=True)[:200])
+        condition = Q(qbo_id=search) | Q(qbo_number__icontains=search) | Q(
+            kind=SyncKind.INVOICE, object_id__in=invoice_ids)
+        if search.isdigit():
+            condition |= Q(object_id=int(search))
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def describe_jobs(jobs: list[SyncJob]) -> dict[int, str]:
+    """What each job is about, in words ("Invoice 1042", "Payment of invoice 1042")."""
+    invoice_ids = {job.object_id for job in jobs if job.kind == SyncKind.INVOICE}
+    payment_ids = {job.object_id for job in jobs if job.kind == SyncKind.PAYMENT}
+    contact_ids = {job.object_id for job in jobs if job.kind == SyncKind.CUSTOMER}
+    invoices = {pk: str(number or pk) for pk, number in
+                Invoice.objects.filter(pk__in=invoice_ids).values_list("pk", "number")}
+    payments = {pk: (str(number or ""), amount) for pk, number, amount in
+                Payment.objects.filter(pk__in=payment_ids)
+                .values_list("pk", "invoice__number", "amount")}
+    from contacts.models import Contact
+
+    contacts = dict(Contact.objects.filter(pk__in=contact_ids)
+                    .values_list("pk", "display_name"))
+    labels = {}
+    for job in jobs:
+        if job.kind == SyncKind.INVOICE:
+            labels[job.pk] = invoices.get(job.object_id, str(job.object_id))
+        elif job.kind == SyncKind.PAYMENT:
+            number, amount = payments.get(job.object_id, ("", ""))
+            labels[job.pk] = f"{amount} → {number}" if number else str(job.object_id)
+        else:
+            labels[job.pk] = contacts.get(job.object_id, str(job.object_id))
+    return labels
+
+
+@dataclass(frozen=True)
+class SyncBadge:
+    """`state`: not_sent, pending, synced, error (or "" when there is nothing to show)."""
+
+    state: str
+    message: str = ""
+    fix_url: str | None = None
+    qbo_number: str = ""
+    qbo_id: str = ""
+    warning: str = ""
+    job_id: int | None = None
+
+
+def _connection(business_id: int) -> QboConnection | None:
+    return QboConnection.objects.filter(business_id=business_id).first()
+
+
+def sync_badge_for(obj) -> SyncBadge:
+    """The sync state of one invoice or payment, for its badge."""
+    if isinstance(obj, Invoice):
+        kind, link_model, lookup = SyncKind.INVOICE, InvoiceLink, {"invoice": obj}
+        if obj.is_draft:
+            return SyncBadge(state="")
+    elif isinstance(obj, Payment):
+        kind, link_model, lookup = SyncKind.PAYMENT, PaymentLink, {"payment": obj}
+    else:
+        return SyncBadge(state="")
+    connection = _connection(obj.business_id)
+    if connection is None:
+        return SyncBadge(state="")
+    realm = connection.realm_id
+    job = (SyncJob.objects.filter(business_id=obj.business_id, realm_id=realm, kind=kind,
+                                  object_id=obj.pk).exclude(status=SyncStatus.DISMISSED)
+           .order_by("-id").first())
+    link = link_model.objects.filter(business_id=obj.business_id, realm_id=realm,
+                                     **lookup).first()
+    if job is not None and job.status == SyncStatus.FAILED:
+        rendered = messages.render(job.last_error_key, job.last_error_params)
+        return SyncBadge(state="error", message=rendered.text if rendered else "",
+                         fix_url=rendered.fix_url if rendered else None, job_id=job.pk)
+    if job is not None and job.status != SyncStatus.DONE:
+        rendered = messages.render(job.last_error_key, job.last_error_params)
+        return SyncBadge(state="pending", message=rendered.text if rendered else "",
+                         fix_url=rendered.fix_url if rendered else None, job_id=job.pk)
+    if link is not None:
+        warning = ""
+        if isinstance(link, InvoiceLink) and link.has_total_mismatch and job is not None:
+            rendered = messages.render(job.warning_key, job.warning_params)
+            warning = rendered.text if rendered else ""
+        number = getattr(link, "doc_number", "") or ""
+        return SyncBadge(state="synced", qbo_number=number, qbo_id=link.qbo_id,
+                         warning=warning, job_id=job.pk if job else None)
+    if job is not None:  # done without reaching QBO (e.g. voided before it was ever sent)
+        return SyncBadge(state="")
+    if connection.status == ConnectionStatus.DISCONNECTED:
+        return SyncBadge(state="")
+    invoice = obj if isinstance(obj, Invoice) else obj.invoice
+    if invoice.issued_at and connection.connected_at and invoice.issued_at < connection.connected_at:
+        key = "issued_before_connection" if kind == SyncKind.INVOICE else "invoice_not_sent"
+        rendered = messages.render(key)
+        return SyncBadge(state="not_sent", message=rendered.text)
+    return SyncBadge(state="")
