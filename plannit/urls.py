@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from accounting.imports.views import LinkedItemFormView
 from businesses import views as business_views
 from businesses.forms import EmailAuthenticationForm
 
@@ -23,8 +24,13 @@ urlpatterns = [
          name="password_reset_complete"),
     path("", include("businesses.urls")),
     path("contacts/", include("contacts.urls")),
+    # The item form with its "Linked QuickBooks item" section (accounting.imports extends the
+    # catalog's view): same paths as catalog:item_create / catalog:item_update, matched first.
+    path("catalog/items/new/", LinkedItemFormView.as_view()),
+    path("catalog/items/<int:pk>/edit/", LinkedItemFormView.as_view()),
     path("catalog/", include("catalog.urls")),
     path("", include("invoicing.urls")),
+    path("settings/accounting/imports/", include("accounting.imports.urls")),
     path("settings/accounting/sync/", include("accounting.sync.urls")),
     path("settings/accounting/", include("accounting.urls")),
     path("admin/", admin.site.urls),

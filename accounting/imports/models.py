@@ -71,6 +71,15 @@ class ImportRun(BusinessOwned):
         return self.status in ACTIVE_STATUSES
 
     @property
+    def unit_label(self) -> str:
+        from catalog.models import UnitOfMeasure
+
+        try:
+            return str(UnitOfMeasure(self.unit).label)
+        except ValueError:
+            return self.unit
+
+    @property
     def percent(self) -> int:
         if self.total <= 0:
             return 100 if self.status == ImportStatus.SUCCEEDED else 0
