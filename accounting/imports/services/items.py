@@ -138,10 +138,11 @@ def _import_categories(*, run: ImportRun, records: list[qbo_imports.ItemRecord],
 
 
 def _is_taxable(record: qbo_imports.ItemRecord, non_taxable_codes: set[str]) -> bool:
-    if record.taxable is not None:
-        return record.taxable
-    # Non-US companies say it with the item's sales tax code (qbo-api-reference §3.2).
-    return bool(record.sales_tax_code_id) and record.sales_tax_code_id not in non_taxable_codes
+    # Non-US companies say it with the item's sales tax code, and their `Taxable` is the US
+    # flag (false), so the code wins when there is one (qbo-api-reference §3.2).
+    if record.sales_tax_code_id:
+        return record.sales_tax_code_id not in non_taxable_codes
+    return bool(record.taxable)
 
 
 def _item_values(record: qbo_imports.ItemRecord, *, catalog: _Catalog,
