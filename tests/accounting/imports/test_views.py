@@ -33,6 +33,13 @@ def test_pages_wait_for_the_configuration(owner_client, business):
     assert ImportRun.objects.count() == 0
 
 
+def test_settings_page_offers_the_imports_once_configured(owner_client, connection):
+    html = owner_client.get(reverse("accounting:settings")).content.decode()
+    assert reverse("accounting_imports:contacts") in html
+    assert reverse("accounting_imports:items") in html
+    assert reverse("accounting_imports:item_links") in html
+
+
 def test_staff_cannot_import(client, staff_user, connection):
     client.force_login(staff_user)
     assert client.get(reverse("accounting_imports:contacts")).status_code == 403
