@@ -100,7 +100,8 @@ def _preferences(company: Company, ctx: Ctx, tax_code: str | None, net30: str) -
         "TaxPrefs": tax_prefs,
         "CurrencyPrefs": {"MultiCurrencyEnabled": False,
                           "HomeCurrency": {"value": company.currency}},
-        "OtherPrefs": {"NameValue": [{"Name": "SalesFormsPrefs.DefaultItem", "Value": "1"}]},
+        "OtherPrefs": {"NameValue": [{"Name": "SalesFormsPrefs.DefaultItem", "Value": "1"},
+                                     {"Name": "ItemCategoriesFeature", "Value": "true"}]},
     })
 
 

@@ -217,3 +217,37 @@ def test_malformed_bodies_are_faults_not_crashes(api):
     assert [r.json()["Fault"]["Error"][0]["code"] for r in (garbage, wrong_shape, bad_id,
                                                             bad_number)] == [
         "2010", "2010", "2030", "2010"]
+
+
+def test_company_info_and_preferences_updates(qb):
+    from quickbooks.objects import CompanyInfo, Preferences
+
+    info = CompanyInfo.get(CA_REALM, qb=qb)
+    info.LegalName = "Compagnie ABC inc."
+    saved = info.save(qb=qb)
+    prefs = Preferences.get(qb=qb)
+    prefs.SalesFormsPrefs.AllowShipping = True
+    prefs.save(qb=qb)
+
+    assert saved.LegalName == "Compagnie ABC inc."
+    assert saved.Country == "CA"
+    assert saved.SyncToken == "1"
+    after = Preferences.get(qb=qb)
+    assert after.SalesFormsPrefs.AllowShipping is True
+    assert after.SalesFormsPrefs.CustomTxnNumbers is True
+    assert after.SyncToken == "1"
+
+
+def test_inventory_item_needs_its_accounts(api, qb):
+    missing = api("POST", "item", json={"Name": "Pompe", "Type": "Inventory",
+                                        "IncomeAccountRef": {"value": "6"}})
+    created = api("POST", "item", json={
+        "Name": "Pompe", "Type": "Inventory", "UnitPrice": "310.00", "IncomeAccountRef": {"value": "6"},
+        "ExpenseAccountRef": {"value": "12"}, "AssetAccountRef": {"value": "5"},
+        "TrackQtyOnHand": True, "QtyOnHand": 3, "InvStartDate": "2025-01-01"})
+
+    assert missing.json()["Fault"]["Error"][0]["code"] == "2020"
+    item = created.json()["Item"]
+    assert (item["Type"], item["QtyOnHand"], item["TrackQtyOnHand"], item["UnitPrice"]) == (
+        "Inventory", 3, True, 310)
+    assert Item.count("Name = 'Pompe'", qb=qb) == 1
