@@ -1,0 +1,79 @@
+"""The per-company limiter shared by every worker, and the pause after a 429."""
+import os
+
+import pytest
+from django.test import override_settings
+
+from accounting.qbo.sales import LimiterBusy
+from accounting.sync import limiter
+
+
+@pytest.fixture
+def redis_limiter():
+    url = os.environ.get("SYNC_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+    try:
+        candidate = limiter.RedisLimiter(url)
+        candidate.client.ping()
+    except Exception:  # noqa: BLE001
+        candidate = None
+    return candidate
+
+
+def _backends(tmp_path, redis_limiter):
+    backends = [limiter.FileLimiter(tmp_path)]
+    if redis_limiter is not None:
+        backends.append(redis_limiter)
+    return backends
+
+
+@override_settings(QBO_LIMIT_REQUESTS_PER_MINUTE=5, QBO_LIMIT_IN_FLIGHT=3,
+                   QBO_LIMIT_BATCH_PER_MINUTE=2)
+def test_window_and_in_flight_limits_are_shared(tmp_path, redis_limiter):
+    for backend in _backends(tmp_path, redis_limiter):
+        backend.reset("r1")
+        # Three in flight at once, the fourth waits a moment (not a minute).
+        assert [backend.try_acquire("r1", False, f"t{n}") for n in range(3)] == [0.0] * 3
+        assert 0 < backend.try_acquire("r1", False, "t3") < 0.1
+        backend.release("r1", "t0")
+        assert backend.try_acquire("r1", True, "b1") == 0.0
+        backend.release("r1", "t1")
+        # 5 requests in the window: the sixth waits for the window to slide (about a minute).
+        assert backend.try_acquire("r1", True, "b2") == 0.0
+        backend.release("r1", "t2")
+        backend.release("r1", "b1")
+        backend.release("r1", "b2")
+        assert backend.try_acquire("r1", False, "t5") > 50
+        # Another company has its own budget.
+        assert backend.try_acquire("r2", False, "x") == 0.0
+        backend.reset("r1")
+        backend.reset("r2")
+
+
+@override_settings(QBO_LIMIT_REQUESTS_PER_MINUTE=500, QBO_LIMIT_IN_FLIGHT=10,
+                   QBO_LIMIT_BATCH_PER_MINUTE=1)
+def test_batch_calls_have_their_own_budget(tmp_path, redis_limiter):
+    for backend in _backends(tmp_path, redis_limiter):
+        backend.reset("r1")
+        assert backend.try_acquire("r1", True, "b1") == 0.0
+        assert backend.try_acquire("r1", True, "b2") > 50
+        assert backend.try_acquire("r1", False, "s1") == 0.0
+        backend.reset("r1")
+
+
+@override_settings(QBO_LIMIT_REQUESTS_PER_MINUTE=1, QBO_LIMIT_MAX_WAIT_SECONDS=0.2)
+def test_admit_gives_up_quickly_instead_of_holding_a_worker(tmp_path):
+    limiter.set_limiter(limiter.FileLimiter(tmp_path))
+    release = limiter.admit("r9", False)
+    release()
+    with pytest.raises(LimiterBusy) as busy:
+        limiter.admit("r9", False)
+    assert busy.value.wait_seconds > 50
+
+
+def test_pause_is_shared_and_expires():
+    assert limiter.realm_paused_until("r1") is None
+    until = limiter.pause_realm("r1", seconds=30)
+    assert limiter.realm_paused_until("r1") == until
+    assert limiter.realm_paused_until("r2") is None
+    limiter.unpause_realm("r1")
+    assert limiter.realm_paused_until("r1") is None
