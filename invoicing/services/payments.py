@@ -19,7 +19,8 @@ from .invoices import _full_clean, status_for_payments
 def payment_record(*, invoice: Invoice, amount: Decimal, date: datetime.date,
                    method: str = PaymentMethod.E_TRANSFER, reference: str = "") -> Payment:
     """Apply a payment of 0 < amount ≤ balance to an issued invoice."""
-    invoice = Invoice.objects.select_for_update(of=("self",)).select_related("business").get(pk=invoice.pk)
+    invoice = (Invoice.objects.select_for_update(of=("self",)).select_related("business")
+               .get(pk=invoice.pk))
     if invoice.is_draft:
         raise ApplicationError(_("Issue the invoice before recording a payment on it."))
     if invoice.is_void:
@@ -55,7 +56,7 @@ def payment_record(*, invoice: Invoice, amount: Decimal, date: datetime.date,
 @transaction.atomic
 def payment_void(*, payment: Payment) -> Payment:
     """Cancel a payment: the invoice owes that amount again and its status follows."""
-    invoice = Invoice.objects.select_for_update().get(pk=payment.invoice_id)
+    invoice = Invoice.objects.select_for_update(of=("self",)).get(pk=payment.invoice_id)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if payment.is_void:
         raise ApplicationError(_("This payment is already void."))

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import factory
 
-from invoicing.models import InvoiceSequence, Payment, TaxComponent, TaxGroup
+from invoicing.models import InvoiceSequence, TaxComponent, TaxGroup
 from tests.factories.businesses import BusinessFactory
 
 
@@ -35,5 +35,3 @@ class InvoiceSequenceFactory(factory.django.DjangoModelFactory):
     prefix = ""
     next_number = 1001
 
-
-__all__ = ["InvoiceSequenceFactory", "Payment", "TaxGroupFactory"]
