@@ -114,6 +114,10 @@ def _with_requestid(emu, req: Request, company, rest: str):
             status, payload = dispatch(emu, ctx, req, rest)
         except ApiFault as fault:
             status, payload = fault.status, {"Fault": fault.fault()}
+        except (TypeError, AttributeError, KeyError, ValueError) as exc:
+            # A value of the wrong JSON type deep inside the body: QBO's deserialiser answers 2010.
+            fault = ApiFault("2010", f"Request has invalid or unsupported property: {exc}")
+            status, payload = 400, {"Fault": fault.fault()}
         if isinstance(payload, (bytes, tuple)):
             response = payload if isinstance(payload, tuple) else (
                 status, {"Content-Type": "application/pdf"}, payload)

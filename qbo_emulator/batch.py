@@ -40,5 +40,8 @@ def run(emu, ctx, payload) -> dict:
         except ApiFault as fault:
             out.pop("QueryResponse", None)
             out["Fault"] = fault.fault()
+        except (TypeError, AttributeError, KeyError, ValueError) as exc:
+            out["Fault"] = ApiFault("2010", f"Request has invalid or unsupported property: "
+                                    f"{exc}").fault()
         responses.append(out)
     return {"BatchItemResponse": responses}

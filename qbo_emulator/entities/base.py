@@ -108,11 +108,25 @@ def load_for_write(ctx: Ctx, kind: Kind, payload: dict) -> dict:
     return existing
 
 
+# QBO's deserialiser answers 2010 when a field has the wrong JSON type (reference §8.3).
+SHAPES = {"Line": list, "LinkedTxn": list, "CustomField": list, "TxnTaxDetail": dict,
+          "BillAddr": dict, "ShipAddr": dict, "PrimaryEmailAddr": dict, "BillEmail": dict,
+          "CustomerMemo": dict, "MetaData": dict}
+
+
+def check_shapes(payload: dict) -> None:
+    for key, expected in SHAPES.items():
+        if key in payload and not isinstance(payload[key], expected):
+            raise ApiFault("2010", f"Request has invalid or unsupported property: {key} must be "
+                           f"a JSON {'array' if expected is list else 'object'}", element=key)
+
+
 def save(ctx: Ctx, kind: Kind, payload: dict) -> dict:
     """POST /{entity}: a create, or an update when the body carries an Id (reference §2.1)."""
     if not isinstance(payload, dict):
         raise ApiFault("2010", "Request body must be a JSON object")
     payload = clean(payload)
+    check_shapes(payload)
     if kind.singleton:
         existing = ctx.company.get(kind.name, "1")
         payload = dict(payload, Id="1")
