@@ -85,7 +85,7 @@ def test_429_json_fault_3001_with_retry_after(api, qbo_emulator):
 
 
 def test_429_under_load_from_twenty_threads(qbo_emulator, base_url):
-    qbo_emulator.set_settings(requests_per_window=50)
+    qbo_emulator.set_settings(requests_per_window=50, max_in_flight=100)
     token = qbo_emulator.issue_tokens(CLIENT_ID, CA_REALM)["access_token"]
     statuses = []
     lock = threading.Lock()
@@ -235,3 +235,30 @@ def test_validation_exception_code_for_json_throttle(qb, qbo_emulator):
         Customer.get(1, qb=qb)
 
     assert error.value.error_code == 3001
+
+
+def test_concurrent_invoice_creates_get_unique_ids_and_numbers(qbo_emulator, base_url, qb):
+    qbo_emulator.set_settings(max_in_flight=100)
+    token = qbo_emulator.issue_tokens(CLIENT_ID, CA_REALM)["access_token"]
+    body = {"CustomerRef": {"value": "1"}, "Line": [
+        {"Amount": 10, "DetailType": "SalesItemLineDetail",
+         "SalesItemLineDetail": {"ItemRef": {"value": "4"}, "TaxCodeRef": {"value": "2"}}}]}
+    created = []
+    lock = threading.Lock()
+
+    def worker():
+        for _ in range(5):
+            response = requests.post(f"{base_url}/v3/company/{CA_REALM}/invoice", json=body,
+                                     headers={"Authorization": f"Bearer {token}"}, timeout=5)
+            with lock:
+                created.append(response.json()["Invoice"])
+
+    threads = [threading.Thread(target=worker) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len({i["Id"] for i in created}) == 100
+    assert sorted(int(i["DocNumber"]) for i in created) == list(range(1001, 1101))
+    assert Customer.get(1, qb=qb).Balance == 1150
