@@ -29,7 +29,10 @@ def _limits() -> dict:
         "in_flight": int(getattr(settings, "QBO_LIMIT_IN_FLIGHT", 10)),
         "batch_per_minute": int(getattr(settings, "QBO_LIMIT_BATCH_PER_MINUTE", 40)),
         # The bench shortens QBO's minute (the emulator is told the same window).
-        "window_ms": int(float(getattr(settings, "QBO_LIMIT_WINDOW_SECONDS", 60)) * 1000),
+        # A request is counted when we send it, QBO counts it when it arrives: a small margin
+        # on the window absorbs the difference in transit times.
+        "window_ms": int(float(getattr(settings, "QBO_LIMIT_WINDOW_SECONDS", 60)) * 1000
+                         + int(getattr(settings, "QBO_LIMIT_SAFETY_MS", 300))),
         "slot_ms": int(float(getattr(settings, "QBO_HTTP_TIMEOUT_SECONDS", 30)) * 1000) + 5000,
         "max_wait": float(getattr(settings, "QBO_LIMIT_MAX_WAIT_SECONDS", 2.0)),
     }

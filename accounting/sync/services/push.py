@@ -193,6 +193,11 @@ def job_run(*, job_id: int, owner: str | None = None) -> str:
     job = job_lease(job_id=job_id, owner=owner)
     if job is None:
         return "skipped"
+    from .batch import try_run_batch
+
+    batch_status = try_run_batch(job, owner)
+    if batch_status is not None:
+        return batch_status
     recorder = Recorder()
     try:
         done = _execute(job, recorder)

@@ -359,3 +359,65 @@ def test_unlinked_contact_edit_sends_nothing(qbo):
     contact = make_contact(qbo.business)
     contacts.contact_update(contact=contact, display_name="Quelqu'un")
     assert SyncJob.objects.count() == 0
+
+
+def _backlog(qbo, count: int):
+    contact = make_contact(qbo.business)
+    issue_invoice(qbo.business, contact=contact)
+    assert run_due() == ["done"]  # the customer is now linked
+    return [issue_invoice(qbo.business, contact=contact) for _ in range(count)]
+
+
+def test_backlog_goes_through_the_batch_endpoint(qbo, settings):
+    settings.QBO_SYNC_BATCH_THRESHOLD = 5
+    invoices = _backlog(qbo, 35)
+    before = len(qbo.invoices())
+    run_due()
+    assert SyncJob.objects.filter(status="done").count() == 36
+    batch_calls = qbo.calls("POST", "/batch")
+    assert len(batch_calls) == 2
+    assert len(qbo.invoices()) == before + 35
+    links = {link.invoice_id: link for link in InvoiceLink.objects.all()}
+    for invoice in invoices:
+        remote = qbo.company.get("Invoice", links[invoice.pk].qbo_id)
+        assert remote["DocNumber"] == invoice.number
+        assert Decimal(str(remote["TotalAmt"])) == invoice.total
+    job = SyncJob.objects.get(object_id=invoices[0].pk)
+    assert list(job.remote_attempts.values_list("operation", "http_status")) == [
+        ("batch (30)", 200)]
+
+
+def test_batch_item_fault_fails_only_that_invoice(qbo, settings, monkeypatch):
+    settings.QBO_SYNC_BATCH_THRESHOLD = 3
+    invoices = _backlog(qbo, 4)
+    from accounting.sync.services import batch
+
+    real_build = batch._build
+
+    def one_bad_item(group, connection):
+        items, entries, single = real_build(group, connection)
+        items[1]["Invoice"]["Line"][0]["SalesItemLineDetail"]["ItemRef"] = {"value": "999999"}
+        return items, entries, single
+
+    monkeypatch.setattr(batch, "_build", one_bad_item)
+    run_due()
+    assert sorted(SyncJob.objects.values_list("status", flat=True)) == ["done"] * 4 + ["failed"]
+    failed = SyncJob.objects.get(status="failed")
+    assert failed.object_id == invoices[1].pk
+    assert failed.last_error_key == "qbo_reference_invalid"
+    assert InvoiceLink.objects.filter(invoice__in=invoices).count() == 3
+
+
+def test_batch_lost_in_transit_is_looked_up_by_number_not_duplicated(qbo, settings):
+    settings.QBO_SYNC_BATCH_THRESHOLD = 3
+    qbo.emulator.add_fault(action="drop_after", path="/batch", method="POST", times=1)
+    invoices = _backlog(qbo, 4)
+    before = len(qbo.invoices())
+    run_due()
+    assert SyncJob.objects.filter(status="pending", last_error_key="network").count() == 4
+    assert len(qbo.invoices()) == before + 4  # QBO did create them
+    SyncJob.objects.filter(status="pending").update(next_attempt_at=timezone.now())
+    run_due()
+    assert SyncJob.objects.filter(status="done").count() == 5
+    assert len(qbo.invoices()) == before + 4
+    assert InvoiceLink.objects.filter(invoice__in=invoices).count() == 4
