@@ -162,6 +162,14 @@ QBO_TOKEN_ENCRYPTION_KEYS = env.list(
     "QBO_TOKEN_ENCRYPTION_KEYS", default=["ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtaW4tcHJvZA0="]
 )
 QBO_WEBHOOK_VERIFIER_TOKEN = env("QBO_WEBHOOK_VERIFIER_TOKEN", default="plannit-dev-verifier")
+# QBO's limits per company (qbo-api-reference §9), kept by the sync engine across workers.
+# QBO_LIMIT_WINDOW_SECONDS is QBO's minute: only the bench shortens it.
+QBO_LIMIT_REQUESTS_PER_MINUTE = env.int("QBO_LIMIT_REQUESTS_PER_MINUTE", default=500)
+QBO_LIMIT_IN_FLIGHT = env.int("QBO_LIMIT_IN_FLIGHT", default=10)
+QBO_LIMIT_BATCH_PER_MINUTE = env.int("QBO_LIMIT_BATCH_PER_MINUTE", default=40)
+QBO_LIMIT_WINDOW_SECONDS = env.float("QBO_LIMIT_WINDOW_SECONDS", default=60.0)
+# A backlog of at least this many new invoices for one company goes through batch calls.
+QBO_SYNC_BATCH_THRESHOLD = env.int("QBO_SYNC_BATCH_THRESHOLD", default=10)
 
 LOGGING = {
     "version": 1,
