@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
-PORT ?= 8000
+WEB_PORT ?= 8000
 EMULATOR_PORT ?= 8765
 
 .PHONY: install run test bench migrate seed emulator lint messages clean
@@ -26,7 +26,7 @@ seed: migrate
 
 ## make run: web + Celery worker + Celery beat + the QuickBooks emulator, on embedded defaults.
 run: seed
-	@QBO_EMULATOR_PORT=$(EMULATOR_PORT) PORT=$(PORT) HOST=$(HOST) \
+	@QBO_EMULATOR_PORT=$(EMULATOR_PORT) WEB_PORT=$(WEB_PORT) WEB_HOST=$(HOST) \
 	  $(BIN)/honcho --procfile Procfile.dev start
 
 ## make test: the whole suite. Uses DATABASE_URL / REDIS_URL when set, embedded defaults otherwise.

@@ -1,0 +1,83 @@
+"""A new owner, in French, does what the product promises on the first day: sign up, create
+tax groups, a contact, an item, issue an invoice, record a payment, switch to English; no
+error page and no JavaScript error on the way."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from invoicing.models import Invoice
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_first_day_of_a_new_owner(page):
+    failures: list[str] = []
+    page.on("response", lambda response: failures.append(f"{response.status} {response.url}")
+            if response.request.resource_type == "document" and response.status >= 400 else None)
+
+    # Sign up, in French
+    page.goto("/signup/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Créez le compte de votre entreprise")
+    page.get_by_label("Nom de l'entreprise").fill("Déneigement Tremblay")
+    page.get_by_label("Province").select_option("QC")
+    page.get_by_label("Adresse courriel").fill("marc@tremblay.ca")
+    page.get_by_label("Mot de passe", exact=True).fill("un-mot-de-passe-solide")
+    page.get_by_label("Mot de passe (confirmation)").fill("un-mot-de-passe-solide")
+    page.get_by_role("button", name="Créer mon compte").click()
+    expect(page.locator(".messages")).to_contain_text("Bienvenue dans Plannit")
+
+    # Tax groups: the ready-made ones for Québec
+    page.get_by_text("Paramètres", exact=True).click()
+    page.get_by_role("link", name="Groupes de taxes").click()
+    page.get_by_role("button", name="Ajouter les groupes prêts à l'emploi de ma province").click()
+    expect(page.locator("table")).to_contain_text("TPS + TVQ")
+    expect(page.locator("table")).to_contain_text("Exonéré")
+
+    # A contact
+    page.get_by_role("link", name="Contacts", exact=True).click()
+    page.get_by_role("link", name="Nouveau contact").first.click()
+    page.get_by_label("Prénom").fill("Julie")
+    page.get_by_label("Nom", exact=True).fill("Côté")
+    page.get_by_label("Courriel", exact=True).fill("julie.cote@exemple.ca")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Julie Côté")
+
+    # An item
+    page.get_by_role("link", name="Produits et services").click()
+    page.get_by_role("link", name="Nouvel article").first.click()
+    page.get_by_label("Nom", exact=True).fill("Déneigement d'entrée")
+    page.get_by_label("Prix unitaire").fill("45,00")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("table")).to_contain_text("Déneigement d'entrée")
+
+    # An invoice, issued
+    page.get_by_role("link", name="Factures", exact=True).click()
+    page.get_by_role("link", name="Nouvelle facture").first.click()
+    page.get_by_label("Contact").select_option(label="Julie Côté")
+    line = page.locator("[data-line]").first
+    line.locator("select[name$='-item']").select_option(label="Déneigement d'entrée")
+    line.locator("input[name$='-quantity']").fill("2")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Émettre").click()
+    invoice = Invoice.objects.get()
+    assert (invoice.number, invoice.status, str(invoice.total)) == ("1001", "issued", "103.48")
+    expect(page.locator("body")).to_contain_text("103,48")
+
+    # A payment for the whole balance
+    page.get_by_role("link", name="Enregistrer un paiement").click()
+    page.get_by_label("Montant").fill("103.48")
+    page.get_by_role("button", name="Enregistrer").click()
+    invoice.refresh_from_db()
+    assert (invoice.status, str(invoice.balance)) == ("paid", "0.00")
+    expect(page.locator(".badge").first).to_contain_text("Payée")
+
+    # Switch to English
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("link", name="Invoices", exact=True)).to_be_visible()
+    expect(page.locator(".badge").first).to_contain_text("Paid")
+    expect(page.locator("body")).to_contain_text(re.compile(r"\$103\.48"))
+
+    assert failures == []
+    assert page.js_errors == []
