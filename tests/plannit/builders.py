@@ -70,6 +70,22 @@ def pending_switch(business):
         pending_company_name="Sandbox Company US")
 
 
+def import_run(business):
+    from accounting.imports.models import ImportRun
+
+    return ImportRun.objects.create(business=business, kind="contacts", status="succeeded",
+                                    realm_id="9130357766900456")
+
+
+def contact_review(business):
+    from accounting.imports.models import ContactReview
+
+    return ContactReview.objects.create(
+        business=business, realm_id="9130357766900456", qbo_id="1", display_name="Client QBO",
+        values={"display_name": "Client QBO"}, candidate_ids=[contact(business).pk],
+        reason="Several existing contacts look like this customer.")
+
+
 def _pk(factory):
     def build(business):
         obj = factory(business)
@@ -109,4 +125,8 @@ ROUTE_BUILDERS = {
     "invoicing:payment_create": _pk(issued_invoice),
     "invoicing:payment_void": _invoice_and_payment,
     "accounting:confirm_switch": _pk(pending_switch),
+    "accounting_imports:run_detail": _pk(import_run),
+    "accounting_imports:run_progress": _pk(import_run),
+    "accounting_imports:review_decide": _pk(contact_review),
+    "accounting_imports:item_link_set": _pk(item),
 }
