@@ -103,6 +103,7 @@ LANGUAGES = [("fr-ca", _("French")), ("en", _("English"))]
 # Each app (and `plannit` for the shared templates) owns its catalog: see plannit/i18n.py.
 LOCALE_PATHS: list = []
 USE_I18N = True
+FORMAT_MODULE_PATH = ["plannit.formats"]
 TIME_ZONE = env("TIME_ZONE", default="America/Toronto")
 USE_TZ = True
 
