@@ -11,9 +11,9 @@ CLOSE_NAME_MIN_SCORE = 0.75
 
 
 def name_key(text: str) -> str:
-    """Case, accents, spaces and punctuation folded: "Éric  O'Brien-Tremblay" and
-    "eric obrien tremblay" give the same key... once spaces go too. Words are kept apart by
-    one space so close-name scores still see them."""
+    """Case and accents folded, punctuation turned into spaces, spaces folded:
+    "Éric  O'Brien-Tremblay" gives "eric o brien tremblay". Words stay apart so that
+    close-name scores still see them; name_match_key drops the spaces too."""
     text = unicodedata.normalize("NFKD", str(text or "")).casefold()
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(_NOT_ALNUM.sub(" ", text).split())

@@ -158,3 +158,31 @@ def test_qbo_down_stops_the_run_with_a_plain_message(qbo, connection, run_import
     again = run_import("contacts")
     assert (again.status, again.created) == (ImportStatus.SUCCEEDED, 1)
     assert ImportRun.objects.filter(business=business).count() == 2
+
+
+def test_one_import_of_a_kind_at_a_time_and_a_dead_run_is_replaced(
+        connection, business, owner, enqueued, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounting.imports.services import import_run_start
+    from plannit.exceptions import ApplicationError
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = import_run_start(business=business, user=owner, kind="contacts")
+        items = import_run_start(business=business, user=owner, kind="items", unit="unit")
+    with pytest.raises(ApplicationError) as error:
+        import_run_start(business=business, user=owner, kind="contacts")
+    assert error.value.message == ("An import of contacts is already running. Wait for it to "
+                                   "finish.")
+    assert ImportRun.objects.filter(business=business).count() == 2
+    # the worker died: no progress for 11 minutes
+    ImportRun.objects.filter(pk=first.pk).update(
+        status=ImportStatus.RUNNING, heartbeat_at=timezone.now() - timedelta(minutes=11))
+    with django_capture_on_commit_callbacks(execute=True):
+        second = import_run_start(business=business, user=owner, kind="contacts")
+    first.refresh_from_db()
+    assert first.status == ImportStatus.FAILED
+    assert first.error_message.startswith("The import stopped answering")
+    assert enqueued == [first.pk, items.pk, second.pk]
