@@ -19,7 +19,8 @@ def main(argv=None) -> int:
     parser.add_argument("--state", default=None,
                         help="SQLite file that keeps the state across restarts (default: memory)")
     parser.add_argument("--public-url", default=None,
-                        help="base URL to advertise (default: the Host header of each request)")
+                        help="base URL a browser uses to reach the emulator, advertised as the authorization "
+                             "endpoint (default: the Host header of each request)")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
     if args.state:

@@ -21,7 +21,7 @@ def discovery(emu, req: Request):
     base = req.base
     return json_response(200, {
         "issuer": f"{base}/op/v1",
-        "authorization_endpoint": f"{base}/connect/oauth2",
+        "authorization_endpoint": f"{req.headers.get('x-emulator-browser-base') or base}/connect/oauth2",
         "token_endpoint": f"{base}/oauth2/v1/tokens/bearer",
         "userinfo_endpoint": f"{base}/v1/openid_connect/userinfo",
         "revocation_endpoint": f"{base}/v2/oauth2/tokens/revoke",

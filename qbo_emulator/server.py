@@ -20,10 +20,15 @@ def make_handler(emulator, public_base: str | None):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
-            base = public_base or f"http://{host}"
+            base = f"http://{host}"
+            request_headers = dict(self.headers.items())
+            if public_base:
+                # Only the pages a browser opens (the consent page) need the public address;
+                # servers (e.g. the app in another container) keep the one they called.
+                request_headers["X-Emulator-Browser-Base"] = public_base.rstrip("/")
             try:
                 status, headers, payload = emulator.handle(self.command, base + self.path,
-                                                           dict(self.headers.items()), body)
+                                                           request_headers, body)
             except ConnectionDropped:
                 self.close_connection = True
                 try:

@@ -62,6 +62,16 @@ def test_serves_discovery_tokens_and_queries(start_server):
     assert response.headers["intuit_tid"]
 
 
+def test_public_url_is_advertised_only_for_the_browser_facing_consent_page(start_server):
+    base, _ = start_server("--public-url", "http://localhost:18765/")
+
+    doc = requests.get(f"{base}/.well-known/openid_configuration/", timeout=5).json()
+
+    assert doc["authorization_endpoint"] == "http://localhost:18765/connect/oauth2"
+    assert doc["token_endpoint"] == f"{base}/oauth2/v1/tokens/bearer"
+    assert doc["revocation_endpoint"] == f"{base}/v2/oauth2/tokens/revoke"
+
+
 def test_a_dropped_connection_is_a_connection_error(start_server):
     base, _ = start_server()
     requests.post(f"{base}/_emulator/faults", json={"action": "drop_before", "entity": "customer"},
