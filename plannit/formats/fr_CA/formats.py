@@ -3,4 +3,5 @@
 from django.conf.locale.fr_CA.formats import *  # noqa: F401,F403
 
 DATETIME_FORMAT = r"j F Y, H \h i"
+SHORT_DATETIME_FORMAT = r"Y-m-d H \h i"
 TIME_FORMAT = r"H \h i"
