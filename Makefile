@@ -26,6 +26,11 @@ seed: migrate
 
 ## make run: web + Celery worker + Celery beat + the QuickBooks emulator, on embedded defaults.
 run: seed
+	@echo ""
+	@echo "  Plannit            http://$(HOST):$(WEB_PORT)/   (demo login printed above)"
+	@echo "  QuickBooks emulator http://$(HOST):$(EMULATOR_PORT)/"
+	@echo "  Ctrl-C stops everything."
+	@echo ""
 	@QBO_EMULATOR_PORT=$(EMULATOR_PORT) WEB_PORT=$(WEB_PORT) WEB_HOST=$(HOST) \
 	  $(BIN)/honcho --procfile Procfile.dev start
 
