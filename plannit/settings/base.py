@@ -137,6 +137,8 @@ else:
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
+        # The worker polls the folder; 0.1 s keeps a push within a fraction of a second.
+        "polling_interval": 0.1,
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = None
