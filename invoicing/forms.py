@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.models import Item
 from contacts.models import Contact
@@ -70,7 +71,8 @@ class InvoiceFilterForm(forms.Form):
                         widget=forms.TextInput(attrs={
                             "type": "search", "placeholder": _("Number or contact")}))
     status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All"))] + InvoiceStatus.choices)
+                               choices=[("", pgettext_lazy("invoice status filter", "All"))]
+                               + InvoiceStatus.choices)
 
 
 class InvoiceForm(forms.Form):

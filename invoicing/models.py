@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from businesses.models import BusinessOwned
 
@@ -95,7 +96,7 @@ class InvoiceStatus(models.TextChoices):
     ISSUED = "issued", _("Issued")
     PARTIALLY_PAID = "partially_paid", _("Partially paid")
     PAID = "paid", _("Paid")
-    VOID = "void", _("Void")
+    VOID = "void", pgettext_lazy("invoice status", "Void")
 
 
 class Invoice(BusinessOwned):
@@ -153,7 +154,8 @@ class InvoiceLine(models.Model):
                                 verbose_name=_("invoice"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     item = models.ForeignKey("catalog.Item", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+", verbose_name=_("item"))
+                             related_name="+",
+                             verbose_name=pgettext_lazy("invoice line", "item"))
     description = models.CharField(_("description"), max_length=1000, blank=True)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3,
                                    default=Decimal("1"))
@@ -203,7 +205,7 @@ class PaymentMethod(models.TextChoices):
 
 class PaymentStatus(models.TextChoices):
     RECORDED = "recorded", _("Recorded")
-    VOID = "void", _("Void")
+    VOID = "void", pgettext_lazy("payment status", "Void")
 
 
 class Payment(BusinessOwned):
@@ -212,7 +214,8 @@ class Payment(BusinessOwned):
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2,
                                  validators=[MinValueValidator(Decimal("0.01"))])
     date = models.DateField(_("date"))
-    method = models.CharField(_("method"), max_length=20, choices=PaymentMethod.choices,
+    method = models.CharField(pgettext_lazy("payment", "method"), max_length=20,
+                              choices=PaymentMethod.choices,
                               default=PaymentMethod.E_TRANSFER)
     reference = models.CharField(_("reference"), max_length=21, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=PaymentStatus.choices,

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.models import UnitOfMeasure
 
@@ -34,7 +35,8 @@ class TagExistingForm(forms.Form):
 
 
 class ReviewDecisionForm(forms.Form):
-    action = forms.ChoiceField(choices=[("link", _("Link")), ("create", _("Create")),
+    action = forms.ChoiceField(choices=[("link", _("Link")),
+                                        ("create", pgettext_lazy("review decision", "Create")),
                                         ("skip", _("Skip"))])
     contact = forms.CharField(required=False, max_length=20)
 

@@ -27,3 +27,21 @@ def test_french_catalog_is_complete_and_compiled(po_path):
     stale = [message.id for message in messages if isinstance(message.id, str)
              and not message.context and compiled.gettext(message.id) != message.string]
     assert stale == [], "run: python -m plannit.i18n <app> --compile"
+
+
+def test_a_string_reads_the_same_in_every_catalog():
+    """Django merges the apps' catalogs into one: a msgid translated two ways in two apps would
+    show one of them at random places. Different meanings get a context (pgettext)."""
+    translations: dict[tuple[str, str], dict[str, str]] = {}
+    for po_path in CATALOGS:
+        with po_path.open("rb") as handle:
+            for message in read_po(handle):
+                if not message.id:
+                    continue
+                key = (message.context or "", message.id if isinstance(message.id, str)
+                       else message.id[0])
+                text = message.string if isinstance(message.string, str) else message.string[0]
+                translations.setdefault(key, {})[str(po_path.relative_to(ROOT))] = text
+    conflicts = {key: found for key, found in translations.items()
+                 if len(set(found.values())) > 1}
+    assert conflicts == {}
