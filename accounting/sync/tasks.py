@@ -7,6 +7,10 @@ from .services import jobs, push
 
 @shared_task(name="accounting_sync.run_job", ignore_result=True, acks_late=True)
 def sync_run_job(job_id: int) -> str:
+    from .services.batch import is_claimed
+
+    if is_claimed(int(job_id)):
+        return "skipped"  # a batch holds it: this message is redundant
     return push.job_run(job_id=int(job_id))
 
 

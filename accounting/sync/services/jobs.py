@@ -123,6 +123,29 @@ def jobs_release_after(*, job: SyncJob) -> list[int]:
     return ids
 
 
+def jobs_release_after_many(*, jobs: list[SyncJob]) -> list[int]:
+    """jobs_release_after for many invoice jobs at once (a batch): two queries, not 3 per job."""
+    from invoicing.models import Payment
+
+    if not jobs:
+        return []
+    ids = [job.pk for job in jobs]
+    invoice_ids = [job.object_id for job in jobs if job.kind == SyncKind.INVOICE]
+    payment_ids = list(Payment.objects.filter(invoice_id__in=invoice_ids)
+                       .values_list("pk", flat=True))
+    waiting = (SyncJob.objects.filter(status__in=RUNNABLE_STATUSES, business_id=jobs[0].business_id)
+               .filter(Q(depends_on_id__in=ids)
+                       | Q(kind=SyncKind.INVOICE, object_id__in=invoice_ids, pk__gt=min(ids))
+                       | Q(kind=SyncKind.PAYMENT, object_id__in=payment_ids))
+               .exclude(pk__in=ids))
+    released = list(waiting.values_list("pk", flat=True))
+    if released:
+        SyncJob.objects.filter(pk__in=released).update(next_attempt_at=timezone.now())
+        for job_id in released:
+            transaction.on_commit(lambda job_id=job_id: job_enqueue(job_id=job_id))
+    return released
+
+
 @transaction.atomic
 def job_retry(*, business: Business, job: SyncJob) -> SyncJob:
     """The owner's Retry: run the job again now (a new round of attempts)."""

@@ -427,12 +427,16 @@ def _invoice(context: JobContext) -> Invoice | None:
             .filter(pk=context.job.object_id, business_id=context.business_id).first())
 
 
-def invoice_data(invoice: Invoice, *, realm_id: str) -> payloads.InvoiceData:
-    lines = list(invoice.lines.select_related("item").order_by("position", "id"))
-    item_ids = [line.item_id for line in lines if line.item_id]
-    linked = dict(ItemLink.objects.filter(business_id=invoice.business_id, realm_id=realm_id,
-                                          item_id__in=item_ids)
-                  .values_list("item_id", "qbo_id"))
+def invoice_data(invoice: Invoice, *, realm_id: str, lines: list | None = None,
+                 linked: dict | None = None) -> payloads.InvoiceData:
+    """`lines` and `linked` (item id -> QBO item id) may be given when read in bulk."""
+    if lines is None:
+        lines = list(invoice.lines.select_related("item").order_by("position", "id"))
+    if linked is None:
+        item_ids = [line.item_id for line in lines if line.item_id]
+        linked = dict(ItemLink.objects.filter(business_id=invoice.business_id,
+                                              realm_id=realm_id, item_id__in=item_ids)
+                      .values_list("item_id", "qbo_id"))
     return payloads.InvoiceData(
         invoice_id=invoice.pk, number=invoice.number, issue_date=invoice.issue_date,
         due_date=invoice.due_date, email=invoice.contact.email or "", notes=invoice.notes or "",
@@ -447,9 +451,9 @@ def invoice_data(invoice: Invoice, *, realm_id: str) -> payloads.InvoiceData:
     )
 
 
-def _invoice_done(context: JobContext, invoice: Invoice, qbo: dict, *,
-                  voided: bool = False) -> Done:
-    qbo_id = str(qbo.get("Id") or "")
+def invoice_outcome(invoice: Invoice, qbo: dict, *, voided: bool = False) -> dict:
+    """What a QBO answer means for the invoice's link, and the tax check: QBO computes the
+    tax itself (non-US, §10), so its TotalAmt and TotalTax are compared to ours to the cent."""
     qbo_total, qbo_tax = payloads.invoice_totals(qbo)
     expected_total = payloads.money(0) if voided else invoice.total
     expected_tax = payloads.money(0) if voided else invoice.tax_total
@@ -463,17 +467,27 @@ def _invoice_done(context: JobContext, invoice: Invoice, qbo: dict, *,
                           "qbo_tax": money(qbo_tax, currency),
                           "total": money(expected_total, currency),
                           "tax": money(expected_tax, currency)}
+    return {
+        "qbo_id": str(qbo.get("Id") or ""),
+        "number": str(qbo.get("DocNumber") or "")[:21],
+        "values": {"sync_token": str(qbo.get("SyncToken") or ""),
+                   "doc_number": str(qbo.get("DocNumber") or "")[:21],
+                   "qbo_total": qbo_total, "qbo_tax_total": qbo_tax,
+                   "expected_total": expected_total, "expected_tax_total": expected_tax},
+        "warning_key": warning_key, "warning_params": warning_params,
+    }
+
+
+def _invoice_done(context: JobContext, invoice: Invoice, qbo: dict, *,
+                  voided: bool = False) -> Done:
+    outcome = invoice_outcome(invoice, qbo, voided=voided)
 
     def store():
         _upsert_link(InvoiceLink, context=context, lookup={"invoice_id": invoice.pk},
-                     qbo_id=qbo_id, values={
-                         "sync_token": str(qbo.get("SyncToken") or ""),
-                         "doc_number": str(qbo.get("DocNumber") or "")[:21],
-                         "qbo_total": qbo_total, "qbo_tax_total": qbo_tax,
-                         "expected_total": expected_total, "expected_tax_total": expected_tax})
+                     qbo_id=outcome["qbo_id"], values=outcome["values"])
 
-    return Done(qbo_id=qbo_id, qbo_number=str(qbo.get("DocNumber") or "")[:21], store=store,
-                warning_key=warning_key, warning_params=warning_params)
+    return Done(qbo_id=outcome["qbo_id"], qbo_number=outcome["number"], store=store,
+                warning_key=outcome["warning_key"], warning_params=outcome["warning_params"])
 
 
 def _find_invoice(context: JobContext, number: str) -> dict | None:

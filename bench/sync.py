@@ -1,0 +1,405 @@
+"""Sync engine bench: real Celery worker, Redis, PostgreSQL, the QBO emulator as a process.
+
+    .venv/bin/python bench/sync.py
+
+Prints one JSON object:
+- latency_ms_p50 / latency_ms_p99: from the commit of the request that issues an invoice to the
+  invoice existing in QuickBooks (the emulator's end of the create call), 1 invoice per second;
+- latency_ratio_vs_direct: our p50 over the p50 of a bare python-quickbooks Invoice create
+  against the same emulator in the same run;
+- throughput_ratio: for a backlog of BACKLOG invoices of one company, the shortest time QBO's
+  limits allow over the time we took. The limits are QBO's (500 requests, 10 in flight, 40
+  batch calls of 30 per window) with the minute shortened MINUTE_FACTOR times, in the emulator
+  and in our limiter alike. From an idle start a window admits 40 x 30 + 460 = 1660 invoices,
+  so the best possible time for N invoices is one window per 1660 beyond the first;
+- throttled_by_us: 429 answers the emulator gave us during the bench (the goal is 0).
+
+Environment: BENCH_DATABASE_URL (PostgreSQL, default postgres://postgres@127.0.0.1:5432/
+plannit_bench_sync, dropped and recreated), BENCH_REDIS_URL (default redis://127.0.0.1:6379/14,
+flushed), BENCH_LATENCY_INVOICES (60), BENCH_BACKLOG (2000), BENCH_MINUTE_FACTOR (2).
+"""
+import json
+import math
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL",
+                              "postgres://postgres@127.0.0.1:5432/plannit_bench_sync")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+LATENCY_INVOICES = int(os.environ.get("BENCH_LATENCY_INVOICES", "60"))
+BACKLOG = int(os.environ.get("BENCH_BACKLOG", "2000"))
+MINUTE_FACTOR = float(os.environ.get("BENCH_MINUTE_FACTOR", "2"))
+WINDOW_SECONDS = 60.0 / MINUTE_FACTOR
+CONTACTS = 40
+WORKER_CONCURRENCY = int(os.environ.get("BENCH_WORKER_CONCURRENCY", "4"))
+DIRECT_SAMPLES = 40
+TIME_LIMIT_SECONDS = 600
+REALM = "9130357766900456"
+PER_WINDOW = 40 * 30 + (500 - 40)
+
+
+def log(message: str) -> None:
+    print(f"[bench/sync] {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_json(method: str, url: str, body=None, token: str = "", content_type="application/json"):
+    data = None
+    if body is not None:
+        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method)
+    request.add_header("Accept", "application/json")
+    if data is not None:
+        request.add_header("Content-Type", content_type)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"{}")
+
+
+def reset_database() -> None:
+    import psycopg2
+
+    parts = urllib.parse.urlsplit(DATABASE_URL)
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(host=parts.hostname, port=parts.port or 5432,
+                             user=parts.username or "postgres", password=parts.password or None,
+                             dbname="postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def main() -> int:
+    started = time.monotonic()
+    port = free_port()
+    emulator_url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, DATABASE_URL=DATABASE_URL, REDIS_URL=REDIS_URL,
+               DJANGO_SETTINGS_MODULE="plannit.settings.dev", DJANGO_DEBUG="false",
+               QBO_ENVIRONMENT="emulator", QBO_EMULATOR_URL=emulator_url,
+               QBO_LIMIT_WINDOW_SECONDS=str(WINDOW_SECONDS), QBO_HTTP_TIMEOUT_SECONDS="10",
+               LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT))
+    processes: list[subprocess.Popen] = []
+    try:
+        processes.append(subprocess.Popen(
+            [PYTHON, "-m", "qbo_emulator", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for _ in range(100):
+            try:
+                http_json("GET", f"{emulator_url}/.well-known/openid_configuration/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        http_json("PUT", f"{emulator_url}/_emulator/limits", {"window_seconds": WINDOW_SECONDS})
+        reset_database()
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        os.environ.update(env)
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        setup = set_up_business(emulator_url)
+        log("starting the Celery worker")
+        processes.append(subprocess.Popen(
+            [str(Path(PYTHON).parent / "celery"), "-A", "plannit", "worker", "--loglevel",
+             os.environ.get("BENCH_WORKER_LOGLEVEL", "WARNING"), "--concurrency",
+             str(WORKER_CONCURRENCY), "--pool", "prefork", "--without-gossip",
+             "--without-mingle", "--without-heartbeat", "-O", "fair"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+            stderr=open(os.environ["BENCH_WORKER_LOG"], "w") if os.environ.get(
+                "BENCH_WORKER_LOG") else subprocess.DEVNULL))
+        schedule = Path(tempfile.mkdtemp(prefix="plannit-bench-")) / "beat-schedule"
+
+        def start_beat() -> subprocess.Popen:
+            beat = subprocess.Popen(
+                [str(Path(PYTHON).parent / "celery"), "-A", "plannit", "beat", "--loglevel",
+                 "WARNING", "-s", str(schedule)],
+                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            processes.append(beat)
+            return beat
+
+        beat = start_beat()
+        wait_for_worker()
+        direct_p50 = direct_baseline(emulator_url, setup)
+        latencies = latency_run(emulator_url, setup)
+        # The backlog is written while nothing runs it (no sweeper either), then released.
+        beat.send_signal(signal.SIGTERM)
+        beat.wait(timeout=15)
+        throughput = throughput_run(emulator_url, setup, deadline=started + TIME_LIMIT_SECONDS,
+                                    on_start=start_beat)
+        throttled = sum(1 for entry in emulator_requests(emulator_url)
+                        if entry.get("status") == 429)
+        p50 = statistics.median(latencies)
+        p99 = sorted(latencies)[max(0, math.ceil(0.99 * len(latencies)) - 1)]
+        result = {
+            "latency_ms_p50": round(p50, 1),
+            "latency_ms_p99": round(p99, 1),
+            "latency_samples": len(latencies),
+            "direct_create_ms_p50": round(direct_p50, 1),
+            "latency_ratio_vs_direct": round(p50 / direct_p50, 2),
+            "throughput_ratio": throughput["ratio"],
+            "throughput_invoices_per_s": throughput["rate"],
+            "backlog_invoices": BACKLOG,
+            "backlog_seconds": throughput["elapsed"],
+            "best_possible_seconds": throughput["best"],
+            "batch_calls": throughput["batch_calls"],
+            "single_creates": throughput["single_creates"],
+            "minute_shortened_by": MINUTE_FACTOR,
+            "window_seconds": WINDOW_SECONDS,
+            "throttled_by_us": throttled,
+            "worker_concurrency": WORKER_CONCURRENCY,
+        }
+        print(json.dumps(result))
+        return 0
+    finally:
+        for process in reversed(processes):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def set_up_business(emulator_url: str) -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounting import crypto
+    from accounting.models import AccountingSettings, ConnectionStatus, QboConnection
+    from accounting.sync.models import CustomerLink
+    from businesses.services import business_sign_up
+    from contacts.models import Contact
+    from invoicing.services import ComponentInput, taxgroup_create
+
+    membership = business_sign_up(business_name="Déneigement Bench", email="bench@example.com",
+                                  password="bench-password-123")
+    business = membership.business
+    taxgroup_create(business=business, name="TPS + TVQ", components=[
+        ComponentInput(name="TPS", rate=Decimal("5")),
+        ComponentInput(name="TVQ", rate=Decimal("9.975"))], is_default=True)
+    tokens = http_json("POST", f"{emulator_url}/_emulator/tokens", {"realm_id": REALM})
+    token = tokens["access_token"]
+    now = timezone.now()
+    connection = QboConnection.objects.create(
+        business=business, realm_id=REALM, company_name="Compagnie ABC", company_country="CA",
+        company_currency="CAD", status=ConnectionStatus.CONNECTED,
+        access_token_encrypted=crypto.encrypt(token),
+        refresh_token_encrypted=crypto.encrypt(tokens["refresh_token"]),
+        access_token_expires_at=now + timedelta(seconds=tokens["expires_in"]),
+        refresh_token_expires_at=now + timedelta(days=100), connected_at=now)
+    api = f"{emulator_url}/v3/company/{REALM}"
+
+    def query(sql: str, entity: str) -> list[dict]:
+        return http_json("POST", f"{api}/query?minorversion=75", sql, token,
+                         "application/text")["QueryResponse"].get(entity, [])
+
+    tax_codes = {row["Name"]: row["Id"] for row in query("select * from TaxCode", "TaxCode")}
+    items = {row["Name"]: row["Id"] for row in query("select * from Item", "Item")}
+    accounts = {row["Name"]: row["Id"] for row in query("select * from Account", "Account")}
+    AccountingSettings.objects.create(
+        business=business, taxable_tax_code_id=tax_codes["TPS/TVQ QC - 9,975"],
+        non_taxable_tax_code_id=tax_codes["Exonéré"], default_item_id=items["Services"],
+        deposit_account_id=accounts["Chèques"])
+    contacts = []
+    for n in range(CONTACTS):
+        contact = Contact.objects.create(business=business, display_name=f"Client banc {n}",
+                                         email=f"banc{n}@example.com")
+        customer = http_json("POST", f"{api}/customer?minorversion=75",
+                             {"DisplayName": contact.display_name}, token)["Customer"]
+        CustomerLink.objects.create(business=business, realm_id=REALM, contact=contact,
+                                    qbo_id=customer["Id"], sync_token=customer["SyncToken"])
+        contacts.append(contact)
+    return {"business": business, "contacts": contacts, "token": token,
+            "connection": connection, "customer_id": customer["Id"],
+            "item_id": items["Services"], "tax_code": tax_codes["TPS/TVQ QC - 9,975"]}
+
+
+def wait_for_worker() -> None:
+    from plannit.celery import app
+
+    for _ in range(150):
+        if app.control.ping(timeout=0.5):
+            return
+        time.sleep(0.2)
+    raise RuntimeError("the Celery worker did not start")
+
+
+def emulator_requests(emulator_url: str) -> list[dict]:
+    return http_json("GET", f"{emulator_url}/_emulator/requests?realm_id={REALM}")["requests"]
+
+
+def _draft(business, contact, number: int):
+    import datetime
+
+    from invoicing.services import LineInput, invoice_create
+
+    return invoice_create(business=business, contact=contact,
+                          issue_date=datetime.date(2026, 11, 1), terms="net_30",
+                          lines=[LineInput(description=f"Déneigement {number}",
+                                           quantity=Decimal("2"), unit_price=Decimal("75.00"))])
+
+
+def direct_baseline(emulator_url: str, setup: dict) -> float:
+    """A bare python-quickbooks Invoice create, timed around the library call."""
+    import requests
+    from quickbooks import QuickBooks
+    from quickbooks.objects.base import Ref
+    from quickbooks.objects.detailline import SalesItemLine, SalesItemLineDetail
+    from quickbooks.objects.invoice import Invoice
+
+    qb = QuickBooks(company_id=REALM, minorversion=75)
+    qb.api_url_v3 = qb.sandbox_api_url_v3 = f"{emulator_url}/v3"
+    qb.session = requests.Session()
+    qb.session.access_token = setup["token"]
+
+    def ref(value: str) -> Ref:
+        reference = Ref()
+        reference.value = value
+        return reference
+
+    durations = []
+    for n in range(DIRECT_SAMPLES):
+        invoice = Invoice()
+        invoice.CustomerRef = ref(setup["customer_id"])
+        invoice.DocNumber = f"D-{n}"
+        line = SalesItemLine()
+        line.Amount = 150
+        line.Description = "Déneigement"
+        line.SalesItemLineDetail = SalesItemLineDetail()
+        line.SalesItemLineDetail.ItemRef = ref(setup["item_id"])
+        line.SalesItemLineDetail.Qty = 2
+        line.SalesItemLineDetail.UnitPrice = 75
+        line.SalesItemLineDetail.TaxCodeRef = ref(setup["tax_code"])
+        invoice.Line = [line]
+        clock = time.perf_counter()
+        invoice.save(qb=qb)
+        durations.append((time.perf_counter() - clock) * 1000)
+        time.sleep(0.02)
+    return statistics.median(durations)
+
+
+def _end_times(emulator_url: str) -> dict[str, float]:
+    """requestid -> when the create finished in QBO (epoch seconds)."""
+    ends = {}
+    for entry in emulator_requests(emulator_url):
+        if entry.get("requestid") and entry.get("status") == 200 and entry["method"] == "POST":
+            start = datetime.fromisoformat(entry["time"]).timestamp()
+            ends.setdefault(entry["requestid"], start + (entry.get("duration_ms") or 0) / 1000)
+    return ends
+
+
+def latency_run(emulator_url: str, setup: dict) -> list[float]:
+    from invoicing.services import invoice_issue
+
+    from accounting.sync.models import SyncJob
+
+    log(f"latency: {LATENCY_INVOICES} invoices, one per second")
+    commits: dict[int, float] = {}
+    drafts = [_draft(setup["business"], setup["contacts"][n % CONTACTS], n)
+              for n in range(LATENCY_INVOICES)]
+    next_at = time.monotonic()
+    for draft in drafts:
+        time.sleep(max(0.0, next_at - time.monotonic()))
+        next_at += 1.0
+        invoice = invoice_issue(invoice=draft)  # its own transaction: committed on return
+        commits[invoice.pk] = time.time()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if SyncJob.objects.filter(object_id__in=commits, status="done").count() == len(commits):
+            break
+        time.sleep(0.2)
+    ends = _end_times(emulator_url)
+    latencies = []
+    for job in SyncJob.objects.filter(object_id__in=commits, kind="invoice"):
+        end = ends.get(job.request_id)
+        if end is None:
+            raise RuntimeError(f"invoice {job.object_id} did not reach QuickBooks ({job.status})")
+        latencies.append((end - commits[job.object_id]) * 1000)
+    return latencies
+
+
+def throughput_run(emulator_url: str, setup: dict, *, deadline: float, on_start) -> dict:
+    from accounting.sync.models import SyncJob
+    from accounting.sync.services import jobs
+    from invoicing.services import invoice_issue
+
+    log(f"throughput: creating a backlog of {BACKLOG} invoices (workers idle)")
+    real_send = jobs._send_task
+    jobs._send_task = lambda job_id, countdown=None: None
+    try:
+        for n in range(BACKLOG):
+            invoice_issue(invoice=_draft(setup["business"], setup["contacts"][n % CONTACTS], n))
+    finally:
+        jobs._send_task = real_send
+    pending = list(SyncJob.objects.filter(status="pending").order_by("id")
+                   .values_list("pk", flat=True))
+    log(f"throughput: {len(pending)} jobs queued; waiting for the window to be idle")
+    time.sleep(WINDOW_SECONDS + 1)  # nothing of the latency run left in any window
+    requests_before = len(emulator_requests(emulator_url))
+    t0 = time.monotonic()
+    on_start()
+    for job_id in pending:
+        jobs.job_enqueue(job_id=job_id)
+    while time.monotonic() < deadline:
+        done = SyncJob.objects.filter(pk__in=pending, status="done").count()
+        if done == len(pending):
+            break
+        time.sleep(0.05)
+    elapsed = time.monotonic() - t0
+    entries = emulator_requests(emulator_url)[requests_before:]
+    batch_calls = sum(1 for e in entries if e["path"].endswith("/batch") and e["status"] == 200)
+    single_creates = sum(1 for e in entries if e["path"].endswith("/invoice")
+                         and e["status"] == 200 and e["method"] == "POST")
+    if os.environ.get("BENCH_TRACE"):
+        first = datetime.fromisoformat(entries[0]["time"]).timestamp() if entries else 0
+        seconds: dict[int, list[int]] = {}
+        for e in entries:
+            second = int(datetime.fromisoformat(e["time"]).timestamp() - first)
+            slot = seconds.setdefault(second, [0, 0, 0])
+            slot[0 if e["path"].endswith("/batch") else 1] += 1
+            slot[2] += e["status"] == 429
+        log("timeline (second: batch, other, 429): " + ", ".join(
+            f"{k}:{v[0]}/{v[1]}/{v[2]}" for k, v in sorted(seconds.items())))
+    batch_ms = [e.get("duration_ms") or 0 for e in entries if e["path"].endswith("/batch")]
+    log(f"emulator time in batch calls: total {sum(batch_ms):.0f} ms, "
+        f"median {statistics.median(batch_ms) if batch_ms else 0:.0f} ms")
+    left = SyncJob.objects.filter(pk__in=pending).exclude(status="done").count()
+    if left:
+        raise RuntimeError(f"{left} backlog jobs not done in time")
+    best = WINDOW_SECONDS * ((len(pending) - 1) // PER_WINDOW)
+    best = max(best, 0.001)
+    return {"elapsed": round(elapsed, 2), "best": round(best, 2),
+            "ratio": round(best / elapsed, 3), "rate": round(len(pending) / elapsed, 1),
+            "batch_calls": batch_calls, "single_creates": single_creates}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
