@@ -10,6 +10,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from businesses.models import BusinessOwned
 
@@ -124,9 +125,9 @@ class SyncKind(models.TextChoices):
 
 
 class SyncOperation(models.TextChoices):
-    CREATE = "create", _("Create")
-    UPDATE = "update", _("Update")
-    VOID = "void", _("Void")
+    CREATE = "create", pgettext_lazy("sync operation", "Create")
+    UPDATE = "update", pgettext_lazy("sync operation", "Update")
+    VOID = "void", pgettext_lazy("sync operation", "Void")
 
 
 class SyncStatus(models.TextChoices):

@@ -86,6 +86,15 @@ def contact_review(business):
         reason="Several existing contacts look like this customer.")
 
 
+def failed_sync_job(business):
+    from accounting.sync.models import SyncJob
+
+    return SyncJob.objects.create(business=business, realm_id="9130357766900456",
+                                  kind="invoice", operation="create",
+                                  object_id=issued_invoice(business).pk, status="failed",
+                                  last_error_key="no_default_item")
+
+
 def _pk(factory):
     def build(business):
         obj = factory(business)
@@ -129,4 +138,6 @@ ROUTE_BUILDERS = {
     "accounting_imports:run_progress": _pk(import_run),
     "accounting_imports:review_decide": _pk(contact_review),
     "accounting_imports:item_link_set": _pk(item),
+    "accounting_sync:job_retry": _pk(failed_sync_job),
+    "accounting_sync:job_dismiss": _pk(failed_sync_job),
 }
