@@ -421,3 +421,37 @@ def test_batch_lost_in_transit_is_looked_up_by_number_not_duplicated(qbo, settin
     assert SyncJob.objects.filter(status="done").count() == 5
     assert len(qbo.invoices()) == before + 4
     assert InvoiceLink.objects.filter(invoice__in=invoices).count() == 4
+
+
+def test_payment_lost_after_quickbooks_committed_it_is_found_by_its_reference(qbo):
+    qbo.emulator.set_settings(requestid_mode="ignore")
+    invoice = issue_invoice(qbo.business)
+    run_due()
+    qbo.emulator.add_fault(action="drop_after", entity="payment", method="POST", times=1)
+    payment = invoicing.payment_record(invoice=invoice, amount=Decimal("40.00"),
+                                       date=datetime.date(2026, 11, 23))
+    assert run_due() == ["pending"]
+    job = SyncJob.objects.get(kind="payment")
+    assert len(qbo.payments()) == 1
+    make_due(job)
+    assert run_due() == ["done"]
+    assert len(qbo.payments()) == 1
+    assert PaymentLink.objects.get(payment=payment).qbo_id == qbo.payments()[0]["Id"]
+    assert qbo.payments()[0]["PrivateNote"] == f"Plannit payment #{payment.pk} {job.request_id}"
+
+
+def test_refused_refresh_token_pauses_the_job_until_reconnect(qbo):
+    from accounting.models import ConnectionStatus
+
+    qbo.emulator.revoke_tokens(CA_REALM)
+    qbo.connection.access_token_expires_at = timezone.now() - timedelta(minutes=1)
+    qbo.connection.save()
+    issue_invoice(qbo.business)
+    before = len(qbo.invoices())
+    assert run_due() == ["waiting"]
+    job = SyncJob.objects.get()
+    assert (job.status, job.last_error_key) == ("waiting", "reconnect")
+    qbo.connection.refresh_from_db()
+    assert qbo.connection.status == ConnectionStatus.NEEDS_RECONNECT
+    assert len(qbo.invoices()) == before
+    assert qbo.calls("POST", "/invoice") == []
