@@ -38,7 +38,8 @@ from ..models import (
     SyncOperation,
     SyncStatus,
 )
-from . import push
+from . import push, transactions
+from .context import JobContext
 from .jobs import job_enqueue, jobs_release_after_many
 
 logger = logging.getLogger(__name__)
@@ -215,7 +216,7 @@ def _settle_successes(good: list, owner: str, recorder: Recorder) -> dict[int, s
     locked = {job.pk: job for job in SyncJob.objects.select_for_update().filter(pk__in=ids)}
     links, finished, statuses = [], [], {}
     for job, invoice, qbo in good:
-        outcome = push.invoice_outcome(invoice, qbo)
+        outcome = transactions.invoice_outcome(invoice, qbo)
         links.append(InvoiceLink(business_id=job.business_id, realm_id=job.realm_id,
                                  invoice_id=invoice.pk, qbo_id=outcome["qbo_id"],
                                  **outcome["values"]))
@@ -275,7 +276,7 @@ def _build(group: list[SyncJob], connection: QboConnection):
                                               realm_id=connection.realm_id,
                                               item_id__in=item_ids)
                       .values_list("item_id", "qbo_id"))
-    context = push.JobContext(job=group[0], connection=connection, api=None)
+    context = JobContext(job=group[0], connection=connection, api=None)
     items, entries, single = [], [], []
     for job in group:
         invoice = invoices.get(job.object_id)
@@ -285,7 +286,7 @@ def _build(group: list[SyncJob], connection: QboConnection):
             single.append(job)
             continue
         try:
-            data = push.invoice_data(invoice, realm_id=job.realm_id,
+            data = transactions.invoice_data(invoice, realm_id=job.realm_id,
                                      lines=lines_by_invoice.get(invoice.pk, []),
                                      linked=item_links)
             body = payloads.invoice_body(data, customer_id=customer_id,
@@ -305,8 +306,8 @@ def _settle(job: SyncJob, invoice: Invoice, row: dict | None, owner: str, record
         return push._finish_error(job, owner, recorder, error)
     problem = fault_of(row)
     if problem is None and row.get("Invoice"):
-        context = push.JobContext(job=job, connection=connection, api=None)
-        done = push._invoice_done(context, invoice, row["Invoice"])
+        context = JobContext(job=job, connection=connection, api=None)
+        done = transactions._invoice_done(context, invoice, row["Invoice"])
         return push._finish(job, owner, recorder, status=SyncStatus.DONE, done=done)
     if problem is None:
         problem = errors.QboServerError("Batch item without an invoice", status=200)

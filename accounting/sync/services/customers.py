@@ -47,7 +47,7 @@ def _link(context, contact: Contact, qbo: dict) -> str:
 
 
 def _check_active(qbo: dict) -> None:
-    from .push import JobFail
+    from .context import JobFail
 
     if qbo.get("Active") in (False, "false"):
         raise JobFail("customer_inactive", name=str(qbo.get("DisplayName") or ""))
@@ -55,7 +55,7 @@ def _check_active(qbo: dict) -> None:
 
 def customer_ensure(context, contact: Contact) -> str:
     """The QBO customer Id of this contact: linked, found, or created (in that order)."""
-    from .push import JobFail
+    from .context import JobFail
 
     link = CustomerLink.objects.filter(business_id=context.business_id,
                                        realm_id=context.realm_id, contact=contact).first()
@@ -89,7 +89,7 @@ def customer_ensure(context, contact: Contact) -> str:
 
 def customer_update(context):
     """Bring the linked QBO customer up to date with the contact (sparse update)."""
-    from .push import STALE_ROUNDS, Done, JobFail
+    from .context import STALE_ROUNDS, Done, JobFail
 
     contact = Contact.objects.filter(pk=context.job.object_id,
                                      business_id=context.business_id).first()

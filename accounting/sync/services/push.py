@@ -16,39 +16,35 @@ Errors are decided here, once: 429 pauses the company for every worker; network 
 """
 import logging
 import random
-import socket
 import os
-from dataclasses import dataclass, field
+import socket
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from accounting.models import AccountingSettings, ConnectionStatus, QboConnection, TaxGroupMapping
+from accounting.models import ConnectionStatus, QboConnection
 from accounting.qbo import errors
 from accounting.qbo.sales import LimiterBusy, Recorder, SalesApi
 from accounting.services.connection import (
     connection_get_access_token,
     connection_record_successful_call,
 )
-from invoicing.models import Invoice, Payment
+from invoicing.models import Payment
 
 from .. import limiter, payloads
 from ..models import (
     OPEN_STATUSES,
     AttemptOutcome,
-    CustomerLink,
-    InvoiceLink,
-    ItemLink,
-    PaymentLink,
     SyncAttempt,
     SyncJob,
     SyncKind,
     SyncOperation,
     SyncStatus,
 )
-from . import customers
+from . import customers, transactions
+from .context import RECONNECT_RECHECK, WAIT_RECHECK, Done, JobContext, JobFail, JobWait
 from .jobs import job_enqueue, jobs_release_after
 
 logger = logging.getLogger(__name__)
@@ -57,9 +53,6 @@ LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 10
 BACKOFF_BASE_SECONDS = 2.0
 BACKOFF_CAP_SECONDS = 300.0
-WAIT_RECHECK = timedelta(seconds=60)
-RECONNECT_RECHECK = timedelta(minutes=5)
-STALE_ROUNDS = 3
 # Enqueue the next try directly when it is this close; farther ones are left to the sweeper.
 DIRECT_REQUEUE_SECONDS = 90
 
@@ -72,74 +65,6 @@ def backoff_delay(attempt: int, *, rng=random.random) -> float:
     """Capped exponential backoff with equal jitter: 1-2 s, 2-4 s, 4-8 s ... up to 150-300 s."""
     ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * (2 ** max(0, attempt - 1)))
     return ceiling / 2 + rng() * ceiling / 2
-
-
-# --- Outcomes -------------------------------------------------------------------------------
-
-class JobWait(Exception):
-    """Not now: run again after `delay` seconds (or sooner when what it waits for is done)."""
-
-    def __init__(self, key: str, *, delay: float, status: str = SyncStatus.WAITING, **params):
-        super().__init__(key)
-        self.key, self.delay, self.status, self.params = key, delay, status, params
-
-
-class JobFail(Exception):
-    """QBO (or a missing choice) will refuse this again until someone fixes it."""
-
-    def __init__(self, key: str, *, code: str = "", technical: str = "", **params):
-        super().__init__(key)
-        self.key, self.code, self.technical, self.params = key, code, technical, params
-
-
-@dataclass
-class Done:
-    qbo_id: str = ""
-    qbo_number: str = ""
-    store: callable = None  # run inside the transaction that marks the job done
-    warning_key: str = ""
-    warning_params: dict = field(default_factory=dict)
-
-
-@dataclass
-class JobContext:
-    job: SyncJob
-    connection: QboConnection
-    api: SalesApi
-    _mapping: payloads.Mapping | None = None
-
-    @property
-    def business_id(self) -> int:
-        return self.job.business_id
-
-    @property
-    def realm_id(self) -> str:
-        return self.job.realm_id
-
-    @property
-    def was_tried_before(self) -> bool:
-        # The counter is committed before each remote call: above 1, an earlier attempt may
-        # have reached QBO (timeout, 5xx, crash before our commit).
-        return self.job.attempts > 1 or self.job.lookup_first
-
-    def rid(self, suffix: str = "") -> str:
-        return f"{self.job.request_id}-{suffix}" if suffix else self.job.request_id
-
-    def mapping(self) -> payloads.Mapping:
-        if self._mapping is None:
-            row = AccountingSettings.objects.filter(business_id=self.business_id).first()
-            codes = dict(TaxGroupMapping.objects.filter(business_id=self.business_id)
-                         .values_list("tax_group_id", "qbo_tax_code_id"))
-            self._mapping = payloads.Mapping(
-                is_us=self.connection.is_us,
-                taxable_tax_code=getattr(row, "taxable_tax_code_id", "") or "",
-                non_taxable_tax_code=getattr(row, "non_taxable_tax_code_id", "") or "",
-                transaction_tax_code=getattr(row, "transaction_tax_code_id", "") or "",
-                default_item=getattr(row, "default_item_id", "") or "",
-                deposit_account=getattr(row, "deposit_account_id", "") or "",
-                tax_group_codes=codes,
-            )
-        return self._mapping
 
 
 # --- Leasing --------------------------------------------------------------------------------
@@ -401,274 +326,12 @@ def _jsonable(params: dict) -> dict:
                   else str(value)) for key, value in params.items()}
 
 
-# --- Links ----------------------------------------------------------------------------------
-
-def _upsert_link(model, *, context: JobContext, lookup: dict, qbo_id: str, values: dict):
-    scope = {"business_id": context.business_id, "realm_id": context.realm_id}
-    link = model.objects.filter(**scope, **lookup).first()
-    if link is None:
-        link = model(**scope, **lookup, qbo_id=qbo_id)
-    link.qbo_id = qbo_id
-    for name, value in values.items():
-        setattr(link, name, value)
-    try:
-        with transaction.atomic():
-            link.save()
-    except IntegrityError:
-        message = f"{model.__name__} {qbo_id} is already linked to another Plannit record"
-        raise JobFail("refused", technical=message, detail=message) from None
-    return link
-
-
-# --- Invoices -------------------------------------------------------------------------------
-
-def _invoice(context: JobContext) -> Invoice | None:
-    return (Invoice.objects.select_related("contact", "business")
-            .filter(pk=context.job.object_id, business_id=context.business_id).first())
-
-
-def invoice_data(invoice: Invoice, *, realm_id: str, lines: list | None = None,
-                 linked: dict | None = None) -> payloads.InvoiceData:
-    """`lines` and `linked` (item id -> QBO item id) may be given when read in bulk."""
-    if lines is None:
-        lines = list(invoice.lines.select_related("item").order_by("position", "id"))
-    if linked is None:
-        item_ids = [line.item_id for line in lines if line.item_id]
-        linked = dict(ItemLink.objects.filter(business_id=invoice.business_id,
-                                              realm_id=realm_id, item_id__in=item_ids)
-                      .values_list("item_id", "qbo_id"))
-    return payloads.InvoiceData(
-        invoice_id=invoice.pk, number=invoice.number, issue_date=invoice.issue_date,
-        due_date=invoice.due_date, email=invoice.contact.email or "", notes=invoice.notes or "",
-        lines=tuple(payloads.LineData(
-            description=line.description or (line.item.name if line.item_id else ""),
-            quantity=line.quantity, unit_price=line.unit_price, amount=line.amount,
-            is_taxable=line.is_taxable, tax_group_id=line.tax_group_id,
-            qbo_item_id=linked.get(line.item_id, "") if line.item_id else "",
-            label=(line.description or (line.item.name if line.item_id else "")
-                   or str(position + 1))[:80],
-        ) for position, line in enumerate(lines)),
-    )
-
-
-def invoice_outcome(invoice: Invoice, qbo: dict, *, voided: bool = False) -> dict:
-    """What a QBO answer means for the invoice's link, and the tax check: QBO computes the
-    tax itself (non-US, §10), so its TotalAmt and TotalTax are compared to ours to the cent."""
-    qbo_total, qbo_tax = payloads.invoice_totals(qbo)
-    expected_total = payloads.money(0) if voided else invoice.total
-    expected_tax = payloads.money(0) if voided else invoice.tax_total
-    warning_key, warning_params = "", {}
-    if qbo_total is not None and (qbo_total != expected_total or qbo_tax != expected_tax):
-        from plannit.templatetags.plannit_format import money
-
-        currency = invoice.business.currency
-        warning_key = "total_mismatch"
-        warning_params = {"qbo_total": money(qbo_total, currency),
-                          "qbo_tax": money(qbo_tax, currency),
-                          "total": money(expected_total, currency),
-                          "tax": money(expected_tax, currency)}
-    return {
-        "qbo_id": str(qbo.get("Id") or ""),
-        "number": str(qbo.get("DocNumber") or "")[:21],
-        "values": {"sync_token": str(qbo.get("SyncToken") or ""),
-                   "doc_number": str(qbo.get("DocNumber") or "")[:21],
-                   "qbo_total": qbo_total, "qbo_tax_total": qbo_tax,
-                   "expected_total": expected_total, "expected_tax_total": expected_tax},
-        "warning_key": warning_key, "warning_params": warning_params,
-    }
-
-
-def _invoice_done(context: JobContext, invoice: Invoice, qbo: dict, *,
-                  voided: bool = False) -> Done:
-    outcome = invoice_outcome(invoice, qbo, voided=voided)
-
-    def store():
-        _upsert_link(InvoiceLink, context=context, lookup={"invoice_id": invoice.pk},
-                     qbo_id=outcome["qbo_id"], values=outcome["values"])
-
-    return Done(qbo_id=outcome["qbo_id"], qbo_number=outcome["number"], store=store,
-                warning_key=outcome["warning_key"], warning_params=outcome["warning_params"])
-
-
-def _find_invoice(context: JobContext, number: str) -> dict | None:
-    rows = context.api.invoices_by_doc_number([number])
-    return rows[0] if rows else None
-
-
-def invoice_create(context: JobContext) -> Done:
-    invoice = _invoice(context)
-    if invoice is None or invoice.is_draft:
-        return Done()
-    link = InvoiceLink.objects.filter(business_id=context.business_id,
-                                      realm_id=context.realm_id, invoice=invoice).first()
-    if link is not None:
-        return invoice_update(context)
-    if context.was_tried_before:
-        found = _find_invoice(context, invoice.number)
-        if found is not None:
-            return _invoice_done(context, invoice, found)
-    customer_id = customers.customer_ensure(context, invoice.contact)
-    body = payloads.invoice_body(invoice_data(invoice, realm_id=context.realm_id),
-                                 customer_id=customer_id, mapping=context.mapping())
-    try:
-        qbo = context.api.invoice_create(body, request_id=context.rid())
-    except errors.QboValidationError as error:
-        if error.code != "6140":
-            raise
-        # The number is taken: by this very invoice (created by an attempt we lost track of,
-        # or by hand) when the customer matches; else by another one.
-        found = _find_invoice(context, invoice.number)
-        if found is None or str((found.get("CustomerRef") or {}).get("value")) != customer_id:
-            raise JobFail("doc_number_taken", code=error.code, technical=error.detail,
-                          number=invoice.number) from None
-        qbo = found
-    return _invoice_done(context, invoice, qbo)
-
-
-def invoice_update(context: JobContext) -> Done:
-    invoice = _invoice(context)
-    if invoice is None or invoice.is_draft:
-        return Done()
-    link = InvoiceLink.objects.filter(business_id=context.business_id,
-                                      realm_id=context.realm_id, invoice=invoice).first()
-    if link is None:
-        return invoice_create(context)
-    customer_id = customers.customer_ensure(context, invoice.contact)
-    data = invoice_data(invoice, realm_id=context.realm_id)
-    sync_token = link.sync_token
-    for round_number in range(STALE_ROUNDS):
-        body = payloads.invoice_update_body(data, qbo_id=link.qbo_id, sync_token=sync_token,
-                                            customer_id=customer_id, mapping=context.mapping())
-        try:
-            qbo = context.api.invoice_update(
-                body, request_id=context.rid(f"u{round_number}" if round_number else ""))
-            return _invoice_done(context, invoice, qbo)
-        except errors.QboStaleObject:
-            if round_number == STALE_ROUNDS - 1:
-                raise
-            # Someone (a payment, a person in QBO) changed it since: reread and reapply ours.
-            sync_token = str(context.api.invoice_get(link.qbo_id).get("SyncToken") or "")
-    raise AssertionError("unreachable")
-
-
-def _is_voided(qbo: dict) -> bool:
-    return str(qbo.get("PrivateNote") or "").startswith("Voided")
-
-
-def invoice_void(context: JobContext) -> Done:
-    invoice = _invoice(context)
-    if invoice is None:
-        return Done()
-    link = InvoiceLink.objects.filter(business_id=context.business_id,
-                                      realm_id=context.realm_id, invoice=invoice).first()
-    if link is None:
-        return Done()  # it never reached QBO: nothing to void there
-    sync_token = link.sync_token
-    for round_number in range(STALE_ROUNDS):
-        try:
-            qbo = context.api.invoice_void(
-                qbo_id=link.qbo_id, sync_token=sync_token,
-                request_id=context.rid(f"v{round_number}" if round_number else ""))
-            return _invoice_done(context, invoice, qbo, voided=True)
-        except errors.QboStaleObject:
-            current = context.api.invoice_get(link.qbo_id)
-            if _is_voided(current):
-                return _invoice_done(context, invoice, current, voided=True)
-            if round_number == STALE_ROUNDS - 1:
-                raise
-            sync_token = str(current.get("SyncToken") or "")
-    raise AssertionError("unreachable")
-
-
-# --- Payments -------------------------------------------------------------------------------
-
-def _payment(context: JobContext) -> Payment | None:
-    return (Payment.objects.select_related("invoice__contact", "business")
-            .filter(pk=context.job.object_id, business_id=context.business_id).first())
-
-
-def _payment_done(context: JobContext, payment: Payment, qbo: dict) -> Done:
-    qbo_id = str(qbo.get("Id") or "")
-
-    def store():
-        _upsert_link(PaymentLink, context=context, lookup={"payment_id": payment.pk},
-                     qbo_id=qbo_id, values={"sync_token": str(qbo.get("SyncToken") or "")})
-
-    return Done(qbo_id=qbo_id, store=store)
-
-
-def payment_create(context: JobContext) -> Done:
-    payment = _payment(context)
-    if payment is None:
-        return Done()
-    if PaymentLink.objects.filter(business_id=context.business_id, realm_id=context.realm_id,
-                                  payment=payment).exists():
-        return Done()
-    invoice_link = InvoiceLink.objects.filter(business_id=context.business_id,
-                                              realm_id=context.realm_id,
-                                              invoice_id=payment.invoice_id).first()
-    if invoice_link is None:
-        if SyncJob.objects.filter(business_id=context.business_id, kind=SyncKind.INVOICE,
-                                  object_id=payment.invoice_id,
-                                  status__in=OPEN_STATUSES).exists():
-            raise JobWait("waiting_invoice", delay=WAIT_RECHECK.total_seconds())
-        raise JobFail("invoice_not_sent")
-    data = payloads.PaymentData(payment_id=payment.pk, request_id=context.job.request_id,
-                                amount=payment.amount, date=payment.date,
-                                reference=payment.reference)
-    reference = payloads.payment_reference(payment.pk, context.job.request_id)
-    if context.was_tried_before:
-        found = payloads.find_payment_by_reference(
-            context.api.payments_on_date(txn_date=payment.date.isoformat()), reference=reference)
-        if found is not None:
-            return _payment_done(context, payment, found)
-    customer_id = customers.customer_ensure(context, payment.invoice.contact)
-    method_id = customers.payment_method_ensure(context, payment.method)
-    body = payloads.payment_body(data, customer_id=customer_id,
-                                 invoice_qbo_id=invoice_link.qbo_id,
-                                 deposit_account=context.mapping().deposit_account,
-                                 payment_method_id=method_id)
-    qbo = context.api.payment_create(body, request_id=context.rid())
-    return _payment_done(context, payment, qbo)
-
-
-def payment_void(context: JobContext) -> Done:
-    payment = _payment(context)
-    if payment is None:
-        return Done()
-    link = PaymentLink.objects.filter(business_id=context.business_id,
-                                      realm_id=context.realm_id, payment=payment).first()
-    if link is None:
-        return Done()
-    sync_token = link.sync_token
-    for round_number in range(STALE_ROUNDS):
-        try:
-            qbo = context.api.payment_void(
-                qbo_id=link.qbo_id, sync_token=sync_token,
-                request_id=context.rid(f"v{round_number}" if round_number else ""))
-            return _payment_done(context, payment, qbo)
-        except errors.QboStaleObject:
-            current = context.api.payment_get(link.qbo_id)
-            if _is_voided(current):
-                return _payment_done(context, payment, current)
-            if round_number == STALE_ROUNDS - 1:
-                raise
-            sync_token = str(current.get("SyncToken") or "")
-    raise AssertionError("unreachable")
-
-
-# --- Customers ------------------------------------------------------------------------------
-
-def customer_update(context: JobContext) -> Done:
-    return customers.customer_update(context)
-
-
 HANDLERS = {
-    (SyncKind.INVOICE, SyncOperation.CREATE): invoice_create,
-    (SyncKind.INVOICE, SyncOperation.UPDATE): invoice_update,
-    (SyncKind.INVOICE, SyncOperation.VOID): invoice_void,
-    (SyncKind.PAYMENT, SyncOperation.CREATE): payment_create,
-    (SyncKind.PAYMENT, SyncOperation.VOID): payment_void,
-    (SyncKind.CUSTOMER, SyncOperation.UPDATE): customer_update,
-    (SyncKind.CUSTOMER, SyncOperation.CREATE): customer_update,
+    (SyncKind.INVOICE, SyncOperation.CREATE): transactions.invoice_create,
+    (SyncKind.INVOICE, SyncOperation.UPDATE): transactions.invoice_update,
+    (SyncKind.INVOICE, SyncOperation.VOID): transactions.invoice_void,
+    (SyncKind.PAYMENT, SyncOperation.CREATE): transactions.payment_create,
+    (SyncKind.PAYMENT, SyncOperation.VOID): transactions.payment_void,
+    (SyncKind.CUSTOMER, SyncOperation.UPDATE): customers.customer_update,
+    (SyncKind.CUSTOMER, SyncOperation.CREATE): customers.customer_update,
 }
