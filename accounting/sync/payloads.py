@@ -35,6 +35,9 @@ class Mapping:
     default_item: str = ""
     deposit_account: str = ""
     tax_group_codes: dict[int, str] = field(default_factory=dict)
+    # Groups whose taxes add up to 0 % ("Exempt"): without a code of their own they take the
+    # non-taxable code, never the taxable one (QBO would then charge GST/QST on them).
+    zero_rate_tax_groups: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -116,11 +119,12 @@ def payment_reference(payment_id: int, request_id: str) -> str:
 def line_tax_code(line: LineData, mapping: Mapping) -> str:
     if mapping.is_us:
         return US_TAXABLE_CODE if line.is_taxable else US_NON_TAXABLE_CODE
-    if not line.is_taxable:
+    explicit = mapping.tax_group_codes.get(line.tax_group_id or 0)
+    if not line.is_taxable or (not explicit and line.tax_group_id in mapping.zero_rate_tax_groups):
         if not mapping.non_taxable_tax_code:
             raise MappingMissing("no_non_taxable_code")
         return mapping.non_taxable_tax_code
-    code = mapping.tax_group_codes.get(line.tax_group_id or 0) or mapping.taxable_tax_code
+    code = explicit or mapping.taxable_tax_code
     if not code:
         raise MappingMissing("no_taxable_code")
     return code

@@ -2,8 +2,11 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.db.models import Q, Sum
+
 from accounting.models import AccountingSettings, QboConnection, TaxGroupMapping
 from accounting.qbo.sales import SalesApi
+from invoicing.models import TaxGroup
 
 from .. import payloads
 from ..models import SyncJob, SyncStatus
@@ -75,6 +78,10 @@ class JobContext:
                 default_item=getattr(row, "default_item_id", "") or "",
                 deposit_account=getattr(row, "deposit_account_id", "") or "",
                 tax_group_codes=codes,
+                zero_rate_tax_groups=frozenset(
+                    TaxGroup.objects.filter(business_id=self.business_id)
+                    .annotate(rate=Sum("components__rate")).filter(Q(rate=0) | Q(rate=None))
+                    .values_list("pk", flat=True)),
             )
         return self._mapping
 

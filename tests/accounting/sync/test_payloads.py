@@ -67,6 +67,17 @@ def test_canadian_invoice_body_lets_quickbooks_compute_the_tax():
     assert "TxnTaxDetail" not in body
 
 
+def test_an_exempt_group_without_its_own_code_takes_the_non_taxable_code():
+    mapping = Mapping(is_us=False, taxable_tax_code="2", non_taxable_tax_code="7",
+                      default_item="1", tax_group_codes={9: "5", 11: "8"},
+                      zero_rate_tax_groups=frozenset({4, 11}))
+    body = invoice_body(data(line(tax_group_id=4), line(tax_group_id=11), line(tax_group_id=9),
+                             line(tax_group_id=None)), customer_id="58", mapping=mapping)
+    codes = [entry["SalesItemLineDetail"]["TaxCodeRef"]["value"] for entry in body["Line"]]
+    # exempt group -> non-taxable; an exempt group mapped explicitly keeps its own code
+    assert codes == ["7", "8", "5", "2"]
+
+
 def test_us_invoice_body_uses_tax_non_and_the_transaction_code():
     us = Mapping(is_us=True, transaction_tax_code="3", default_item="1")
     body = invoice_body(data(line(), line(is_taxable=False)), customer_id="5", mapping=us)
