@@ -62,7 +62,9 @@ class MappingsForm(forms.Form):
         for group in self.tax_groups:
             self.fields[f"tax_group_{group.pk}"] = forms.ChoiceField(
                 label=_("QuickBooks tax code for “%(group)s”") % {"group": group.name},
-                required=False, choices=[("", _("Same as taxable lines"))] + codes)
+                required=False,
+                choices=[("", _("Same as non-taxable lines") if group.is_exempt
+                          else _("Same as taxable lines"))] + codes)
 
     def clean_default_item(self) -> str:
         value = self.cleaned_data["default_item"].strip()
