@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from . import client, errors
+from .payloads import qbo_bool
 
 PAGE_SIZE = client.PAGE_SIZE
 # Inactive records are left out of a query unless it filters on Active (§2.7, §4).
@@ -73,14 +74,6 @@ def _text(value) -> str:
     return " ".join(str(value or "").split())
 
 
-def _bool(value, default: bool) -> bool:
-    if value is None or value == "":
-        return default
-    if isinstance(value, str):
-        return value.strip().lower() == "true"
-    return bool(value)
-
-
 def _ref(value) -> str:
     return str(value.get("value") or "").strip() if isinstance(value, dict) else ""
 
@@ -119,7 +112,7 @@ def customer_from_qbo(data: dict) -> CustomerRecord:
         postal_code=_text(address.get("PostalCode")),
         country=_text(address.get("Country")),
         notes=str(data.get("Notes") or "").strip(),
-        is_active=_bool(data.get("Active"), True),
+        is_active=qbo_bool(data.get("Active"), True),
     )
 
 
@@ -134,11 +127,11 @@ def item_from_qbo(data: dict) -> ItemRecord:
         item_type=_text(data.get("Type")),
         description=str(data.get("Description") or "").strip(),
         unit_price=_decimal(data.get("UnitPrice")),
-        taxable=None if taxable in (None, "") else _bool(taxable, False),
+        taxable=None if taxable in (None, "") else qbo_bool(taxable, False),
         sales_tax_code_id=_ref(data.get("SalesTaxCodeRef")),
         sku=_text(data.get("Sku")),
-        is_active=_bool(data.get("Active"), True),
-        parent_id=_ref(data.get("ParentRef")) if _bool(data.get("SubItem"), True) else "",
+        is_active=qbo_bool(data.get("Active"), True),
+        parent_id=_ref(data.get("ParentRef")) if qbo_bool(data.get("SubItem"), True) else "",
         has_income_account=bool(_ref(data.get("IncomeAccountRef"))),
     )
 

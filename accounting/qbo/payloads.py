@@ -44,7 +44,8 @@ class AccountRow:
     is_active: bool
 
 
-def _bool(value, default: bool) -> bool:
+def qbo_bool(value, default: bool) -> bool:
+    """A QBO boolean as python-quickbooks and the API send it (true, "true", "" or absent)."""
     if value is None or value == "":
         return default
     if isinstance(value, str):
@@ -76,9 +77,9 @@ def tax_code_from_qbo(data: dict) -> TaxCodeRow:
         qbo_id=str(data.get("Id", "")),
         name=str(data.get("Name") or ""),
         description=str(data.get("Description") or ""),
-        is_active=_bool(data.get("Active"), True),
-        is_taxable=_bool(data.get("Taxable"), True),
-        is_group=_bool(data.get("TaxGroup"), False),
+        is_active=qbo_bool(data.get("Active"), True),
+        is_taxable=qbo_bool(data.get("Taxable"), True),
+        is_group=qbo_bool(data.get("TaxGroup"), False),
     )
 
 
@@ -89,8 +90,8 @@ def item_from_qbo(data: dict) -> ItemRow:
         name=name,
         fully_qualified_name=str(data.get("FullyQualifiedName") or name),
         item_type=str(data.get("Type") or ""),
-        is_active=_bool(data.get("Active"), True),
-        is_taxable=_bool(data.get("Taxable"), False),
+        is_active=qbo_bool(data.get("Active"), True),
+        is_taxable=qbo_bool(data.get("Taxable"), False),
     )
 
 
@@ -102,5 +103,5 @@ def account_from_qbo(data: dict) -> AccountRow:
         fully_qualified_name=str(data.get("FullyQualifiedName") or name),
         account_type=str(data.get("AccountType") or ""),
         account_subtype=str(data.get("AccountSubType") or ""),
-        is_active=_bool(data.get("Active"), True),
+        is_active=qbo_bool(data.get("Active"), True),
     )
