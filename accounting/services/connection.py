@@ -320,14 +320,24 @@ def _refresh_lists_quietly(connection: QboConnection) -> bool:
 # --- One valid access token ---------------------------------------------------------------
 
 def connection_get_access_token(*, connection_id: int,
-                                min_validity: timedelta = REFRESH_MARGIN) -> str:
+                                min_validity: timedelta = REFRESH_MARGIN,
+                                connection: QboConnection | None = None) -> str:
     """A valid access token for the connection, refreshing it at most once across all
     workers: the row is locked while refreshing and the rotated refresh token is saved in
     the same transaction (Intuit invalidates superseded refresh tokens: python-quickbooks
     #392, #397).
 
+    `connection`, the row the caller has just read: if its access token stays valid beyond
+    `min_validity`, it is used without the lock (token and expiry are written together; a
+    renewal does not revoke the previous access token). A renewal always takes the lock.
+
     Raises QboReconnectRequired when the owner must reconnect (no HTTP call is made then),
     QboNotConnected when disconnected, and retryable QboErrors for network trouble."""
+    if (connection is not None and connection.pk == connection_id
+            and connection.status == ConnectionStatus.CONNECTED and connection.has_tokens
+            and connection.access_token_encrypted and connection.access_token_expires_at
+            and connection.access_token_expires_at > timezone.now() + min_validity):
+        return crypto.decrypt(connection.access_token_encrypted)
     needs_reconnect = False
     with transaction.atomic():
         connection = QboConnection.objects.select_for_update().get(pk=connection_id)

@@ -28,6 +28,38 @@ def test_valid_token_is_returned_without_any_http_call():
         assert len(mock.calls) == 0
 
 
+def test_row_just_read_gives_its_valid_token_without_a_query(django_assert_num_queries):
+    connection = QboConnectionFactory(access_token="still-valid-access-token",
+                                      access_token_expires_at=timezone.now() + timedelta(
+                                          minutes=30))
+    row = QboConnection.objects.get(pk=connection.pk)
+    with responses.RequestsMock() as mock, django_assert_num_queries(0):
+        assert connection_get_access_token(connection_id=connection.pk, connection=row) == \
+            "still-valid-access-token"
+        assert len(mock.calls) == 0
+
+
+@pytest.mark.parametrize("change", [
+    {"access_token_expires_at": timezone.now() + timedelta(minutes=2)},  # renewal due
+    {"status": ConnectionStatus.NEEDS_RECONNECT},
+    {"status": ConnectionStatus.DISCONNECTED},
+])
+def test_row_just_read_is_not_trusted_for_a_renewal_or_a_lost_connection(change):
+    """Only a still-valid token skips the lock; anything else reads the row locked (here the
+    stored row says the connection needs reconnecting: nothing is sent to Intuit)."""
+    connection = QboConnectionFactory(access_token_expires_at=timezone.now() + timedelta(
+        minutes=30))
+    row = QboConnection.objects.get(pk=connection.pk)
+    for name, value in change.items():
+        setattr(row, name, value)
+    QboConnection.objects.filter(pk=connection.pk).update(
+        status=ConnectionStatus.NEEDS_RECONNECT)
+    with responses.RequestsMock() as mock:
+        with pytest.raises(errors.QboReconnectRequired):
+            connection_get_access_token(connection_id=connection.pk, connection=row)
+        assert len(mock.calls) == 0
+
+
 def test_needs_reconnect_raises_at_once_and_never_calls_intuit():
     connection = QboConnectionFactory(status=ConnectionStatus.NEEDS_RECONNECT,
                                       access_token_expires_at=timezone.now() - timedelta(hours=1))

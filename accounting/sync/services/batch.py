@@ -161,7 +161,8 @@ def try_run_batch(job: SyncJob, owner: str) -> str | None:
         entry[0].attempts += 1
     recorder = Recorder()
     try:
-        token = connection_get_access_token(connection_id=qbo_connection.pk)
+        token = connection_get_access_token(connection_id=qbo_connection.pk,
+                                            connection=qbo_connection)
         api = SalesApi(access_token=token, realm_id=job.realm_id, recorder=recorder,
                        admit=limiter.admit)
         try:

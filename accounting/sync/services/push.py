@@ -169,7 +169,7 @@ def _execute(job: SyncJob, recorder: Recorder) -> Done:
     SyncJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1)
     job.attempts += 1
     try:
-        token = connection_get_access_token(connection_id=connection.pk)
+        token = connection_get_access_token(connection_id=connection.pk, connection=connection)
     except errors.QboReconnectRequired:
         raise JobWait("reconnect", delay=RECONNECT_RECHECK.total_seconds()) from None
     except errors.QboNotConnected:
