@@ -33,6 +33,10 @@ def job_enqueue(*, job_id: int, countdown: float | None = None) -> None:
     """Wake a worker for this job. Never raises: if the broker is down, the sweeper will find
     the job (the database is the source of truth)."""
     SyncJob.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
+    _send_quietly(job_id, countdown)
+
+
+def _send_quietly(job_id: int, countdown: float | None = None) -> None:
     try:
         _send_task(job_id, countdown)
     except Exception:  # noqa: BLE001 - any broker failure only delays the job
@@ -41,8 +45,12 @@ def job_enqueue(*, job_id: int, countdown: float | None = None) -> None:
 
 
 def job_enqueue_on_commit(job: SyncJob) -> None:
+    """Wake a worker once the caller's transaction commits. The job is marked enqueued in
+    that transaction, so the commit is followed by the message alone (no second write on
+    the way to QBO); a message lost there is found by the sweeper like any other."""
     job_id = job.pk
-    transaction.on_commit(lambda: job_enqueue(job_id=job_id))
+    SyncJob.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
+    transaction.on_commit(lambda: _send_quietly(job_id))
 
 
 def open_jobs_for(*, business_id: int, kind: str, object_id: int):
