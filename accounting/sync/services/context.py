@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Q, Sum
+from django.db.models import OuterRef, Subquery, Sum
 
 from accounting.models import AccountingSettings, QboConnection, TaxGroupMapping
 from accounting.qbo.sales import SalesApi
@@ -68,8 +68,13 @@ class JobContext:
     def mapping(self) -> payloads.Mapping:
         if self._mapping is None:
             row = AccountingSettings.objects.filter(business_id=self.business_id).first()
-            codes = dict(TaxGroupMapping.objects.filter(business_id=self.business_id)
-                         .values_list("tax_group_id", "qbo_tax_code_id"))
+            # The tax groups with their total rate and their QBO code if mapped, in one query.
+            groups = list(TaxGroup.objects.filter(business_id=self.business_id).annotate(
+                rate=Sum("components__rate"),
+                code=Subquery(TaxGroupMapping.objects.filter(
+                    business_id=self.business_id, tax_group_id=OuterRef("pk"))
+                    .values("qbo_tax_code_id")[:1]),
+            ).order_by().values_list("pk", "rate", "code"))
             self._mapping = payloads.Mapping(
                 is_us=self.connection.is_us,
                 taxable_tax_code=getattr(row, "taxable_tax_code_id", "") or "",
@@ -77,11 +82,8 @@ class JobContext:
                 transaction_tax_code=getattr(row, "transaction_tax_code_id", "") or "",
                 default_item=getattr(row, "default_item_id", "") or "",
                 deposit_account=getattr(row, "deposit_account_id", "") or "",
-                tax_group_codes=codes,
-                zero_rate_tax_groups=frozenset(
-                    TaxGroup.objects.filter(business_id=self.business_id)
-                    .annotate(rate=Sum("components__rate")).filter(Q(rate=0) | Q(rate=None))
-                    .values_list("pk", flat=True)),
+                tax_group_codes={pk: code for pk, _rate, code in groups if code is not None},
+                zero_rate_tax_groups=frozenset(pk for pk, rate, _code in groups if not rate),
             )
         return self._mapping
 

@@ -53,10 +53,13 @@ def _check_active(qbo: dict) -> None:
         raise JobFail("customer_inactive", name=str(qbo.get("DisplayName") or ""))
 
 
-def customer_ensure(context, contact: Contact) -> str:
-    """The QBO customer Id of this contact: linked, found, or created (in that order)."""
+def customer_ensure(context, contact: Contact, *, linked_id: str | None = None) -> str:
+    """The QBO customer Id of this contact: linked, found, or created (in that order).
+    `linked_id`: the linked customer's id when the caller has just read the link."""
     from .context import JobFail
 
+    if linked_id:
+        return linked_id
     link = CustomerLink.objects.filter(business_id=context.business_id,
                                        realm_id=context.realm_id, contact=contact).first()
     if link is not None:

@@ -1,12 +1,21 @@
 """The handlers of invoice and payment jobs: what each operation sends to QBO, how an
 earlier attempt is found again, and what is stored when QBO answers."""
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 
 from accounting.qbo import errors
 from invoicing.models import Invoice, Payment
 
 from .. import payloads
-from ..models import OPEN_STATUSES, InvoiceLink, ItemLink, PaymentLink, SyncJob, SyncKind
+from ..models import (
+    OPEN_STATUSES,
+    CustomerLink,
+    InvoiceLink,
+    ItemLink,
+    PaymentLink,
+    SyncJob,
+    SyncKind,
+)
 from . import customers
 from .context import STALE_ROUNDS, WAIT_RECHECK, Done, JobContext, JobFail, JobWait
 
@@ -32,9 +41,18 @@ def _upsert_link(model, *, context: JobContext, lookup: dict, qbo_id: str, value
 
 # --- Invoices -------------------------------------------------------------------------------
 
-def _invoice(context: JobContext) -> Invoice | None:
-    return (Invoice.objects.select_related("contact", "business")
-            .filter(pk=context.job.object_id, business_id=context.business_id).first())
+def _invoice(context: JobContext, *, with_links: bool = False) -> Invoice | None:
+    """With `with_links`, the same query also says whether the invoice is linked already
+    (`sync_linked`) and gives its contact's QBO customer id if linked (`sync_customer_id`)."""
+    invoices = (Invoice.objects.select_related("contact", "business")
+                .filter(pk=context.job.object_id, business_id=context.business_id))
+    if with_links:
+        scope = {"business_id": context.business_id, "realm_id": context.realm_id}
+        invoices = invoices.annotate(
+            sync_linked=Exists(InvoiceLink.objects.filter(**scope, invoice_id=OuterRef("pk"))),
+            sync_customer_id=Subquery(CustomerLink.objects.filter(
+                **scope, contact_id=OuterRef("contact_id")).values("qbo_id")[:1]))
+    return invoices.first()
 
 
 def invoice_data(invoice: Invoice, *, realm_id: str, lines: list | None = None,
@@ -106,18 +124,17 @@ def _find_invoice(context: JobContext, number: str) -> dict | None:
 
 
 def invoice_create(context: JobContext) -> Done:
-    invoice = _invoice(context)
+    invoice = _invoice(context, with_links=True)
     if invoice is None or invoice.is_draft:
         return Done()
-    link = InvoiceLink.objects.filter(business_id=context.business_id,
-                                      realm_id=context.realm_id, invoice=invoice).first()
-    if link is not None:
+    if invoice.sync_linked:
         return invoice_update(context)
     if context.was_tried_before:
         found = _find_invoice(context, invoice.number)
         if found is not None:
             return _invoice_done(context, invoice, found)
-    customer_id = customers.customer_ensure(context, invoice.contact)
+    customer_id = customers.customer_ensure(context, invoice.contact,
+                                            linked_id=invoice.sync_customer_id)
     body = payloads.invoice_body(invoice_data(invoice, realm_id=context.realm_id),
                                  customer_id=customer_id, mapping=context.mapping())
     try:
