@@ -20,8 +20,9 @@ import os
 import socket
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F, Q
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from accounting.models import ConnectionStatus, QboConnection
@@ -71,15 +72,41 @@ def backoff_delay(attempt: int, *, rng=random.random) -> float:
 
 def job_lease(*, job_id: int, owner: str) -> SyncJob | None:
     now = timezone.now()
-    leased = (SyncJob.objects.filter(pk=job_id)
-              .filter(Q(status__in=(SyncStatus.PENDING, SyncStatus.WAITING),
-                        next_attempt_at__lte=now)
-                      | Q(status=SyncStatus.RUNNING, lease_expires_at__lt=now))
-              .update(status=SyncStatus.RUNNING, lease_owner=owner,
-                      lease_expires_at=now + LEASE, updated_at=now))
-    if not leased:
+    due = (SyncJob.objects.filter(pk=job_id)
+           .filter(Q(status__in=(SyncStatus.PENDING, SyncStatus.WAITING),
+                     next_attempt_at__lte=now)
+                   | Q(status=SyncStatus.RUNNING, lease_expires_at__lt=now)))
+    lease = {"status": SyncStatus.RUNNING, "lease_owner": owner,
+             "lease_expires_at": now + LEASE, "updated_at": now}
+    if connections[due.db].vendor in ("postgresql", "sqlite"):
+        return _update_returning(due, lease)
+    if not due.update(**lease):
         return None
     return SyncJob.objects.get(pk=job_id)
+
+
+def _update_returning(queryset, values: dict) -> SyncJob | None:
+    """The conditional UPDATE and the updated row in one statement (UPDATE ... RETURNING):
+    the SQL is Django's own UPDATE for the queryset, the row is read back through the
+    fields' converters."""
+    query = queryset.query.chain(UpdateQuery)
+    query.add_update_values(values)
+    compiler = query.get_compiler(queryset.db)
+    compiler.pre_sql_setup()
+    sql, params = compiler.as_sql()
+    fields = SyncJob._meta.concrete_fields
+    columns = ", ".join(compiler.quote_name_unless_alias(field.column) for field in fields)
+    with transaction.mark_for_rollback_on_error(queryset.db):
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(f"{sql} RETURNING {columns}", params)
+            row = cursor.fetchone()
+    if row is None:
+        return None
+    converters = compiler.get_converters([field.get_col(SyncJob._meta.db_table)
+                                          for field in fields])
+    if converters:
+        row = next(iter(compiler.apply_converters([row], converters)))
+    return SyncJob.from_db(queryset.db, [field.attname for field in fields], row)
 
 
 # --- What a job waits for -------------------------------------------------------------------

@@ -455,3 +455,27 @@ def test_refused_refresh_token_pauses_the_job_until_reconnect(qbo):
     assert qbo.connection.status == ConnectionStatus.NEEDS_RECONNECT
     assert len(qbo.invoices()) == before
     assert qbo.calls("POST", "/invoice") == []
+
+
+def test_lease_is_one_conditional_update_returning_the_row(qbo, django_assert_num_queries):
+    invoice = issue_invoice(qbo.business)
+    job = SyncJob.objects.get(object_id=invoice.pk)
+    SyncJob.objects.filter(pk=job.pk).update(last_error_params={"detail": "é"}, attempts=2)
+    with django_assert_num_queries(1):
+        leased = push.job_lease(job_id=job.pk, owner="worker-a")
+    stored = SyncJob.objects.get(pk=job.pk)
+    assert leased is not None and leased.pk == job.pk
+    for field in SyncJob._meta.concrete_fields:
+        assert getattr(leased, field.attname) == getattr(stored, field.attname), field.name
+    assert leased.status == SyncStatus.RUNNING and leased.lease_owner == "worker-a"
+    assert leased.lease_expires_at.tzinfo is not None
+    assert leased.last_error_params == {"detail": "é"} and leased.attempts == 2
+    # Held by a live lease, or not due: nobody else gets it.
+    assert push.job_lease(job_id=job.pk, owner="worker-b") is None
+    SyncJob.objects.filter(pk=job.pk).update(
+        status=SyncStatus.PENDING, next_attempt_at=timezone.now() + timedelta(minutes=1))
+    assert push.job_lease(job_id=job.pk, owner="worker-b") is None
+    # An expired lease is taken over.
+    SyncJob.objects.filter(pk=job.pk).update(
+        status=SyncStatus.RUNNING, lease_expires_at=timezone.now() - timedelta(seconds=1))
+    assert push.job_lease(job_id=job.pk, owner="worker-b").lease_owner == "worker-b"
