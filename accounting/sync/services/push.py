@@ -154,8 +154,8 @@ def job_run(*, job_id: int, owner: str | None = None) -> str:
     try:
         done = _execute(job, recorder)
     except JobWait as wait:
-        if wait.status == SyncStatus.PENDING and not recorder.calls and job.attempts:
-            SyncJob.objects.filter(pk=job.pk, attempts__gt=0).update(attempts=F("attempts") - 1)
+        if wait.status == SyncStatus.PENDING and not recorder.calls:
+            _uncount_attempt(job)
         return _finish(job, owner, recorder, status=wait.status, key=wait.key,
                        params=wait.params, delay=wait.delay)
     except JobFail as fail:
@@ -166,7 +166,7 @@ def job_run(*, job_id: int, owner: str | None = None) -> str:
                        params=missing.params)
     except LimiterBusy as busy:
         if not recorder.calls:
-            SyncJob.objects.filter(pk=job.pk, attempts__gt=0).update(attempts=F("attempts") - 1)
+            _uncount_attempt(job)
         return _finish(job, owner, recorder, status=SyncStatus.PENDING, keep_error=True,
                        delay=busy.wait_seconds)
     except errors.QboError as error:
@@ -176,6 +176,16 @@ def job_run(*, job_id: int, owner: str | None = None) -> str:
         return _finish(job, owner, recorder, status=SyncStatus.FAILED, key="internal",
                        detail=f"{type(error).__name__}: {error}"[:1000])
     return _finish(job, owner, recorder, status=SyncStatus.DONE, done=done)
+
+
+def _uncount_attempt(job: SyncJob) -> None:
+    """Give back the attempt this run counted when it sent nothing after all. Only this run's
+    own count: an attempt counted by an earlier run may have reached QuickBooks, and the count
+    is what makes the next run look the object up before creating it again."""
+    if getattr(job, "attempt_counted_by_this_run", False):
+        SyncJob.objects.filter(pk=job.pk, attempts__gt=0).update(attempts=F("attempts") - 1)
+        job.attempts -= 1
+        job.attempt_counted_by_this_run = False
 
 
 def _execute(job: SyncJob, recorder: Recorder) -> Done:
@@ -195,6 +205,7 @@ def _execute(job: SyncJob, recorder: Recorder) -> Done:
         raise JobWait("throttled", delay=delay, status=SyncStatus.PENDING)
     SyncJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1)
     job.attempts += 1
+    job.attempt_counted_by_this_run = True
     try:
         token = connection_get_access_token(connection_id=connection.pk, connection=connection)
     except errors.QboReconnectRequired:

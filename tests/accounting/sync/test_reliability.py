@@ -256,6 +256,22 @@ def test_throttled_company_is_paused_for_every_worker_without_a_hot_loop(qbo):
     assert InvoiceLink.objects.count() == 2
 
 
+def test_a_pause_does_not_erase_an_earlier_attempt_that_may_have_reached_quickbooks(qbo):
+    # given a job whose first attempt ended ambiguously (it may have created the invoice)
+    issue_invoice(qbo.business)
+    job = SyncJob.objects.get()
+    SyncJob.objects.filter(pk=job.pk).update(attempts=1)
+    # when it runs while the company is paused
+    limiter.pause_realm(CA_REALM, seconds=60)
+    calls = len(qbo.emulator.requests_log)
+    assert push.job_run(job_id=job.pk, owner="w1") == "pending"
+    # then nothing was sent and the earlier attempt still counts (the next run looks up first)
+    job.refresh_from_db()
+    assert (job.last_error_key, job.attempts) == ("throttled", 1)
+    assert len(qbo.emulator.requests_log) == calls
+    limiter.unpause_realm(CA_REALM)
+
+
 def test_expired_access_token_is_renewed_once_and_the_call_retried(qbo):
     qbo.emulator.expire_tokens(CA_REALM, "access")
     issue_invoice(qbo.business)
