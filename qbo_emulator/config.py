@@ -12,6 +12,7 @@ WEBHOOK_FORMATS = ("cloudevents", "legacy")
 WEBHOOK_DELIVERY = ("auto", "manual", "off")
 THROTTLE_BODIES = ("xml", "json")
 ROUNDING = ("half_up", "half_even")
+PKCE_MODES = ("off", "optional", "required")
 
 
 @dataclass
@@ -26,6 +27,10 @@ class EmulatorSettings:
     refresh_rotation_seconds: int = 86_400
     # How long a superseded refresh token keeps working (0 = strict).
     refresh_grace_seconds: int = 86_400
+    # PKCE (RFC 7636, S256 only): "off" ignores it and does not advertise it; "optional" checks
+    # the verifier when the authorize request carried a challenge; "required" also refuses an
+    # authorize request without one.
+    pkce: str = "off"
     # Accounting API
     requestid_mode: str = "replay"
     requestid_ttl: int = 86_400
@@ -80,6 +85,7 @@ class EmulatorSettings:
                     "webhook_delivery": WEBHOOK_DELIVERY,
                     "throttle_body": THROTTLE_BODIES,
                     "rounding": ROUNDING,
+                    "pkce": PKCE_MODES,
                 }.get(name)
                 if choices and value not in choices:
                     raise ValueError(f"{name} must be one of {', '.join(choices)}")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import hmac
 import html
+import re
 import secrets
 from urllib.parse import urlencode
 
@@ -15,11 +17,15 @@ from .util import token
 
 ACCOUNTING_SCOPE = "com.intuit.quickbooks.accounting"
 PAYMENT_SCOPE = "com.intuit.quickbooks.payment"
+# RFC 7636 §4.2: an S256 challenge is base64url(SHA-256) without padding, 43 characters;
+# §4.1: a verifier is 43 to 128 unreserved characters.
+S256_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
+CODE_VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}")
 
 
 def discovery(emu, req: Request):
     base = req.base
-    return json_response(200, {
+    document = {
         "issuer": f"{base}/op/v1",
         "authorization_endpoint": f"{req.headers.get('x-emulator-browser-base') or base}/connect/oauth2",
         "token_endpoint": f"{base}/oauth2/v1/tokens/bearer",
@@ -32,7 +38,10 @@ def discovery(emu, req: Request):
         "scopes_supported": ["openid", "email", "profile", "address", "phone"],
         "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
         "claims_supported": ["aud", "exp", "iat", "iss", "realmid", "sub"],
-    })
+    }
+    if emu.settings.pkce != "off":
+        document["code_challenge_methods_supported"] = ["S256"]
+    return json_response(200, document)
 
 
 def jwks(emu, req: Request):
@@ -70,6 +79,42 @@ def _check_client(emu, params: dict):
     return app, None
 
 
+def _check_pkce(emu, params: dict):
+    """(code_challenge, problem): the S256 challenge to keep with the code ("" for none), or
+    the page that refuses the request. With PKCE "off" the parameters are ignored."""
+    if emu.settings.pkce == "off":
+        return "", None
+    challenge = params.get("code_challenge", "")
+    method = params.get("code_challenge_method", "")
+    if not challenge and not method:
+        if emu.settings.pkce == "required":
+            return "", _page_error(400, "This app must use PKCE: code_challenge and "
+                                   "code_challenge_method=S256 are required.")
+        return "", None
+    if method != "S256":
+        return "", _page_error(400, "Unsupported code_challenge_method: only S256 is accepted.")
+    if not S256_CHALLENGE.fullmatch(challenge):
+        return "", _page_error(400, "Invalid code_challenge: an S256 challenge is 43 base64url "
+                               "characters.")
+    return challenge, None
+
+
+def _s256(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def _pkce_ok(emu, code: dict, verifier: str) -> bool:
+    """A code issued with a challenge needs the matching verifier; with PKCE on, a verifier
+    for a code issued without a challenge is refused too (no downgrade)."""
+    challenge = code.get("code_challenge", "")
+    if not challenge:
+        return not verifier or emu.settings.pkce == "off"
+    if not CODE_VERIFIER.fullmatch(verifier):
+        return False
+    return hmac.compare_digest(_s256(verifier), challenge)
+
+
 def _with_query(uri: str, params: dict) -> str:
     return uri + ("&" if "?" in uri else "?") + urlencode(params)
 
@@ -77,6 +122,9 @@ def _with_query(uri: str, params: dict) -> str:
 def authorize_page(emu, req: Request, error: str = ""):
     params = req.query if req.method == "GET" else req.form()
     app, problem = _check_client(emu, params)
+    if problem:
+        return problem
+    challenge, problem = _check_pkce(emu, params)
     if problem:
         return problem
     if params.get("response_type", "code") != "code":
@@ -93,6 +141,9 @@ def authorize_page(emu, req: Request, error: str = ""):
         for i, c in enumerate(emu.state.companies.values()))
     hidden = "".join(f'<input type="hidden" name="{k}" value="{html.escape(params.get(k, ""))}">'
                      for k in ("client_id", "redirect_uri", "scope", "state", "response_type"))
+    if challenge:
+        hidden += (f'<input type="hidden" name="code_challenge" value="{html.escape(challenge)}">'
+                   '<input type="hidden" name="code_challenge_method" value="S256">')
     body = (f"<h1>Sign in</h1><p><small>to connect <b>{html.escape(app.get('name') or app['client_id'])}"
             f"</b> to QuickBooks</small></p>"
             f'{f"<p class=err>{html.escape(error)}</p>" if error else ""}'
@@ -112,6 +163,9 @@ def authorize_submit(emu, req: Request):
     app, problem = _check_client(emu, form)
     if problem:
         return problem
+    challenge, problem = _check_pkce(emu, form)
+    if problem:
+        return problem
     state = form.get("state", "")
     if form.get("action") == "cancel":
         return redirect(_with_query(form["redirect_uri"], {"error": "access_denied",
@@ -125,6 +179,7 @@ def authorize_submit(emu, req: Request):
     with emu.state.lock:
         emu.state.codes[code] = {"client_id": app["client_id"], "redirect_uri": form["redirect_uri"],
                                  "realm_id": realm_id, "scope": scope,
+                                 "code_challenge": challenge,
                                  "expires_at": emu.clock.now() + emu.settings.auth_code_ttl}
         emu.persist()
     params = {"code": code, "state": state}
@@ -214,6 +269,10 @@ def token_endpoint(emu, req: Request):
                     or code["redirect_uri"] != form.get("redirect_uri")):
                 emu.persist()
                 return _oauth_error(400, "invalid_grant", "Invalid authorization code")
+            if not _pkce_ok(emu, code, form.get("code_verifier", "")):
+                emu.persist()  # the code is used up, as on any other refusal
+                return _oauth_error(400, "invalid_grant", "code_verifier is missing or does "
+                                    "not match the code_challenge")
             grant = new_grant(emu, app["client_id"], code["realm_id"], code["scope"])
         elif grant_type == "refresh_token":
             grant = _refresh(emu, app, form.get("refresh_token", ""), now)
