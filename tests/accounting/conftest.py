@@ -46,10 +46,13 @@ def consent(params: dict, *, realm_id: str = CA_REALM, action: str = "next") -> 
     """Act as the user on Intuit's consent page; return the callback URL it redirects to."""
     import requests
 
-    response = requests.post(f"{EMULATOR}/connect/oauth2", data={
-        "client_id": params["client_id"], "redirect_uri": params["redirect_uri"],
-        "scope": params["scope"], "state": params["state"], "realm_id": realm_id,
-        "action": action}, allow_redirects=False, timeout=5)
+    form = {"client_id": params["client_id"], "redirect_uri": params["redirect_uri"],
+            "scope": params["scope"], "state": params["state"], "realm_id": realm_id,
+            "action": action}
+    # PKCE: the consent page carries the challenge in hidden fields.
+    form.update({k: params[k] for k in ("code_challenge", "code_challenge_method") if k in params})
+    response = requests.post(f"{EMULATOR}/connect/oauth2", data=form, allow_redirects=False,
+                             timeout=5)
     assert response.status_code == 302, response.text
     return response.headers["Location"]
 
