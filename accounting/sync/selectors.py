@@ -94,25 +94,51 @@ def _connection(business_id: int) -> QboConnection | None:
     return QboConnection.objects.filter(business_id=business_id).first()
 
 
+def _badge_kind(obj) -> tuple[str, type, str] | None:
+    if isinstance(obj, Invoice):
+        return SyncKind.INVOICE, InvoiceLink, "invoice_id"
+    if isinstance(obj, Payment):
+        return SyncKind.PAYMENT, PaymentLink, "payment_id"
+    return None
+
+
 def sync_badge_for(obj) -> SyncBadge:
     """The sync state of one invoice or payment, for its badge."""
-    if isinstance(obj, Invoice):
-        kind, link_model, lookup = SyncKind.INVOICE, InvoiceLink, {"invoice": obj}
-        if obj.is_draft:
-            return SyncBadge(state="")
-    elif isinstance(obj, Payment):
-        kind, link_model, lookup = SyncKind.PAYMENT, PaymentLink, {"payment": obj}
-    else:
-        return SyncBadge(state="")
-    connection = _connection(obj.business_id)
+    return sync_badges_for([obj])[0]
+
+
+def sync_badges_for(objs: list) -> list[SyncBadge]:
+    """The badges of a page of invoices or payments (all of one business), in a fixed number
+    of queries whatever the page's length."""
+    badges = [SyncBadge(state="") for _ in objs]
+    if not objs:
+        return badges
+    connection = _connection(objs[0].business_id)
     if connection is None:
+        return badges
+    for kind, link_model, link_field in ((SyncKind.INVOICE, InvoiceLink, "invoice_id"),
+                                          (SyncKind.PAYMENT, PaymentLink, "payment_id")):
+        ids = [obj.pk for obj in objs if (_badge_kind(obj) or (None,))[0] == kind]
+        if not ids:
+            continue
+        jobs: dict[int, SyncJob] = {}
+        for job in (SyncJob.objects.filter(business_id=connection.business_id,
+                                           realm_id=connection.realm_id, kind=kind,
+                                           object_id__in=ids)
+                    .exclude(status=SyncStatus.DISMISSED).order_by("object_id", "-id")):
+            jobs.setdefault(job.object_id, job)
+        links = {getattr(link, link_field): link for link in link_model.objects.filter(
+            business_id=connection.business_id, realm_id=connection.realm_id,
+            **{f"{link_field}__in": ids})}
+        for index, obj in enumerate(objs):
+            if (_badge_kind(obj) or (None,))[0] == kind:
+                badges[index] = _badge(obj, kind, connection, jobs.get(obj.pk), links.get(obj.pk))
+    return badges
+
+
+def _badge(obj, kind: str, connection: QboConnection, job: SyncJob | None, link) -> SyncBadge:
+    if kind == SyncKind.INVOICE and obj.is_draft:
         return SyncBadge(state="")
-    realm = connection.realm_id
-    job = (SyncJob.objects.filter(business_id=obj.business_id, realm_id=realm, kind=kind,
-                                  object_id=obj.pk).exclude(status=SyncStatus.DISMISSED)
-           .order_by("-id").first())
-    link = link_model.objects.filter(business_id=obj.business_id, realm_id=realm,
-                                     **lookup).first()
     if job is not None and job.status == SyncStatus.FAILED:
         rendered = messages.render(job.last_error_key, job.last_error_params)
         return SyncBadge(state="error", message=rendered.text if rendered else "",

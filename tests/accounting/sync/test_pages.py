@@ -24,6 +24,27 @@ def test_badge_shows_synced_with_the_quickbooks_number(qbo, owner_client):
     assert f"QuickBooks: {invoice.number}" in listing
 
 
+def test_invoice_list_reads_the_badges_of_a_page_at_once(qbo, owner_client,
+                                                        django_assert_max_num_queries):
+    # given a page mixing synced, pending and failed invoices
+    for _ in range(3):
+        issue_invoice(qbo.business)
+    run_due()
+    qbo.settings.default_item_id = ""
+    qbo.settings.save()
+    for _ in range(3):
+        issue_invoice(qbo.business)
+    run_due()
+    issue_invoice(qbo.business)
+    # when the list is read, then the badges cost the same few queries as one row would
+    with django_assert_max_num_queries(12):
+        listing = owner_client.get("/invoices/").content.decode()
+    assert listing.count("QuickBooks: error") == 3
+    assert listing.count("QuickBooks: pending") == 1
+    for link in InvoiceLink.objects.all():
+        assert f"QuickBooks: {link.doc_number}" in listing
+
+
 def test_badge_shows_the_error_with_what_to_do_and_retry(qbo, owner_client):
     qbo.settings.default_item_id = ""
     qbo.settings.save()
