@@ -3,14 +3,13 @@ may not share a name (QBO error 6240, "Duplicate Name Exists"): see `ensure_name
 from decimal import Decimal
 from typing import Literal
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from businesses.models import Business
 from invoicing.models import TaxGroup
 from plannit import events
-from plannit.exceptions import ApplicationError
+from plannit.exceptions import ApplicationError, full_clean_or_raise
 
 from .models import MAX_CATEGORY_DEPTH, Category, Item, ItemType, UnitOfMeasure, name_key
 
@@ -69,14 +68,8 @@ def _clean_name(name: str) -> str:
 def _full_clean(instance: Category | Item) -> None:
     """full_clean(), with Django's ValidationError turned into our ApplicationError."""
     instance.name_key = name_key(instance.name)
-    try:
-        instance.full_clean(validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        if field == "name_key":
-            field = "name"
-        raise ApplicationError(" ".join(messages),
-                               field=None if field == NON_FIELD_ERRORS else field) from None
+    full_clean_or_raise(instance, field_map={"name_key": "name"}, validate_unique=False,
+                        validate_constraints=False)
 
 
 def _save(instance: Category | Item) -> None:

@@ -1,13 +1,12 @@
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from businesses.models import Business
 from plannit import events
-from plannit.exceptions import ApplicationError
+from plannit.exceptions import ApplicationError, full_clean_or_raise
 
 from . import selectors
 from .models import Contact, Tag
@@ -28,17 +27,6 @@ CONTACT_FIELDS = (
     "notes",
 )
 FILTER_KEYS = frozenset({"search", "tag_id", "include_archived"})
-
-
-def _full_clean(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
-    """Model validation, reported as an ApplicationError on the first field at fault."""
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        raise ApplicationError(
-            str(messages[0]), field=None if field == "__all__" else field
-        ) from None
 
 
 def contact_build_display_name(*, display_name: str = "", company_name: str = "",
@@ -95,7 +83,7 @@ def contact_create(*, business: Business, tags: Iterable[Tag] | None = None,
     contact = Contact(business=business, **_clean_values(values))
     _apply_display_name(contact)
     tags = _check_tags(business=business, tags=tags or [])
-    _full_clean(contact)
+    full_clean_or_raise(contact)
     contact.save()
     if tags:
         contact.tags.set(tags)
@@ -113,7 +101,7 @@ def contact_update(*, contact: Contact, tags: Iterable[Tag] | None = None,
     _apply_display_name(contact)
     if tags is not None:
         tags = _check_tags(business=contact.business, tags=tags)
-    _full_clean(contact)
+    full_clean_or_raise(contact)
     contact.save()
     if tags is not None:
         contact.tags.set(tags)
@@ -168,7 +156,7 @@ def _check_tag_name_free(*, business: Business, name: str, tag: Tag | None = Non
 
 def _save_tag(tag: Tag) -> Tag:
     # uniqueness is checked above (accent-aware); the database constraint still guards races
-    _full_clean(tag)
+    full_clean_or_raise(tag)
     try:
         with transaction.atomic():
             tag.save()

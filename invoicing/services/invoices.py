@@ -4,7 +4,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from businesses.models import Business
 from catalog.models import Item
 from contacts.models import Contact
 from plannit import events
-from plannit.exceptions import ApplicationError
+from plannit.exceptions import ApplicationError, full_clean_or_raise
 from plannit.templatetags.plannit_format import money
 
 from .. import totals as totals_module
@@ -153,7 +152,7 @@ def _write_lines_and_totals(invoice: Invoice, lines: Sequence[LineInput]) -> Non
             quantity=line.quantity, unit_price=line.unit_price, is_taxable=line.is_taxable,
             tax_group_id=group.key if group is not None else None, amount=amount,
         )
-        _full_clean(row, field="lines")
+        full_clean_or_raise(row, field="lines", all_fields=True)
         row.save()
     InvoiceTax.objects.bulk_create([
         InvoiceTax(invoice=invoice, tax_group_id=tax.group.key, name=tax.name, rate=tax.rate,
@@ -164,14 +163,6 @@ def _write_lines_and_totals(invoice: Invoice, lines: Sequence[LineInput]) -> Non
     invoice.tax_total = result.tax_total
     invoice.total = result.total
     invoice.balance = ZERO if invoice.is_void else invoice.total - invoice.amount_paid
-
-
-def _full_clean(instance, *, field: str | None = None, exclude=None) -> None:
-    try:
-        instance.full_clean(exclude=exclude)
-    except ValidationError as error:
-        messages = [m for ms in error.message_dict.values() for m in ms]
-        raise ApplicationError(" ".join(messages), field=field) from None
 
 
 def _lock(invoice: Invoice) -> Invoice:
@@ -193,7 +184,7 @@ def invoice_create(*, business: Business, contact: Contact, issue_date: datetime
     lines = _check_lines(business=business, lines=lines)
     invoice = Invoice(business=business, contact=contact, issue_date=issue_date, terms=terms,
                       due_date=due_date, notes=notes.strip(), status=InvoiceStatus.DRAFT)
-    _full_clean(invoice)
+    full_clean_or_raise(invoice, all_fields=True)
     invoice.save()
     _write_lines_and_totals(invoice, lines)
     invoice.save(update_fields=["subtotal", "tax_total", "total", "balance", "updated_at"])
@@ -230,7 +221,7 @@ def invoice_update(*, invoice: Invoice, contact: Contact, issue_date: datetime.d
                    "paid": money(invoice.amount_paid, currency)}, field="lines")
         invoice.status = status_for_payments(total=invoice.total,
                                              amount_paid=invoice.amount_paid)
-    _full_clean(invoice)
+    full_clean_or_raise(invoice, all_fields=True)
     invoice.save()
     if not invoice.is_draft:
         events.invoice_changed.send(invoice=invoice)
@@ -249,7 +240,7 @@ def invoice_issue(*, invoice: Invoice) -> Invoice:
     invoice.status = status_for_payments(total=invoice.total, amount_paid=invoice.amount_paid)
     invoice.issued_at = timezone.now()
     invoice.balance = invoice.total - invoice.amount_paid
-    _full_clean(invoice)
+    full_clean_or_raise(invoice, all_fields=True)
     invoice.save()
     events.invoice_issued.send(invoice=invoice)
     return invoice

@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plannit import events
-from plannit.exceptions import ApplicationError
+from plannit.exceptions import ApplicationError, full_clean_or_raise
 from plannit.templatetags.plannit_format import money
 
 from ..models import Invoice, InvoiceStatus, Payment, PaymentMethod, PaymentStatus
-from .invoices import _full_clean, status_for_payments
+from .invoices import status_for_payments
 
 
 @transaction.atomic
@@ -43,7 +43,7 @@ def payment_record(*, invoice: Invoice, amount: Decimal, date: datetime.date,
     payment = Payment(business_id=invoice.business_id, invoice=invoice, amount=amount,
                       date=date, method=method, reference=(reference or "").strip(),
                       status=PaymentStatus.RECORDED)
-    _full_clean(payment, field="reference")
+    full_clean_or_raise(payment, field="reference", all_fields=True)
     payment.save()
     invoice.amount_paid += amount
     invoice.balance = invoice.total - invoice.amount_paid

@@ -3,14 +3,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from businesses.models import Business
-from plannit.exceptions import ApplicationError
+from plannit.exceptions import ApplicationError, full_clean_or_raise
 
 from ..models import TaxComponent, TaxGroup
 from ..selectors import taxgroup_is_used, taxgroup_is_used_on_issued_invoices
@@ -50,22 +49,12 @@ def _check_name(*, business: Business, name: str, exclude_pk: int | None = None)
     return name
 
 
-def _full_clean(instance, *, field_map: dict[str, str] | None = None) -> None:
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        field = (field_map or {}).get(field, field)
-        raise ApplicationError(" ".join(messages),
-                               field=None if field == "__all__" else field) from None
-
-
 def _replace_components(tax_group: TaxGroup, components: list[ComponentInput]) -> None:
     tax_group.components.all().delete()
     for position, component in enumerate(components):
         row = TaxComponent(tax_group=tax_group, name=component.name, rate=component.rate,
                            position=position)
-        _full_clean(row, field_map={"name": "components", "rate": "components"})
+        full_clean_or_raise(row, field_map={"name": "components", "rate": "components"})
         row.save()
 
 
@@ -81,7 +70,7 @@ def taxgroup_create(*, business: Business, name: str,
         TaxGroup.objects.filter(business=business, is_default=True).update(is_default=False)
     tax_group = TaxGroup(business=business, name=name,
                          is_default=is_default or not has_default)
-    _full_clean(tax_group)
+    full_clean_or_raise(tax_group)
     tax_group.save()
     _replace_components(tax_group, components)
     return tax_group
@@ -104,7 +93,7 @@ def taxgroup_update(*, tax_group: TaxGroup, name: str,
                   "Create a new tax group and archive this one."), field="components")
         _replace_components(tax_group, components)
     tax_group.name = name
-    _full_clean(tax_group)
+    full_clean_or_raise(tax_group)
     tax_group.save(update_fields=["name"])
     return tax_group
 
