@@ -24,7 +24,7 @@ def signup(request):
                 language=form.cleaned_data["language"],
             )
         except ApplicationError as error:
-            form.add_error(error.field, error.message)
+            error.add_to_form(form)
         else:
             login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome to Plannit! Start by creating your tax groups."))
@@ -49,7 +49,7 @@ def business_settings(request):
         try:
             services.business_update(business=request.business, **form.cleaned_data)
         except ApplicationError as error:
-            form.add_error(error.field, error.message)
+            error.add_to_form(form)
         else:
             messages.success(request, _("Business settings saved."))
             return redirect("businesses:settings")

@@ -9,10 +9,6 @@ from . import services
 from .models import Category, Item
 
 
-def _as_form_error(form: forms.ModelForm, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 class CategoryAdminForm(forms.ModelForm):
     """Support staff edit here without going through the app's pages: the same naming and
     nesting rules apply, so that the catalog stays acceptable to QuickBooks."""
@@ -34,7 +30,7 @@ class CategoryAdminForm(forms.ModelForm):
             services.check_category_parent(business=business, category=category,
                                            parent=cleaned.get("parent"))
         except ApplicationError as error:
-            _as_form_error(self, error)
+            error.add_to_form(self)
         return cleaned
 
 
@@ -55,7 +51,7 @@ class ItemAdminForm(forms.ModelForm):
             services.check_item_relations(business=business, category=cleaned.get("category"),
                                           default_tax_group=cleaned.get("default_tax_group"))
         except ApplicationError as error:
-            _as_form_error(self, error)
+            error.add_to_form(self)
         return cleaned
 
 

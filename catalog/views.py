@@ -137,7 +137,7 @@ class CategoryFormView(BusinessMemberMixin, View):
                     category = services.category_update(category=category, **form.cleaned_data)
                     message = _("Category «%(name)s» was saved.")
             except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                error.add_to_form(form)
                 if category is not None:
                     category.refresh_from_db()
             else:

@@ -26,10 +26,6 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _add_error(form, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 def _contact_or_404(request, pk: int) -> Contact:
     contact = selectors.contact_get(business=request.business, pk=pk)
     if contact is None:
@@ -75,7 +71,7 @@ def contact_create(request):
         try:
             contact = services.contact_create(business=request.business, tags=tags, **values)
         except ApplicationError as error:
-            _add_error(form, error)
+            error.add_to_form(form)
         else:
             messages.success(request, _("Contact “%(name)s” created.") % {
                 "name": contact.display_name})
@@ -94,7 +90,7 @@ def contact_update(request, pk: int):
         try:
             services.contact_update(contact=contact, tags=tags, **values)
         except ApplicationError as error:
-            _add_error(form, error)
+            error.add_to_form(form)
         else:
             messages.success(request, _("Contact saved."))
             return redirect("contacts:contact_detail", pk=contact.pk)
@@ -223,7 +219,7 @@ def tag_create(request):
         try:
             tag = services.tag_create(business=request.business, name=form.cleaned_data["name"])
         except ApplicationError as error:
-            _add_error(form, error)
+            error.add_to_form(form)
         else:
             messages.success(request, _("Tag “%(name)s” created.") % {"name": tag.name})
             return redirect("contacts:tag_list")
@@ -239,7 +235,7 @@ def tag_update(request, pk: int):
         try:
             services.tag_rename(tag=tag, name=form.cleaned_data["name"])
         except ApplicationError as error:
-            _add_error(form, error)
+            error.add_to_form(form)
         else:
             messages.success(request, _("Tag renamed to “%(name)s”.") % {"name": tag.name})
             return redirect("contacts:tag_list")

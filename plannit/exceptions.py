@@ -8,6 +8,10 @@ class ApplicationError(Exception):
         self.field = field
         self.extra = extra or {}
 
+    def add_to_form(self, form) -> None:
+        """Show the error on its field when the form has it, else above the form."""
+        form.add_error(self.field if self.field in form.fields else None, self.message)
+
 
 def full_clean_or_raise(instance, *, field: str | None = None, field_map: dict | None = None,
                         all_fields: bool = False, **full_clean_options) -> None:

@@ -129,7 +129,7 @@ def items_import(request):
                 confirm_existing_catalog=form.cleaned_data.get("confirm_existing_catalog",
                                                                False))
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.add_to_form(form)
         else:
             return redirect("accounting_imports:run_detail", pk=run.pk)
     return render(request, "accounting/imports/items.html", {

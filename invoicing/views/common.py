@@ -1,6 +1,5 @@
 from django.http import Http404
 
-from plannit.exceptions import ApplicationError
 
 from .. import selectors
 from ..models import Invoice
@@ -9,10 +8,6 @@ from ..models import Invoice
 def posted(request):
     # Bound on any POST, even an empty one, so that a POST without fields shows errors.
     return request.POST if request.method == "POST" else None
-
-
-def add_error(form, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def invoice_or_404(request, pk: int) -> Invoice:

@@ -22,7 +22,7 @@ from ..forms import (
 )
 from ..models import TERMS_DAYS, Payment, PaymentTerms
 from ..services.invoices import due_date_for
-from .common import add_error, invoice_or_404, posted
+from .common import invoice_or_404, posted
 
 PAGE_SIZE = 50
 
@@ -96,7 +96,7 @@ def _invoice_form(request, invoice=None):
                 invoice = services.invoice_update(invoice=invoice, **values)
                 messages.success(request, _("Invoice saved."))
         except ApplicationError as error:
-            add_error(form, error)
+            error.add_to_form(form)
         else:
             return redirect("invoicing:invoice_detail", pk=invoice.pk)
     return render(request, "invoicing/invoice_form.html", {
@@ -194,7 +194,7 @@ def payment_create(request, pk: int):
         try:
             services.payment_record(invoice=invoice, **form.cleaned_data)
         except ApplicationError as error:
-            add_error(form, error)
+            error.add_to_form(form)
         else:
             messages.success(request, _("Payment recorded."))
             return redirect("invoicing:invoice_detail", pk=invoice.pk)

@@ -12,7 +12,7 @@ from plannit.exceptions import ApplicationError
 from .. import selectors, services
 from ..forms import InvoiceSettingsForm, TaxComponentFormSet, TaxGroupForm, components_from
 from ..models import TaxGroup
-from .common import add_error, posted
+from .common import posted
 
 
 @business_member_required
@@ -56,7 +56,7 @@ def _taxgroup_form(request, tax_group: TaxGroup | None):
                 messages.success(request, _("Tax group “%(name)s” saved.")
                                  % {"name": tax_group.name})
         except ApplicationError as error:
-            add_error(form, error)
+            error.add_to_form(form)
         else:
             return redirect("invoicing:taxgroup_list")
     return render(request, "invoicing/taxgroup_form.html", {
@@ -137,7 +137,7 @@ def invoice_settings(request):
         try:
             services.invoice_settings_update(business=request.business, **form.cleaned_data)
         except ApplicationError as error:
-            add_error(form, error)
+            error.add_to_form(form)
         else:
             messages.success(request, _("Invoice settings saved."))
             return redirect("invoicing:invoice_settings")
