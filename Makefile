@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 WEB_PORT ?= 8000
 EMULATOR_PORT ?= 8765
 
-.PHONY: install run test bench migrate seed emulator lint messages clean
+.PHONY: install run test bench migrate seed emulator lint format messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,9 +35,18 @@ run: seed
 	  $(BIN)/honcho --procfile Procfile.dev start
 
 ## make test: the whole suite. Uses DATABASE_URL / REDIS_URL when set, embedded defaults otherwise.
-test: install
+test: lint
 	./scripts/ensure-chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make lint: ruff's rules and its formatter, both as checks (make format applies them).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 bench: install
 	@for script in bench/*.py; do echo "== $$script" >&2; $(BIN)/python $$script || exit 1; done
@@ -46,7 +55,7 @@ emulator: install
 	$(BIN)/python -m qbo_emulator --port $(EMULATOR_PORT) --state var/qbo_emulator.sqlite3
 
 messages: install
-	for app in businesses contacts catalog invoicing accounting plannit; do \
+	for app in businesses contacts catalog invoicing accounting core; do \
 	  (cd $$app && ../$(BIN)/django-admin makemessages -l fr --no-obsolete >/dev/null && ../$(BIN)/django-admin compilemessages >/dev/null); done
 
 clean:

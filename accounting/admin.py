@@ -1,11 +1,12 @@
 """Support staff see each business's connection health; no token is ever shown (the token
 fields are excluded from every form and list)."""
+
 from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from plannit.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 
 from .models import (
     AccountingSettings,
@@ -25,19 +26,39 @@ TOKEN_FIELDS = ["access_token_encrypted", "refresh_token_encrypted"]
 
 @admin.register(QboConnection)
 class QboConnectionAdmin(admin.ModelAdmin):
-    list_display = ["business", "company_name", "realm_id", "status", "last_refreshed_at",
-                    "access_token_expires_at", "refresh_token_expires_at",
-                    "last_successful_call_at"]
+    list_display = [
+        "business",
+        "company_name",
+        "realm_id",
+        "status",
+        "last_refreshed_at",
+        "access_token_expires_at",
+        "refresh_token_expires_at",
+        "last_successful_call_at",
+    ]
     list_filter = ["status", "company_country"]
     search_fields = ["business__name", "company_name", "realm_id"]
     list_select_related = ["business", "connected_by"]
     autocomplete_fields = ["business", "connected_by"]
     exclude = TOKEN_FIELDS
-    readonly_fields = ["business", "realm_id", "company_name", "company_country",
-                       "company_currency", "status", "access_token_expires_at",
-                       "refresh_token_expires_at", "connected_at", "connected_by",
-                       "last_refreshed_at", "last_successful_call_at", "needs_reconnect_since",
-                       "refresh_token_warned_at", "lists_refreshed_at", "disconnected_at"]
+    readonly_fields = [
+        "business",
+        "realm_id",
+        "company_name",
+        "company_country",
+        "company_currency",
+        "status",
+        "access_token_expires_at",
+        "refresh_token_expires_at",
+        "connected_at",
+        "connected_by",
+        "last_refreshed_at",
+        "last_successful_call_at",
+        "needs_reconnect_since",
+        "refresh_token_warned_at",
+        "lists_refreshed_at",
+        "disconnected_at",
+    ]
     actions = ["renew_token_now", "disconnect"]
 
     def has_add_permission(self, request):
@@ -50,12 +71,13 @@ class QboConnectionAdmin(admin.ModelAdmin):
             try:
                 # A validity longer than any access token forces the refresh.
                 connection_services.connection_get_access_token(
-                    connection_id=connection.pk,
-                    min_validity=timedelta(days=1))
+                    connection_id=connection.pk, min_validity=timedelta(days=1)
+                )
                 renewed += 1
             except errors.QboError as exc:
-                self.message_user(request, f"{connection.business}: {exc.user_message()}",
-                                  messages.ERROR)
+                self.message_user(
+                    request, f"{connection.business}: {exc.user_message()}", messages.ERROR
+                )
         self.message_user(request, _("%(count)d token(s) renewed.") % {"count": renewed})
 
     @admin.action(description=_("Disconnect"))
@@ -66,8 +88,9 @@ class QboConnectionAdmin(admin.ModelAdmin):
                 connection_services.connection_disconnect(business=connection.business)
                 done += 1
             except ApplicationError as error:
-                self.message_user(request, f"{connection.business}: {error.message}",
-                                  messages.WARNING)
+                self.message_user(
+                    request, f"{connection.business}: {error.message}", messages.WARNING
+                )
         self.message_user(request, _("%(count)d connection(s) disconnected.") % {"count": done})
 
 
@@ -77,8 +100,16 @@ class QboAuthorizationStateAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["business__name", "user__email"]
     list_select_related = ["business", "user"]
-    fields = ["business", "user", "status", "created_at", "expires_at", "used_at",
-              "pending_realm_id", "pending_company_name"]
+    fields = [
+        "business",
+        "user",
+        "status",
+        "created_at",
+        "expires_at",
+        "used_at",
+        "pending_realm_id",
+        "pending_company_name",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -90,8 +121,14 @@ class QboAuthorizationStateAdmin(admin.ModelAdmin):
 
 @admin.register(AccountingSettings)
 class AccountingSettingsAdmin(admin.ModelAdmin):
-    list_display = ["business", "taxable_tax_code_name", "non_taxable_tax_code_name",
-                    "default_item_name", "deposit_account_name", "updated_at"]
+    list_display = [
+        "business",
+        "taxable_tax_code_name",
+        "non_taxable_tax_code_name",
+        "default_item_name",
+        "deposit_account_name",
+        "updated_at",
+    ]
     search_fields = ["business__name"]
     list_select_related = ["business"]
     autocomplete_fields = ["business"]
@@ -118,8 +155,15 @@ class QboReferenceAdmin(admin.ModelAdmin):
 
 @admin.register(QboTaxCode)
 class QboTaxCodeAdmin(QboReferenceAdmin):
-    list_display = ["name", "qbo_id", "business", "is_active", "is_taxable", "is_group",
-                    "refreshed_at"]
+    list_display = [
+        "name",
+        "qbo_id",
+        "business",
+        "is_active",
+        "is_taxable",
+        "is_group",
+        "refreshed_at",
+    ]
     list_filter = ["is_active", "is_taxable", "is_group"]
 
 
@@ -131,6 +175,13 @@ class QboItemAdmin(QboReferenceAdmin):
 
 @admin.register(QboAccount)
 class QboAccountAdmin(QboReferenceAdmin):
-    list_display = ["name", "qbo_id", "account_type", "account_subtype", "business",
-                    "is_active", "refreshed_at"]
+    list_display = [
+        "name",
+        "qbo_id",
+        "account_type",
+        "account_subtype",
+        "business",
+        "is_active",
+        "refreshed_at",
+    ]
     list_filter = ["account_type", "is_active"]

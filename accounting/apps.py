@@ -14,7 +14,10 @@ class AccountingConfig(AppConfig):
         from django.conf import settings
 
         # The app owns its periodic work; settings may still override the entry.
-        settings.CELERY_BEAT_SCHEDULE.setdefault("accounting-renew-qbo-tokens", {
-            "task": "accounting.renew_qbo_tokens",
-            "schedule": RENEW_TOKENS_EVERY.total_seconds(),
-        })
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "accounting-renew-qbo-tokens",
+            {
+                "task": "accounting.renew_qbo_tokens",
+                "schedule": RENEW_TOKENS_EVERY.total_seconds(),
+            },
+        )

@@ -4,6 +4,7 @@ QBO_TOKEN_ENCRYPTION_KEYS lists the keys newest first: the first encrypts, every
 decrypt. To rotate, put a new key first, run `manage.py qbo_reencrypt_tokens`, then drop the
 old key.
 """
+
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -20,8 +21,7 @@ def _fernet_for(keys: tuple[str, ...]) -> MultiFernet:
     if not keys:
         raise ImproperlyConfigured("QBO_TOKEN_ENCRYPTION_KEYS must list at least one key.")
     try:
-        return MultiFernet([Fernet(key.encode() if isinstance(key, str) else key)
-                            for key in keys])
+        return MultiFernet([Fernet(key.encode() if isinstance(key, str) else key) for key in keys])
     except (ValueError, TypeError) as error:
         # Never echo the key itself.
         raise ImproperlyConfigured(
@@ -47,7 +47,9 @@ def decrypt(value: str) -> str:
     try:
         return _fernet().decrypt(value.encode()).decode()
     except InvalidToken:
-        raise DecryptionError("A stored secret cannot be decrypted with the configured keys.") from None
+        raise DecryptionError(
+            "A stored secret cannot be decrypted with the configured keys."
+        ) from None
 
 
 def rotate(value: str) -> str:
@@ -57,4 +59,6 @@ def rotate(value: str) -> str:
     try:
         return _fernet().rotate(value.encode()).decode()
     except InvalidToken:
-        raise DecryptionError("A stored secret cannot be decrypted with the configured keys.") from None
+        raise DecryptionError(
+            "A stored secret cannot be decrypted with the configured keys."
+        ) from None

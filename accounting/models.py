@@ -4,6 +4,7 @@ company's reference lists (tax codes, items, accounts).
 Tokens are stored encrypted (see accounting/crypto.py) in fields whose names end in
 `_encrypted`; nothing in this module ever renders them (no __str__, __repr__ or admin field).
 """
+
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -29,31 +30,46 @@ class QboConnection(models.Model):
     """One per business. A disconnected row is kept so that a later reconnect to the same
     company keeps the mappings (and, later, the links to QBO objects)."""
 
-    business = models.OneToOneField(Business, on_delete=models.CASCADE,
-                                    related_name="qbo_connection", verbose_name=_("business"))
+    business = models.OneToOneField(
+        Business,
+        on_delete=models.CASCADE,
+        related_name="qbo_connection",
+        verbose_name=_("business"),
+    )
     realm_id = models.CharField(_("company id (realm)"), max_length=32)
     company_name = models.CharField(_("company name"), max_length=255, blank=True)
     company_country = models.CharField(_("company country"), max_length=3, blank=True)
     company_currency = models.CharField(_("company currency"), max_length=3, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=ConnectionStatus.choices,
-                              default=ConnectionStatus.CONNECTED)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ConnectionStatus.choices,
+        default=ConnectionStatus.CONNECTED,
+    )
     access_token_encrypted = models.TextField(blank=True, editable=False)
     refresh_token_encrypted = models.TextField(blank=True, editable=False)
-    access_token_expires_at = models.DateTimeField(_("access token expires at"), null=True,
-                                                   blank=True)
-    refresh_token_expires_at = models.DateTimeField(_("refresh token expires at"), null=True,
-                                                    blank=True)
+    access_token_expires_at = models.DateTimeField(
+        _("access token expires at"), null=True, blank=True
+    )
+    refresh_token_expires_at = models.DateTimeField(
+        _("refresh token expires at"), null=True, blank=True
+    )
     connected_at = models.DateTimeField(_("connected since"), null=True, blank=True)
-    connected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+",
-                                     verbose_name=_("connected by"))
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("connected by"),
+    )
     last_refreshed_at = models.DateTimeField(_("last token renewal"), null=True, blank=True)
-    last_successful_call_at = models.DateTimeField(_("last successful call"), null=True,
-                                                   blank=True)
-    needs_reconnect_since = models.DateTimeField(_("needs reconnect since"), null=True,
-                                                 blank=True)
+    last_successful_call_at = models.DateTimeField(_("last successful call"), null=True, blank=True)
+    needs_reconnect_since = models.DateTimeField(_("needs reconnect since"), null=True, blank=True)
     refresh_token_warned_at = models.DateTimeField(
-        _("refresh token expiry warned at"), null=True, blank=True,
+        _("refresh token expiry warned at"),
+        null=True,
+        blank=True,
         help_text=_("Set when the owner was warned that QuickBooks will soon ask to reconnect."),
     )
     lists_refreshed_at = models.DateTimeField(_("lists refreshed at"), null=True, blank=True)
@@ -112,15 +128,21 @@ class QboAuthorizationState(models.Model):
     different company than the connected one, the exchanged tokens wait here (encrypted)
     until the owner confirms."""
 
-    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="+",
-                                 verbose_name=_("business"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="+", verbose_name=_("user"))
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="+", verbose_name=_("business")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
     state_hash = models.CharField(max_length=64, unique=True, editable=False)
     session_key_hash = models.CharField(max_length=64, editable=False)
     code_verifier_encrypted = models.TextField(blank=True, editable=False)
-    status = models.CharField(_("status"), max_length=24, choices=OAuthStateStatus.choices,
-                              default=OAuthStateStatus.PENDING)
+    status = models.CharField(
+        _("status"),
+        max_length=24,
+        choices=OAuthStateStatus.choices,
+        default=OAuthStateStatus.PENDING,
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
@@ -150,17 +172,23 @@ class AccountingSettings(BusinessOwned):
     """The owner's choices among the connected company's lists (QBO ids plus the name seen
     when chosen, so the page can still say what was picked if the cache is refreshed)."""
 
-    system = models.CharField(_("accounting system"), max_length=10,
-                              choices=AccountingSystem.choices,
-                              default=AccountingSystem.QUICKBOOKS_ONLINE)
-    taxable_tax_code_id = models.CharField(_("tax code for taxable lines"), max_length=32,
-                                           blank=True)
+    system = models.CharField(
+        _("accounting system"),
+        max_length=10,
+        choices=AccountingSystem.choices,
+        default=AccountingSystem.QUICKBOOKS_ONLINE,
+    )
+    taxable_tax_code_id = models.CharField(
+        _("tax code for taxable lines"), max_length=32, blank=True
+    )
     taxable_tax_code_name = models.CharField(max_length=255, blank=True)
-    non_taxable_tax_code_id = models.CharField(_("tax code for non-taxable lines"),
-                                               max_length=32, blank=True)
+    non_taxable_tax_code_id = models.CharField(
+        _("tax code for non-taxable lines"), max_length=32, blank=True
+    )
     non_taxable_tax_code_name = models.CharField(max_length=255, blank=True)
-    transaction_tax_code_id = models.CharField(_("transaction tax code (US)"), max_length=32,
-                                               blank=True)
+    transaction_tax_code_id = models.CharField(
+        _("transaction tax code (US)"), max_length=32, blank=True
+    )
     transaction_tax_code_name = models.CharField(max_length=255, blank=True)
     default_item_id = models.CharField(_("default item"), max_length=32, blank=True)
     default_item_name = models.CharField(max_length=255, blank=True)
@@ -179,8 +207,13 @@ class AccountingSettings(BusinessOwned):
         return str(_("Accounting settings of %(business)s") % {"business": self.business})
 
     def clear_mappings(self) -> None:
-        for field in ("taxable_tax_code", "non_taxable_tax_code", "transaction_tax_code",
-                      "default_item", "deposit_account"):
+        for field in (
+            "taxable_tax_code",
+            "non_taxable_tax_code",
+            "transaction_tax_code",
+            "default_item",
+            "deposit_account",
+        ):
             setattr(self, f"{field}_id", "")
             setattr(self, f"{field}_name", "")
 
@@ -188,8 +221,12 @@ class AccountingSettings(BusinessOwned):
 class TaxGroupMapping(BusinessOwned):
     """Optional: the QBO tax code for one Plannit tax group (else the taxable default)."""
 
-    tax_group = models.OneToOneField("invoicing.TaxGroup", on_delete=models.CASCADE,
-                                     related_name="qbo_mapping", verbose_name=_("tax group"))
+    tax_group = models.OneToOneField(
+        "invoicing.TaxGroup",
+        on_delete=models.CASCADE,
+        related_name="qbo_mapping",
+        verbose_name=_("tax group"),
+    )
     qbo_tax_code_id = models.CharField(_("QuickBooks tax code"), max_length=32)
     qbo_tax_code_name = models.CharField(max_length=255, blank=True)
 
@@ -226,8 +263,11 @@ class QboTaxCode(QboReference):
     class Meta(QboReference.Meta):
         verbose_name = _("QuickBooks tax code")
         verbose_name_plural = _("QuickBooks tax codes")
-        constraints = [models.UniqueConstraint(fields=["business", "realm_id", "qbo_id"],
-                                               name="uniq_qbo_taxcode")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "realm_id", "qbo_id"], name="uniq_qbo_taxcode"
+            )
+        ]
 
 
 class QboItemType(models.TextChoices):
@@ -251,8 +291,9 @@ class QboItem(QboReference):
     class Meta(QboReference.Meta):
         verbose_name = _("QuickBooks item")
         verbose_name_plural = _("QuickBooks items")
-        constraints = [models.UniqueConstraint(fields=["business", "realm_id", "qbo_id"],
-                                               name="uniq_qbo_item")]
+        constraints = [
+            models.UniqueConstraint(fields=["business", "realm_id", "qbo_id"], name="uniq_qbo_item")
+        ]
         indexes = [models.Index(fields=["business", "realm_id", "name"])]
 
 
@@ -264,8 +305,11 @@ class QboAccount(QboReference):
     class Meta(QboReference.Meta):
         verbose_name = _("QuickBooks account")
         verbose_name_plural = _("QuickBooks accounts")
-        constraints = [models.UniqueConstraint(fields=["business", "realm_id", "qbo_id"],
-                                               name="uniq_qbo_account")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "realm_id", "qbo_id"], name="uniq_qbo_account"
+            )
+        ]
 
     @property
     def accepts_deposits(self) -> bool:

@@ -1,4 +1,5 @@
 """Reads of the accounting app, always scoped by business."""
+
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -35,8 +36,7 @@ def business_has_tax_group(*, business: Business) -> bool:
 
 
 def connection_for_business(*, business: Business) -> QboConnection | None:
-    return (QboConnection.objects.select_related("connected_by")
-            .filter(business=business).first())
+    return QboConnection.objects.select_related("connected_by").filter(business=business).first()
 
 
 def active_connection_for_business(*, business: Business) -> QboConnection | None:
@@ -64,26 +64,31 @@ def tax_codes_for_choice(*, connection: QboConnection) -> QuerySet:
 
 
 def deposit_accounts_for_choice(*, connection: QboConnection) -> QuerySet:
-    return (_realm_scope(QboAccount.objects.all(), connection)
-            .filter(is_active=True)
-            .filter(Q(account_type="Bank") | Q(account_subtype="UndepositedFunds"))
-            .order_by("account_type", "name"))
+    return (
+        _realm_scope(QboAccount.objects.all(), connection)
+        .filter(is_active=True)
+        .filter(Q(account_type="Bank") | Q(account_subtype="UndepositedFunds"))
+        .order_by("account_type", "name")
+    )
 
 
 def default_items_for_choice(*, connection: QboConnection) -> QuerySet:
-    return (_realm_scope(QboItem.objects.all(), connection)
-            .filter(is_active=True, item_type__in=list(DEFAULT_ITEM_TYPES)))
+    return _realm_scope(QboItem.objects.all(), connection).filter(
+        is_active=True, item_type__in=list(DEFAULT_ITEM_TYPES)
+    )
 
 
-def qbo_item_search(*, connection: QboConnection, query: str,
-                    limit: int = ITEM_SEARCH_LIMIT) -> list[dict]:
+def qbo_item_search(
+    *, connection: QboConnection, query: str, limit: int = ITEM_SEARCH_LIMIT
+) -> list[dict]:
     query = (query or "").strip()[:100]
     qs = default_items_for_choice(connection=connection)
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(fully_qualified_name__icontains=query))
-    return [{"id": item.qbo_id, "name": item.fully_qualified_name or item.name,
-             "type": item.item_type}
-            for item in qs.order_by("name")[:limit]]
+    return [
+        {"id": item.qbo_id, "name": item.fully_qualified_name or item.name, "type": item.item_type}
+        for item in qs.order_by("name")[:limit]
+    ]
 
 
 def tax_group_mappings(*, business: Business) -> dict[int, TaxGroupMapping]:
@@ -100,15 +105,21 @@ class ChecklistRow:
 
 
 def accounting_checklist(*, business: Business) -> list[ChecklistRow]:
-    """"Am I configured?": connected, taxable code, non-taxable code, default item, deposit
+    """ "Am I configured?": connected, taxable code, non-taxable code, default item, deposit
     account. Each row ticks or links to where to fix it."""
     page = reverse("accounting:settings")
     connection = connection_for_business(business=business)
     is_connected = connection is not None and connection.status == ConnectionStatus.CONNECTED
     settings_row = accounting_settings_for_business(business=business)
-    rows = [ChecklistRow("connected", _("QuickBooks Online is connected"), is_connected,
-                         page + "#connection",
-                         connection.company_name if is_connected else "")]
+    rows = [
+        ChecklistRow(
+            "connected",
+            _("QuickBooks Online is connected"),
+            is_connected,
+            page + "#connection",
+            connection.company_name if is_connected else "",
+        )
+    ]
     for key, label, anchor in (
         ("taxable_tax_code", _("Tax code for taxable lines"), "#mappings"),
         ("non_taxable_tax_code", _("Tax code for non-taxable lines"), "#mappings"),
@@ -116,8 +127,15 @@ def accounting_checklist(*, business: Business) -> list[ChecklistRow]:
         ("deposit_account", _("Bank account for deposits"), "#mappings"),
     ):
         value = getattr(settings_row, f"{key}_id")
-        rows.append(ChecklistRow(key, label, is_connected and bool(value), page + anchor,
-                                 getattr(settings_row, f"{key}_name") if value else ""))
+        rows.append(
+            ChecklistRow(
+                key,
+                label,
+                is_connected and bool(value),
+                page + anchor,
+                getattr(settings_row, f"{key}_name") if value else "",
+            )
+        )
     return rows
 
 

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from businesses.mixins import business_member_required
 from businesses.scoping import get_for_business
+from core.exceptions import ApplicationError
 from invoicing.models import TaxGroup
-from plannit.exceptions import ApplicationError
 
 from . import selectors
 from .forms import ConnectForm, MappingsForm
@@ -52,8 +52,9 @@ def settings_page(request):
     is_connected = connection is not None and connection.status == ConnectionStatus.CONNECTED
     form = None
     if is_connected:
-        form = _mappings_form(request, connection,
-                              request.POST if request.method == "POST" else None)
+        form = _mappings_form(
+            request, connection, request.POST if request.method == "POST" else None
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 accounting_settings_update(
@@ -76,16 +77,20 @@ def settings_page(request):
         messages.error(request, _("Connect QuickBooks Online before saving these settings."))
         return redirect("accounting:settings")
     checklist = selectors.accounting_checklist(business=business)
-    return render(request, "accounting/settings.html", {
-        "connection": connection,
-        "is_connected": is_connected,
-        "has_tax_group": selectors.business_has_tax_group(business=business),
-        "connect_form": ConnectForm(),
-        "form": form,
-        "checklist": checklist,
-        "is_configured": all(row.is_done for row in checklist),
-        "refresh_token_warning": bool(is_connected and connection.refresh_token_warned_at),
-    })
+    return render(
+        request,
+        "accounting/settings.html",
+        {
+            "connection": connection,
+            "is_connected": is_connected,
+            "has_tax_group": selectors.business_has_tax_group(business=business),
+            "connect_form": ConnectForm(),
+            "form": form,
+            "checklist": checklist,
+            "is_configured": all(row.is_done for row in checklist),
+            "refresh_token_warning": bool(is_connected and connection.refresh_token_warned_at),
+        },
+    )
 
 
 @business_member_required(owner_only=True)
@@ -97,7 +102,8 @@ def connect(request):
         return redirect("accounting:settings")
     try:
         url = connection_services.connection_start_authorization(
-            business=request.business, user=request.user, session_key=_session_key(request))
+            business=request.business, user=request.user, session_key=_session_key(request)
+        )
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("accounting:settings")
@@ -114,9 +120,13 @@ def callback(request):
     params = request.GET
     try:
         outcome = connection_services.connection_complete_authorization(
-            business=request.business, user=request.user, session_key=_session_key(request),
-            state=params.get("state", ""), code=params.get("code", ""),
-            realm_id=params.get("realmId", ""), error=params.get("error", ""),
+            business=request.business,
+            user=request.user,
+            session_key=_session_key(request),
+            state=params.get("state", ""),
+            code=params.get("code", ""),
+            realm_id=params.get("realmId", ""),
+            error=params.get("error", ""),
         )
     except ApplicationError as error:
         if error.extra.get("cancelled"):
@@ -131,41 +141,58 @@ def callback(request):
 
 
 def _connected_messages(request, outcome):
-    messages.success(request, _("Connected to %(company)s.") % {
-        "company": outcome.connection.company_name})
+    messages.success(
+        request, _("Connected to %(company)s.") % {"company": outcome.connection.company_name}
+    )
     if not outcome.lists_refreshed:
-        messages.warning(request, _("The company's lists could not be read yet. Click "
-                                    "“Refresh lists” in a moment."))
+        messages.warning(
+            request,
+            _("The company's lists could not be read yet. Click “Refresh lists” in a moment."),
+        )
 
 
 @business_member_required(owner_only=True)
 @require_http_methods(["GET", "POST"])
 def confirm_switch(request, pk):
-    pending = get_for_business(QboAuthorizationState.objects.filter(user=request.user),
-                               business=request.business, pk=pk)
+    pending = get_for_business(
+        QboAuthorizationState.objects.filter(user=request.user), business=request.business, pk=pk
+    )
     if pending.status != OAuthStateStatus.AWAITING_CONFIRMATION:
         messages.error(request, _("This confirmation has expired. Click Connect to try again."))
         return redirect("accounting:settings")
     if request.method == "POST":
-        kwargs = {"business": request.business, "user": request.user,
-                  "session_key": _session_key(request), "pending_id": pk}
+        kwargs = {
+            "business": request.business,
+            "user": request.user,
+            "session_key": _session_key(request),
+            "pending_id": pk,
+        }
         try:
             if request.POST.get("action") == "confirm":
                 outcome = connection_services.connection_confirm_switch(**kwargs)
                 _connected_messages(request, outcome)
             else:
                 connection_services.connection_cancel_switch(**kwargs)
-                messages.info(request, _("Nothing changed: you are still connected to "
-                                         "%(company)s.") % {
-                    "company": selectors.connection_for_business(
-                        business=request.business).company_name})
+                messages.info(
+                    request,
+                    _("Nothing changed: you are still connected to %(company)s.")
+                    % {
+                        "company": selectors.connection_for_business(
+                            business=request.business
+                        ).company_name
+                    },
+                )
         except ApplicationError as error:
             messages.error(request, error.message)
         return redirect("accounting:settings")
-    return render(request, "accounting/confirm_switch.html", {
-        "pending": pending,
-        "connection": selectors.connection_for_business(business=request.business),
-    })
+    return render(
+        request,
+        "accounting/confirm_switch.html",
+        {
+            "pending": pending,
+            "connection": selectors.connection_for_business(business=request.business),
+        },
+    )
 
 
 @business_member_required(owner_only=True)
@@ -177,12 +204,22 @@ def disconnect(request):
         messages.error(request, error.message)
         return redirect("accounting:settings")
     if revoked:
-        messages.success(request, _("QuickBooks Online is disconnected. Your settings are kept "
-                                    "for a later reconnection."))
+        messages.success(
+            request,
+            _(
+                "QuickBooks Online is disconnected. Your settings are kept "
+                "for a later reconnection."
+            ),
+        )
     else:
-        messages.warning(request, _("QuickBooks Online is disconnected here, but Intuit did not "
-                                    "confirm it. You can also remove Plannit from the Apps "
-                                    "page of QuickBooks."))
+        messages.warning(
+            request,
+            _(
+                "QuickBooks Online is disconnected here, but Intuit did not "
+                "confirm it. You can also remove Plannit from the Apps "
+                "page of QuickBooks."
+            ),
+        )
     return redirect("accounting:settings")
 
 
@@ -194,8 +231,11 @@ def refresh_lists(request):
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Lists refreshed: %(tax_codes)s tax codes, %(items)s items, "
-                                    "%(accounts)s accounts.") % counts)
+        messages.success(
+            request,
+            _("Lists refreshed: %(tax_codes)s tax codes, %(items)s items, %(accounts)s accounts.")
+            % counts,
+        )
     return redirect("accounting:settings")
 
 

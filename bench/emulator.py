@@ -69,17 +69,25 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
     emulator = Emulator()
-    emulator.set_settings(requests_per_window=10**9, batch_per_window=10**9,
-                          webhook_delivery="off")
+    emulator.set_settings(requests_per_window=10**9, batch_per_window=10**9, webhook_delivery="off")
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         install(emulator, mock, [BASE])
         tokens = emulator.issue_tokens("plannit-dev-client", CA_REALM)
-        auth = AuthClient("plannit-dev-client", "plannit-dev-secret",
-                          "http://testserver/settings/accounting/callback/",
-                          environment=f"{BASE}/.well-known/openid_configuration/",
-                          access_token=tokens["access_token"], refresh_token=tokens["refresh_token"])
-        qb = QuickBooks(auth_client=auth, refresh_token=tokens["refresh_token"],
-                        company_id=CA_REALM, minorversion=75, use_decimal=True)
+        auth = AuthClient(
+            "plannit-dev-client",
+            "plannit-dev-secret",
+            "http://testserver/settings/accounting/callback/",
+            environment=f"{BASE}/.well-known/openid_configuration/",
+            access_token=tokens["access_token"],
+            refresh_token=tokens["refresh_token"],
+        )
+        qb = QuickBooks(
+            auth_client=auth,
+            refresh_token=tokens["refresh_token"],
+            company_id=CA_REALM,
+            minorversion=75,
+            use_decimal=True,
+        )
         qb.api_url_v3 = qb.sandbox_api_url_v3 = f"{BASE}/v3"
         mock.calls.reset()
 
@@ -87,19 +95,27 @@ def main() -> None:
         creates, create_count = _rate(args.seconds, lambda n: _invoice(n).save(qb=qb))
         # the emulator's own share: the core alone, without the HTTP client stack
         token = {"Authorization": f"Bearer {tokens['access_token']}"}
-        core_reads, _ = _rate(args.seconds / 2, lambda n: emulator.handle(
-            "GET", f"{BASE}/v3/company/{CA_REALM}/customer/{n % 30 + 1}?minorversion=75", token))
+        core_reads, _ = _rate(
+            args.seconds / 2,
+            lambda n: emulator.handle(
+                "GET", f"{BASE}/v3/company/{CA_REALM}/customer/{n % 30 + 1}?minorversion=75", token
+            ),
+        )
         stored = emulator.company(CA_REALM).counts()["Invoice"]
-    print(json.dumps({
-        "reads_per_s": round(reads, 1),
-        "invoice_creates_per_s": round(creates, 1),
-        "core_reads_per_s": round(core_reads, 1),
-        "reads": read_count,
-        "invoice_creates": create_count,
-        "invoices_stored": stored,
-        "seconds_per_phase": args.seconds,
-        "transport": "responses (in-process), python-quickbooks 0.9.12, one thread",
-    }))
+    print(
+        json.dumps(
+            {
+                "reads_per_s": round(reads, 1),
+                "invoice_creates_per_s": round(creates, 1),
+                "core_reads_per_s": round(core_reads, 1),
+                "reads": read_count,
+                "invoice_creates": create_count,
+                "invoices_stored": stored,
+                "seconds_per_phase": args.seconds,
+                "transport": "responses (in-process), python-quickbooks 0.9.12, one thread",
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

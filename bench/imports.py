@@ -34,8 +34,12 @@ def _free_port() -> int:
 
 
 def _start_emulator(port: int) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, "-m", "qbo_emulator", "--port", str(port)],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "qbo_emulator", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -52,9 +56,13 @@ def _recreate_database(url: str) -> None:
 
     parsed = urlparse(url)
     name = parsed.path.lstrip("/")
-    admin = psycopg2.connect(host=parsed.hostname, port=parsed.port or 5432,
-                             user=parsed.username or "postgres", password=parsed.password or "",
-                             dbname="postgres")
+    admin = psycopg2.connect(
+        host=parsed.hostname,
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password or "",
+        dbname="postgres",
+    )
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -65,8 +73,11 @@ def _recreate_database(url: str) -> None:
 def _company(base: str, *, customers: int, items: int) -> tuple[str, dict]:
     import requests
 
-    created = requests.post(f"{base}/_emulator/companies", timeout=600, json={
-        "name": f"Bench {customers}", "customers": customers, "items": items})
+    created = requests.post(
+        f"{base}/_emulator/companies",
+        timeout=600,
+        json={"name": f"Bench {customers}", "customers": customers, "items": items},
+    )
     created.raise_for_status()
     realm = created.json()["realm_id"]
     tokens = requests.post(f"{base}/_emulator/tokens", json={"realm_id": realm}, timeout=30)
@@ -84,22 +95,33 @@ def _business(realm: str, tokens: dict, n: int):
     from businesses.models import Business, Membership, User
     from invoicing.models import TaxGroup
 
-    business = Business.objects.create(name=f"Bench {n}", country="CA", province="QC",
-                                       currency="CAD", language="fr-ca")
+    business = Business.objects.create(
+        name=f"Bench {n}", country="CA", province="QC", currency="CAD", language="fr-ca"
+    )
     user = User.objects.create_user(email=f"bench{n}@example.com", password="bench-password")
     Membership.objects.create(business=business, user=user, role="owner")
     TaxGroup.objects.create(business=business, name="TPS + TVQ")
     now = timezone.now()
     QboConnection.objects.create(
-        business=business, realm_id=realm, company_name=f"Bench {n}", company_country="CA",
-        company_currency="CAD", access_token_encrypted=crypto.encrypt(tokens["access_token"]),
+        business=business,
+        realm_id=realm,
+        company_name=f"Bench {n}",
+        company_country="CA",
+        company_currency="CAD",
+        access_token_encrypted=crypto.encrypt(tokens["access_token"]),
         refresh_token_encrypted=crypto.encrypt(tokens["refresh_token"]),
         access_token_expires_at=now + timedelta(seconds=int(tokens.get("expires_in", 3600))),
-        refresh_token_expires_at=now + timedelta(days=100), connected_at=now,
-        connected_by=user)
+        refresh_token_expires_at=now + timedelta(days=100),
+        connected_at=now,
+        connected_by=user,
+    )
     AccountingSettings.objects.create(
-        business=business, taxable_tax_code_id="2", non_taxable_tax_code_id="7",
-        default_item_id="1", deposit_account_id="2")
+        business=business,
+        taxable_tax_code_id="2",
+        non_taxable_tax_code_id="7",
+        default_item_id="1",
+        deposit_account_id="2",
+    )
     return business, user
 
 
@@ -124,10 +146,16 @@ def main() -> None:
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    os.environ.update({"DJANGO_SETTINGS_MODULE": "plannit.settings.dev",
-                       "DJANGO_DEBUG": "false", "DATABASE_URL": database_url,
-                       "QBO_ENVIRONMENT": "emulator", "QBO_EMULATOR_URL": base,
-                       "LOG_LEVEL": "WARNING"})
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "plannit.settings.dev",
+            "DJANGO_DEBUG": "false",
+            "DATABASE_URL": database_url,
+            "QBO_ENVIRONMENT": "emulator",
+            "QBO_EMULATOR_URL": base,
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     _recreate_database(database_url)
     emulator = _start_emulator(port)
     try:
@@ -162,16 +190,20 @@ def main() -> None:
         emulator.wait(timeout=10)
 
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({
-        "customers": args.customers,
-        "items": items,
-        "seconds": round(seconds, 3),
-        "customers_per_s": round(args.customers / seconds, 1),
-        "items_seconds": round(items_seconds, 3),
-        "seconds_20k": round(seconds_double, 3),
-        "peak_rss_mb": round(peak_kb / 1024, 1),
-        "scaling_20k_over_10k": round(seconds_double / seconds, 3),
-    }))
+    print(
+        json.dumps(
+            {
+                "customers": args.customers,
+                "items": items,
+                "seconds": round(seconds, 3),
+                "customers_per_s": round(args.customers / seconds, 1),
+                "items_seconds": round(items_seconds, 3),
+                "seconds_20k": round(seconds_double, 3),
+                "peak_rss_mb": round(peak_kb / 1024, 1),
+                "scaling_20k_over_10k": round(seconds_double / seconds, 3),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ Environment: BENCH_DATABASE_URL (PostgreSQL, default postgres://postgres@127.0.0
 plannit_bench_sync, dropped and recreated), BENCH_REDIS_URL (default redis://127.0.0.1:6379/14,
 flushed), BENCH_LATENCY_INVOICES (60), BENCH_BACKLOG (2000), BENCH_MINUTE_FACTOR (2).
 """
+
 import json
 import math
 import os
@@ -38,8 +39,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-DATABASE_URL = os.environ.get("BENCH_DATABASE_URL",
-                              "postgres://postgres@127.0.0.1:5432/plannit_bench_sync")
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/plannit_bench_sync"
+)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 LATENCY_INVOICES = int(os.environ.get("BENCH_LATENCY_INVOICES", "60"))
 BACKLOG = int(os.environ.get("BENCH_BACKLOG", "2000"))
@@ -82,9 +84,13 @@ def reset_database() -> None:
 
     parts = urllib.parse.urlsplit(DATABASE_URL)
     name = parts.path.lstrip("/")
-    admin = psycopg2.connect(host=parts.hostname, port=parts.port or 5432,
-                             user=parts.username or "postgres", password=parts.password or None,
-                             dbname="postgres")
+    admin = psycopg2.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        dbname="postgres",
+    )
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -96,16 +102,30 @@ def main() -> int:
     started = time.monotonic()
     port = free_port()
     emulator_url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, DATABASE_URL=DATABASE_URL, REDIS_URL=REDIS_URL,
-               DJANGO_SETTINGS_MODULE="plannit.settings.dev", DJANGO_DEBUG="false",
-               QBO_ENVIRONMENT="emulator", QBO_EMULATOR_URL=emulator_url,
-               QBO_LIMIT_WINDOW_SECONDS=str(WINDOW_SECONDS), QBO_HTTP_TIMEOUT_SECONDS="10",
-               LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT))
+    env = dict(
+        os.environ,
+        DATABASE_URL=DATABASE_URL,
+        REDIS_URL=REDIS_URL,
+        DJANGO_SETTINGS_MODULE="plannit.settings.dev",
+        DJANGO_DEBUG="false",
+        QBO_ENVIRONMENT="emulator",
+        QBO_EMULATOR_URL=emulator_url,
+        QBO_LIMIT_WINDOW_SECONDS=str(WINDOW_SECONDS),
+        QBO_HTTP_TIMEOUT_SECONDS="10",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
     processes: list[subprocess.Popen] = []
     try:
-        processes.append(subprocess.Popen(
-            [PYTHON, "-m", "qbo_emulator", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        processes.append(
+            subprocess.Popen(
+                [PYTHON, "-m", "qbo_emulator", "--host", "127.0.0.1", "--port", str(port)],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
         for _ in range(100):
             try:
                 http_json("GET", f"{emulator_url}/.well-known/openid_configuration/")
@@ -127,21 +147,52 @@ def main() -> int:
         call_command("migrate", verbosity=0)
         setup = set_up_business(emulator_url)
         log("starting the Celery worker")
-        processes.append(subprocess.Popen(
-            [str(Path(PYTHON).parent / "celery"), "-A", "plannit", "worker", "--loglevel",
-             os.environ.get("BENCH_WORKER_LOGLEVEL", "WARNING"), "--concurrency",
-             str(WORKER_CONCURRENCY), "--pool", "prefork", "--without-gossip",
-             "--without-mingle", "--without-heartbeat", "-O", "fair"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-            stderr=open(os.environ["BENCH_WORKER_LOG"], "w") if os.environ.get(
-                "BENCH_WORKER_LOG") else subprocess.DEVNULL))
+        processes.append(
+            subprocess.Popen(
+                [
+                    str(Path(PYTHON).parent / "celery"),
+                    "-A",
+                    "plannit",
+                    "worker",
+                    "--loglevel",
+                    os.environ.get("BENCH_WORKER_LOGLEVEL", "WARNING"),
+                    "--concurrency",
+                    str(WORKER_CONCURRENCY),
+                    "--pool",
+                    "prefork",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "-O",
+                    "fair",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=open(os.environ["BENCH_WORKER_LOG"], "w")
+                if os.environ.get("BENCH_WORKER_LOG")
+                else subprocess.DEVNULL,
+            )
+        )
         schedule = Path(tempfile.mkdtemp(prefix="plannit-bench-")) / "beat-schedule"
 
         def start_beat() -> subprocess.Popen:
             beat = subprocess.Popen(
-                [str(Path(PYTHON).parent / "celery"), "-A", "plannit", "beat", "--loglevel",
-                 "WARNING", "-s", str(schedule)],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                [
+                    str(Path(PYTHON).parent / "celery"),
+                    "-A",
+                    "plannit",
+                    "beat",
+                    "--loglevel",
+                    "WARNING",
+                    "-s",
+                    str(schedule),
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             processes.append(beat)
             return beat
 
@@ -154,10 +205,12 @@ def main() -> int:
         # The backlog is written while nothing runs it (no sweeper either), then released.
         beat.send_signal(signal.SIGTERM)
         beat.wait(timeout=15)
-        throughput = throughput_run(emulator_url, setup, deadline=started + TIME_LIMIT_SECONDS,
-                                    on_start=start_beat)
-        throttled = sum(1 for entry in emulator_requests(emulator_url)
-                        if entry.get("status") == 429)
+        throughput = throughput_run(
+            emulator_url, setup, deadline=started + TIME_LIMIT_SECONDS, on_start=start_beat
+        )
+        throttled = sum(
+            1 for entry in emulator_requests(emulator_url) if entry.get("status") == 429
+        )
         p50 = statistics.median(latencies)
         p99 = sorted(latencies)[max(0, math.ceil(0.99 * len(latencies)) - 1)]
         result = {
@@ -204,47 +257,77 @@ def set_up_business(emulator_url: str) -> dict:
     from contacts.models import Contact
     from invoicing.services import ComponentInput, taxgroup_create
 
-    membership = business_sign_up(business_name="Déneigement Bench", email="bench@example.com",
-                                  password="bench-password-123")
+    membership = business_sign_up(
+        business_name="Déneigement Bench", email="bench@example.com", password="bench-password-123"
+    )
     business = membership.business
-    taxgroup_create(business=business, name="TPS + TVQ", components=[
-        ComponentInput(name="TPS", rate=Decimal("5")),
-        ComponentInput(name="TVQ", rate=Decimal("9.975"))], is_default=True)
+    taxgroup_create(
+        business=business,
+        name="TPS + TVQ",
+        components=[
+            ComponentInput(name="TPS", rate=Decimal("5")),
+            ComponentInput(name="TVQ", rate=Decimal("9.975")),
+        ],
+        is_default=True,
+    )
     tokens = http_json("POST", f"{emulator_url}/_emulator/tokens", {"realm_id": REALM})
     token = tokens["access_token"]
     now = timezone.now()
     connection = QboConnection.objects.create(
-        business=business, realm_id=REALM, company_name="Compagnie ABC", company_country="CA",
-        company_currency="CAD", status=ConnectionStatus.CONNECTED,
+        business=business,
+        realm_id=REALM,
+        company_name="Compagnie ABC",
+        company_country="CA",
+        company_currency="CAD",
+        status=ConnectionStatus.CONNECTED,
         access_token_encrypted=crypto.encrypt(token),
         refresh_token_encrypted=crypto.encrypt(tokens["refresh_token"]),
         access_token_expires_at=now + timedelta(seconds=tokens["expires_in"]),
-        refresh_token_expires_at=now + timedelta(days=100), connected_at=now)
+        refresh_token_expires_at=now + timedelta(days=100),
+        connected_at=now,
+    )
     api = f"{emulator_url}/v3/company/{REALM}"
 
     def query(sql: str, entity: str) -> list[dict]:
-        return http_json("POST", f"{api}/query?minorversion=75", sql, token,
-                         "application/text")["QueryResponse"].get(entity, [])
+        return http_json("POST", f"{api}/query?minorversion=75", sql, token, "application/text")[
+            "QueryResponse"
+        ].get(entity, [])
 
     tax_codes = {row["Name"]: row["Id"] for row in query("select * from TaxCode", "TaxCode")}
     items = {row["Name"]: row["Id"] for row in query("select * from Item", "Item")}
     accounts = {row["Name"]: row["Id"] for row in query("select * from Account", "Account")}
     AccountingSettings.objects.create(
-        business=business, taxable_tax_code_id=tax_codes["TPS/TVQ QC - 9,975"],
-        non_taxable_tax_code_id=tax_codes["Exonéré"], default_item_id=items["Services"],
-        deposit_account_id=accounts["Chèques"])
+        business=business,
+        taxable_tax_code_id=tax_codes["TPS/TVQ QC - 9,975"],
+        non_taxable_tax_code_id=tax_codes["Exonéré"],
+        default_item_id=items["Services"],
+        deposit_account_id=accounts["Chèques"],
+    )
     contacts = []
     for n in range(CONTACTS):
-        contact = Contact.objects.create(business=business, display_name=f"Client banc {n}",
-                                         email=f"banc{n}@example.com")
-        customer = http_json("POST", f"{api}/customer?minorversion=75",
-                             {"DisplayName": contact.display_name}, token)["Customer"]
-        CustomerLink.objects.create(business=business, realm_id=REALM, contact=contact,
-                                    qbo_id=customer["Id"], sync_token=customer["SyncToken"])
+        contact = Contact.objects.create(
+            business=business, display_name=f"Client banc {n}", email=f"banc{n}@example.com"
+        )
+        customer = http_json(
+            "POST", f"{api}/customer?minorversion=75", {"DisplayName": contact.display_name}, token
+        )["Customer"]
+        CustomerLink.objects.create(
+            business=business,
+            realm_id=REALM,
+            contact=contact,
+            qbo_id=customer["Id"],
+            sync_token=customer["SyncToken"],
+        )
         contacts.append(contact)
-    return {"business": business, "contacts": contacts, "token": token,
-            "connection": connection, "customer_id": customer["Id"],
-            "item_id": items["Services"], "tax_code": tax_codes["TPS/TVQ QC - 9,975"]}
+    return {
+        "business": business,
+        "contacts": contacts,
+        "token": token,
+        "connection": connection,
+        "customer_id": customer["Id"],
+        "item_id": items["Services"],
+        "tax_code": tax_codes["TPS/TVQ QC - 9,975"],
+    }
 
 
 def wait_for_worker() -> None:
@@ -266,10 +349,19 @@ def _draft(business, contact, number: int):
 
     from invoicing.services import LineInput, invoice_create
 
-    return invoice_create(business=business, contact=contact,
-                          issue_date=datetime.date(2026, 11, 1), terms="net_30",
-                          lines=[LineInput(description=f"Déneigement {number}",
-                                           quantity=Decimal("2"), unit_price=Decimal("75.00"))])
+    return invoice_create(
+        business=business,
+        contact=contact,
+        issue_date=datetime.date(2026, 11, 1),
+        terms="net_30",
+        lines=[
+            LineInput(
+                description=f"Déneigement {number}",
+                quantity=Decimal("2"),
+                unit_price=Decimal("75.00"),
+            )
+        ],
+    )
 
 
 def direct_client(emulator_url: str, setup: dict):
@@ -336,15 +428,16 @@ def latency_run(emulator_url: str, setup: dict, direct_create) -> tuple[list[flo
     code several times slower than back to back, so the two must share the cadence)."""
     from django.db import transaction
 
-    from invoicing.services import invoice_issue
-
     from accounting.sync.models import SyncJob
+    from invoicing.services import invoice_issue
 
     log(f"latency: {LATENCY_INVOICES} invoices, one per second")
     commits: dict[int, float] = {}
     direct: list[float] = []
-    drafts = [_draft(setup["business"], setup["contacts"][n % CONTACTS], n)
-              for n in range(LATENCY_INVOICES)]
+    drafts = [
+        _draft(setup["business"], setup["contacts"][n % CONTACTS], n)
+        for n in range(LATENCY_INVOICES)
+    ]
     next_at = time.monotonic()
     for draft in drafts:
         time.sleep(max(0.0, next_at - time.monotonic()))
@@ -386,8 +479,9 @@ def throughput_run(emulator_url: str, setup: dict, *, deadline: float, on_start)
             invoice_issue(invoice=_draft(setup["business"], setup["contacts"][n % CONTACTS], n))
     finally:
         jobs._send_task = real_send
-    pending = list(SyncJob.objects.filter(status="pending").order_by("id")
-                   .values_list("pk", flat=True))
+    pending = list(
+        SyncJob.objects.filter(status="pending").order_by("id").values_list("pk", flat=True)
+    )
     log(f"throughput: {len(pending)} jobs queued; waiting for the window to be idle")
     time.sleep(WINDOW_SECONDS + 1)  # nothing of the latency run left in any window
     requests_before = len(emulator_requests(emulator_url))
@@ -403,8 +497,11 @@ def throughput_run(emulator_url: str, setup: dict, *, deadline: float, on_start)
     elapsed = time.monotonic() - t0
     entries = emulator_requests(emulator_url)[requests_before:]
     batch_calls = sum(1 for e in entries if e["path"].endswith("/batch") and e["status"] == 200)
-    single_creates = sum(1 for e in entries if e["path"].endswith("/invoice")
-                         and e["status"] == 200 and e["method"] == "POST")
+    single_creates = sum(
+        1
+        for e in entries
+        if e["path"].endswith("/invoice") and e["status"] == 200 and e["method"] == "POST"
+    )
     if os.environ.get("BENCH_TRACE"):
         first = datetime.fromisoformat(entries[0]["time"]).timestamp() if entries else 0
         seconds: dict[int, list[int]] = {}
@@ -413,19 +510,28 @@ def throughput_run(emulator_url: str, setup: dict, *, deadline: float, on_start)
             slot = seconds.setdefault(second, [0, 0, 0])
             slot[0 if e["path"].endswith("/batch") else 1] += 1
             slot[2] += e["status"] == 429
-        log("timeline (second: batch, other, 429): " + ", ".join(
-            f"{k}:{v[0]}/{v[1]}/{v[2]}" for k, v in sorted(seconds.items())))
+        log(
+            "timeline (second: batch, other, 429): "
+            + ", ".join(f"{k}:{v[0]}/{v[1]}/{v[2]}" for k, v in sorted(seconds.items()))
+        )
     batch_ms = [e.get("duration_ms") or 0 for e in entries if e["path"].endswith("/batch")]
-    log(f"emulator time in batch calls: total {sum(batch_ms):.0f} ms, "
-        f"median {statistics.median(batch_ms) if batch_ms else 0:.0f} ms")
+    log(
+        f"emulator time in batch calls: total {sum(batch_ms):.0f} ms, "
+        f"median {statistics.median(batch_ms) if batch_ms else 0:.0f} ms"
+    )
     left = SyncJob.objects.filter(pk__in=pending).exclude(status="done").count()
     if left:
         raise RuntimeError(f"{left} backlog jobs not done in time")
     best = WINDOW_SECONDS * ((len(pending) - 1) // PER_WINDOW)
     best = max(best, 0.001)
-    return {"elapsed": round(elapsed, 2), "best": round(best, 2),
-            "ratio": round(best / elapsed, 3), "rate": round(len(pending) / elapsed, 1),
-            "batch_calls": batch_calls, "single_creates": single_creates}
+    return {
+        "elapsed": round(elapsed, 2),
+        "best": round(best, 2),
+        "ratio": round(best / elapsed, 3),
+        "rate": round(len(pending) / elapsed, 1),
+        "batch_calls": batch_calls,
+        "single_creates": single_creates,
+    }
 
 
 if __name__ == "__main__":

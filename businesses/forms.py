@@ -9,13 +9,19 @@ from .models import Business, Language, Province
 class SignUpForm(forms.Form):
     business_name = forms.CharField(label=_("Business name"), max_length=200)
     province = forms.ChoiceField(label=_("Province"), choices=Province.choices, initial="QC")
-    language = forms.ChoiceField(label=_("Language"), choices=Language.choices,
-                                 initial=Language.FRENCH)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=Language.choices, initial=Language.FRENCH
+    )
     email = forms.EmailField(label=_("Email address"))
-    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput,
-                                strip=False, help_text=password_validation.password_validators_help_text_html())
-    password2 = forms.CharField(label=_("Password (again)"), widget=forms.PasswordInput,
-                                strip=False)
+    password1 = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput,
+        strip=False,
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"), widget=forms.PasswordInput, strip=False
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -31,8 +37,9 @@ class SignUpForm(forms.Form):
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    username = forms.EmailField(label=_("Email address"),
-                                widget=forms.EmailInput(attrs={"autofocus": True}))
+    username = forms.EmailField(
+        label=_("Email address"), widget=forms.EmailInput(attrs={"autofocus": True})
+    )
 
 
 class BusinessForm(forms.ModelForm):

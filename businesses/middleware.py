@@ -10,8 +10,9 @@ class CurrentBusinessMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.membership = SimpleLazyObject(lambda: selectors.membership_for_user(
-            user=request.user))
+        request.membership = SimpleLazyObject(
+            lambda: selectors.membership_for_user(user=request.user)
+        )
         request.business = SimpleLazyObject(
             lambda: request.membership.business if request.membership else None
         )

@@ -1,4 +1,5 @@
 """Tenancy: a Business is the tenant; every domain row belongs to exactly one."""
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -76,14 +77,18 @@ class Language(models.TextChoices):
 
 class Business(models.Model):
     name = models.CharField(_("name"), max_length=200)
-    country = models.CharField(_("country"), max_length=2, choices=Country.choices,
-                               default=Country.CA)
-    province = models.CharField(_("province or state"), max_length=2, blank=True,
-                                default=Province.QC)
-    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices,
-                                default=Currency.CAD)
-    language = models.CharField(_("language"), max_length=5, choices=Language.choices,
-                                default=Language.FRENCH)
+    country = models.CharField(
+        _("country"), max_length=2, choices=Country.choices, default=Country.CA
+    )
+    province = models.CharField(
+        _("province or state"), max_length=2, blank=True, default=Province.QC
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=Currency.CAD
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.FRENCH
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -100,10 +105,15 @@ class Membership(models.Model):
         OWNER = "owner", _("Owner")
         STAFF = "staff", _("Staff")
 
-    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="memberships",
-                                 verbose_name=_("business"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="memberships", verbose_name=_("user"))
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("business")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -130,8 +140,9 @@ class BusinessOwnedQuerySet(models.QuerySet):
 class BusinessOwned(models.Model):
     """Base for every domain row: it belongs to one business, and reads are scoped by it."""
 
-    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="+",
-                                 verbose_name=_("business"))
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="+", verbose_name=_("business")
+    )
 
     objects = BusinessOwnedQuerySet.as_manager()
 

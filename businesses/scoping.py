@@ -1,5 +1,6 @@
 """Business-scoped lookups: an object of another business is indistinguishable from a missing
 one (404), so ids leak nothing across tenants."""
+
 from django.db.models import Model, QuerySet
 from django.http import Http404
 

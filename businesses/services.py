@@ -2,8 +2,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from plannit import events
-from plannit.exceptions import ApplicationError
+from core import events
+from core.exceptions import ApplicationError
 
 from .models import Business, Country, Currency, Language, Membership
 

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from plannit.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 
 from . import services
 from .forms import BusinessForm, SignUpForm

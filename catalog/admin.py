@@ -2,8 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.db import transaction
 
-from plannit import events
-from plannit.exceptions import ApplicationError
+from core import events
+from core.exceptions import ApplicationError
 
 from . import services
 from .models import Category, Item
@@ -24,11 +24,15 @@ class CategoryAdminForm(forms.ModelForm):
             return cleaned
         category = self.instance if self.instance.pk else None
         try:
-            services.ensure_name_is_free(business=business, name=cleaned.get("name", ""),
-                                         kind="category",
-                                         exclude_pk=category.pk if category else None)
-            services.check_category_parent(business=business, category=category,
-                                           parent=cleaned.get("parent"))
+            services.ensure_name_is_free(
+                business=business,
+                name=cleaned.get("name", ""),
+                kind="category",
+                exclude_pk=category.pk if category else None,
+            )
+            services.check_category_parent(
+                business=business, category=category, parent=cleaned.get("parent")
+            )
         except ApplicationError as error:
             error.add_to_form(self)
         return cleaned
@@ -37,8 +41,19 @@ class CategoryAdminForm(forms.ModelForm):
 class ItemAdminForm(forms.ModelForm):
     class Meta:
         model = Item
-        fields = ["business", "name", "description", "item_type", "unit", "unit_price",
-                  "is_taxable", "default_tax_group", "category", "sku", "is_active"]
+        fields = [
+            "business",
+            "name",
+            "description",
+            "item_type",
+            "unit",
+            "unit_price",
+            "is_taxable",
+            "default_tax_group",
+            "category",
+            "sku",
+            "is_active",
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -46,10 +61,17 @@ class ItemAdminForm(forms.ModelForm):
         if business is None or self.errors:
             return cleaned
         try:
-            services.ensure_name_is_free(business=business, name=cleaned.get("name", ""),
-                                         kind="item", exclude_pk=self.instance.pk)
-            services.check_item_relations(business=business, category=cleaned.get("category"),
-                                          default_tax_group=cleaned.get("default_tax_group"))
+            services.ensure_name_is_free(
+                business=business,
+                name=cleaned.get("name", ""),
+                kind="item",
+                exclude_pk=self.instance.pk,
+            )
+            services.check_item_relations(
+                business=business,
+                category=cleaned.get("category"),
+                default_tax_group=cleaned.get("default_tax_group"),
+            )
         except ApplicationError as error:
             error.add_to_form(self)
         return cleaned
@@ -88,8 +110,18 @@ class CategoryAdmin(BusinessReadOnlyOnChange, admin.ModelAdmin):
 @admin.register(Item)
 class ItemAdmin(BusinessReadOnlyOnChange, admin.ModelAdmin):
     form = ItemAdminForm
-    list_display = ["name", "sku", "item_type", "unit", "unit_price", "is_taxable", "category",
-                    "is_active", "business", "updated_at"]
+    list_display = [
+        "name",
+        "sku",
+        "item_type",
+        "unit",
+        "unit_price",
+        "is_taxable",
+        "category",
+        "is_active",
+        "business",
+        "updated_at",
+    ]
     list_filter = ["is_active", "item_type", "is_taxable", "business", "category"]
     search_fields = ["name", "name_key", "sku", "description", "business__name"]
     readonly_fields = ["name_key", "created_at", "updated_at"]

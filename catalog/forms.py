@@ -18,8 +18,7 @@ class CategoryChoiceField(forms.TypedChoiceField):
     """The business's categories, printed as an indented tree; cleans to a Category or None.
     An id that is not one of the business's is refused like any invalid choice."""
 
-    def __init__(self, *, business: Business, empty_label, exclude_pk: int | None = None,
-                 **kwargs):
+    def __init__(self, *, business: Business, empty_label, exclude_pk: int | None = None, **kwargs):
         self.categories = {}
         choices = [("", empty_label)]
         for node in selectors.flatten_tree(selectors.category_tree(business=business)):
@@ -45,11 +44,14 @@ class CategoryForm(forms.Form):
 
     def __init__(self, *args, business: Business, category: Category | None = None, **kwargs):
         if category is not None:
-            kwargs.setdefault("initial", {"name": category.name,
-                                          "parent": category.parent_id or ""})
+            kwargs.setdefault(
+                "initial", {"name": category.name, "parent": category.parent_id or ""}
+            )
         super().__init__(*args, **kwargs)
         self.fields["parent"] = CategoryChoiceField(
-            business=business, label=_("Parent category"), required=False,
+            business=business,
+            label=_("Parent category"),
+            required=False,
             empty_label=_("None (top level)"),
             exclude_pk=category.pk if category is not None else None,
             help_text=_("Categories may be nested up to four levels deep."),
@@ -58,27 +60,40 @@ class CategoryForm(forms.Form):
 
 class ItemForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
-    item_type = forms.ChoiceField(label=_("Type"), choices=ItemType.choices,
-                                  initial=ItemType.SERVICE)
-    description = forms.CharField(label=_("Description"), required=False, max_length=4000,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    item_type = forms.ChoiceField(
+        label=_("Type"), choices=ItemType.choices, initial=ItemType.SERVICE
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     unit_choice = forms.ChoiceField(
         label=_("Unit of measure"),
         choices=[*UnitOfMeasure.choices, (OTHER_UNIT, _("Other…"))],
         initial=UnitOfMeasure.UNIT,
     )
     unit_other = forms.CharField(
-        label=_("Other unit of measure"), required=False, max_length=30,
+        label=_("Other unit of measure"),
+        required=False,
+        max_length=30,
         help_text=_("For example: bag, load, tree."),
     )
     unit_price = forms.DecimalField(
-        label=_("Unit price"), min_value=Decimal("0"), max_digits=14, decimal_places=4,
-        localize=True, initial=Decimal("0.00"),
+        label=_("Unit price"),
+        min_value=Decimal("0"),
+        max_digits=14,
+        decimal_places=4,
+        localize=True,
+        initial=Decimal("0.00"),
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
     is_taxable = forms.BooleanField(label=_("Taxable"), required=False, initial=True)
     default_tax_group = forms.ModelChoiceField(
-        label=_("Default tax group"), queryset=TaxGroup.objects.none(), required=False,
+        label=_("Default tax group"),
+        queryset=TaxGroup.objects.none(),
+        required=False,
         empty_label=_("None (use the business default)"),
         help_text=_("Proposed on invoice lines for this item when it is taxable."),
     )
@@ -94,14 +109,29 @@ class ItemForm(forms.Form):
         # An archived tax group stays selectable on an item that already uses it.
         current = item.default_tax_group_id if item is not None else None
         self.fields["default_tax_group"].queryset = TaxGroup.objects.filter(
-            Q(is_active=True) | Q(pk=current), business=business).order_by("name")
+            Q(is_active=True) | Q(pk=current), business=business
+        ).order_by("name")
         self.fields["category"] = CategoryChoiceField(
-            business=business, label=_("Category"), required=False,
+            business=business,
+            label=_("Category"),
+            required=False,
             empty_label=_("Uncategorised"),
         )
         # Reordered so that the category sits next to the name, as on the list page.
-        self.order_fields(["name", "item_type", "category", "description", "unit_choice",
-                           "unit_other", "unit_price", "is_taxable", "default_tax_group", "sku"])
+        self.order_fields(
+            [
+                "name",
+                "item_type",
+                "category",
+                "description",
+                "unit_choice",
+                "unit_other",
+                "unit_price",
+                "is_taxable",
+                "default_tax_group",
+                "sku",
+            ]
+        )
 
     @staticmethod
     def initial_for(item: Item) -> dict:
@@ -146,24 +176,34 @@ class ItemForm(forms.Form):
     def add_service_error(self, field: str | None, message: str) -> None:
         """Shows an ApplicationError next to the field the user filled in."""
         if field == "unit":
-            field = "unit_other" if self.cleaned_data.get("unit_choice") == OTHER_UNIT \
+            field = (
+                "unit_other"
+                if self.cleaned_data.get("unit_choice") == OTHER_UNIT
                 else "unit_choice"
+            )
         if field is not None and field not in self.fields:
             field = None
         self.add_error(field, message)
 
 
 class ItemFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200,
-                        widget=forms.TextInput(attrs={"type": "search",
-                                                      "placeholder": _("Name, SKU, description")}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, SKU, description")}
+        ),
+    )
     category = forms.Field(label=_("Category"), required=False)
     archived = forms.BooleanField(label=_("Show archived items"), required=False)
 
     def __init__(self, *args, business: Business, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"] = CategoryChoiceField(
-            business=business, label=_("Category"), required=False,
+            business=business,
+            label=_("Category"),
+            required=False,
             empty_label=_("All categories"),
         )
 

@@ -18,8 +18,14 @@ def name_key(name: str) -> str:
 class Category(BusinessOwned):
     name = models.CharField(_("name"), max_length=100)
     name_key = models.CharField(max_length=100, editable=False)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children", verbose_name=_("parent category"))
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent category"),
+    )
     depth = models.PositiveSmallIntegerField(_("level"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -28,8 +34,9 @@ class Category(BusinessOwned):
         verbose_name_plural = _("categories")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["business", "name_key"],
-                                    name="uniq_category_name_per_business"),
+            models.UniqueConstraint(
+                fields=["business", "name_key"], name="uniq_category_name_per_business"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -69,19 +76,35 @@ class Item(BusinessOwned):
     name = models.CharField(_("name"), max_length=100)
     name_key = models.CharField(max_length=100, editable=False)
     description = models.TextField(_("description"), blank=True)
-    item_type = models.CharField(_("type"), max_length=10, choices=ItemType.choices,
-                                 default=ItemType.SERVICE)
+    item_type = models.CharField(
+        _("type"), max_length=10, choices=ItemType.choices, default=ItemType.SERVICE
+    )
     # One of UnitOfMeasure's values, or free text typed by the owner ("bag", "load"...).
     unit = models.CharField(_("unit of measure"), max_length=30, default=UnitOfMeasure.UNIT)
-    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=4,
-                                     default=Decimal("0"),
-                                     validators=[MinValueValidator(Decimal("0"))])
+    unit_price = models.DecimalField(
+        _("unit price"),
+        max_digits=14,
+        decimal_places=4,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     is_taxable = models.BooleanField(_("taxable"), default=True)
-    default_tax_group = models.ForeignKey("invoicing.TaxGroup", null=True, blank=True,
-                                          on_delete=models.SET_NULL, related_name="+",
-                                          verbose_name=_("default tax group"))
-    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="items", verbose_name=_("category"))
+    default_tax_group = models.ForeignKey(
+        "invoicing.TaxGroup",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("default tax group"),
+    )
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="items",
+        verbose_name=_("category"),
+    )
     sku = models.CharField(_("SKU"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -92,8 +115,9 @@ class Item(BusinessOwned):
         verbose_name_plural = _("items")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["business", "name_key"],
-                                    name="uniq_item_name_per_business"),
+            models.UniqueConstraint(
+                fields=["business", "name_key"], name="uniq_item_name_per_business"
+            ),
         ]
 
     def __str__(self) -> str:

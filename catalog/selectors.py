@@ -1,4 +1,5 @@
 """Every catalog read beyond a simple get, always scoped by business."""
+
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,13 +33,11 @@ class CategoryNode:
 def category_tree(*, business: Business) -> list[CategoryNode]:
     """The business's categories as a forest, siblings ordered by name; `item_count` counts
     the active items filed directly in each category."""
-    categories = (
-        Category.objects.filter(business=business)
-        .annotate(item_count=Count("items", filter=Q(items__is_active=True)))
+    categories = Category.objects.filter(business=business).annotate(
+        item_count=Count("items", filter=Q(items__is_active=True))
     )
     categories = sorted(categories, key=lambda c: (sort_key(c.name), c.pk))
-    nodes = {c.pk: CategoryNode(category=c, depth=1, item_count=c.item_count)
-             for c in categories}
+    nodes = {c.pk: CategoryNode(category=c, depth=1, item_count=c.item_count) for c in categories}
     roots: list[CategoryNode] = []
     for node in nodes.values():
         parent = nodes.get(node.category.parent_id)
@@ -77,18 +76,25 @@ def category_descendant_ids(*, business: Business, category_id: int) -> set[int]
     return found
 
 
-def item_list(*, business: Business, search: str | None = None, category_id: int | None = None,
-              include_archived: bool = False) -> QuerySet[Item]:
+def item_list(
+    *,
+    business: Business,
+    search: str | None = None,
+    category_id: int | None = None,
+    include_archived: bool = False,
+) -> QuerySet[Item]:
     items = Item.objects.filter(business=business).select_related(_CATEGORY_PATH)
     if not include_archived:
         items = items.filter(is_active=True)
     if category_id is not None:
-        items = items.filter(category_id__in=category_descendant_ids(business=business,
-                                                                     category_id=category_id))
+        items = items.filter(
+            category_id__in=category_descendant_ids(business=business, category_id=category_id)
+        )
     search = " ".join((search or "").split())
     if search:
-        items = items.filter(Q(name__icontains=search) | Q(sku__icontains=search)
-                             | Q(description__icontains=search))
+        items = items.filter(
+            Q(name__icontains=search) | Q(sku__icontains=search) | Q(description__icontains=search)
+        )
     # name_key makes the order case-insensitive on any database (the list is paginated,
     # so it is sorted there rather than here).
     return items.order_by("name_key", "pk")
@@ -106,8 +112,10 @@ def price_text(price: Decimal) -> str:
 def item_choices_for_invoice(*, business: Business) -> list[dict]:
     """Active items as plain values for the invoice line editor (JSON-ready: the price is a
     string so that no float ever touches it)."""
-    items = sorted(Item.objects.filter(business=business, is_active=True),
-                   key=lambda item: (sort_key(item.name), item.pk))
+    items = sorted(
+        Item.objects.filter(business=business, is_active=True),
+        key=lambda item: (sort_key(item.name), item.pk),
+    )
     return [
         {
             "id": item.pk,

@@ -1,5 +1,6 @@
 """Every write to the catalog. Names follow the QuickBooks rule that an item and a category
 may not share a name (QBO error 6240, "Duplicate Name Exists"): see `ensure_name_is_free`."""
+
 from decimal import Decimal
 from typing import Literal
 
@@ -7,9 +8,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from businesses.models import Business
+from core import events
+from core.exceptions import ApplicationError, full_clean_or_raise
 from invoicing.models import TaxGroup
-from plannit import events
-from plannit.exceptions import ApplicationError, full_clean_or_raise
 
 from .models import MAX_CATEGORY_DEPTH, Category, Item, ItemType, UnitOfMeasure, name_key
 
@@ -23,8 +24,13 @@ def _lock_catalog(business: Business) -> None:
     Business.objects.select_for_update().filter(pk=business.pk).exists()
 
 
-def ensure_name_is_free(*, business: Business, name: str, kind: Literal["item", "category"],
-                         exclude_pk: int | None = None) -> None:
+def ensure_name_is_free(
+    *,
+    business: Business,
+    name: str,
+    kind: Literal["item", "category"],
+    exclude_pk: int | None = None,
+) -> None:
     """`kind` is "item" or "category": the thing being named, whose own row is `exclude_pk`."""
     key = name_key(name)
     if not key:
@@ -32,8 +38,10 @@ def ensure_name_is_free(*, business: Business, name: str, kind: Literal["item", 
     if ":" in name:
         # QuickBooks item names may not contain a colon: it separates the levels of a
         # FullyQualifiedName ("Hiver:Déneigement").
-        raise ApplicationError(_("A name cannot contain a colon (:). QuickBooks uses it to "
-                                 "separate category levels."), field="name")
+        raise ApplicationError(
+            _("A name cannot contain a colon (:). QuickBooks uses it to separate category levels."),
+            field="name",
+        )
     items = Item.objects.filter(business=business, name_key=key)
     categories = Category.objects.filter(business=business, name_key=key)
     if exclude_pk is not None:
@@ -44,20 +52,27 @@ def ensure_name_is_free(*, business: Business, name: str, kind: Literal["item", 
     clash = items.only("name").first()
     if clash is not None:
         if kind == "category":
-            message = _("An item is already named «%(name)s». QuickBooks does not allow an item "
-                        "and a category with the same name.")
+            message = _(
+                "An item is already named «%(name)s». QuickBooks does not allow an item "
+                "and a category with the same name."
+            )
         else:
-            message = _("Another item is already named «%(name)s». Two items may not have the "
-                        "same name.")
+            message = _(
+                "Another item is already named «%(name)s». Two items may not have the same name."
+            )
         raise ApplicationError(message % {"name": clash.name}, field="name")
     clash = categories.only("name").first()
     if clash is not None:
         if kind == "item":
-            message = _("A category is already named «%(name)s». QuickBooks does not allow an "
-                        "item and a category with the same name.")
+            message = _(
+                "A category is already named «%(name)s». QuickBooks does not allow an "
+                "item and a category with the same name."
+            )
         else:
-            message = _("Another category is already named «%(name)s». Two categories may not "
-                        "have the same name.")
+            message = _(
+                "Another category is already named «%(name)s». Two categories may not "
+                "have the same name."
+            )
         raise ApplicationError(message % {"name": clash.name}, field="name")
 
 
@@ -68,8 +83,9 @@ def _clean_name(name: str) -> str:
 def _full_clean(instance: Category | Item) -> None:
     """full_clean(), with Django's ValidationError turned into our ApplicationError."""
     instance.name_key = name_key(instance.name)
-    full_clean_or_raise(instance, field_map={"name_key": "name"}, validate_unique=False,
-                        validate_constraints=False)
+    full_clean_or_raise(
+        instance, field_map={"name_key": "name"}, validate_unique=False, validate_constraints=False
+    )
 
 
 def _save(instance: Category | Item) -> None:
@@ -78,11 +94,13 @@ def _save(instance: Category | Item) -> None:
             instance.save()
     except IntegrityError:
         # Another request took the name between our check and our insert.
-        raise ApplicationError(_("This name is already used. Choose another name."),
-                               field="name") from None
+        raise ApplicationError(
+            _("This name is already used. Choose another name."), field="name"
+        ) from None
 
 
 # --- Categories ---------------------------------------------------------------------------
+
 
 def _subtree_height(category: Category) -> int:
     """Levels from `category` down to its deepest descendant, `category` counting as 1."""
@@ -94,8 +112,9 @@ def _subtree_height(category: Category) -> int:
         height += 1
 
 
-def check_category_parent(*, business: Business, category: Category | None,
-                  parent: Category | None) -> None:
+def check_category_parent(
+    *, business: Business, category: Category | None, parent: Category | None
+) -> None:
     if parent is None:
         return
     if parent.business_id != business.pk:
@@ -106,14 +125,16 @@ def check_category_parent(*, business: Business, category: Category | None,
             if node.pk == category.pk:
                 raise ApplicationError(
                     _("A category cannot be placed inside itself or one of its subcategories."),
-                    field="parent")
+                    field="parent",
+                )
             node = node.parent
     height = _subtree_height(category) if category is not None and category.pk else 1
     if parent.depth + height > MAX_CATEGORY_DEPTH:
         raise ApplicationError(
             _("Categories may be nested %(max)d levels deep at most; this would make %(levels)d.")
             % {"max": MAX_CATEGORY_DEPTH, "levels": parent.depth + height},
-            field="parent")
+            field="parent",
+        )
 
 
 def refresh_descendant_depths(category: Category) -> None:
@@ -142,8 +163,7 @@ def category_update(*, category: Category, name: str, parent: Category | None) -
     business = category.business
     _lock_catalog(business)
     name = _clean_name(name)
-    ensure_name_is_free(business=business, name=name, kind="category",
-                         exclude_pk=category.pk)
+    ensure_name_is_free(business=business, name=name, kind="category", exclude_pk=category.pk)
     check_category_parent(business=business, category=category, parent=parent)
     moved = category.parent_id != (parent.pk if parent else None)
     category.name = name
@@ -162,8 +182,8 @@ def category_delete(*, category: Category) -> int:
     _lock_catalog(category.business)
     if Category.objects.filter(parent=category).exists():
         raise ApplicationError(
-            _("«%(name)s» has subcategories. Move or delete them first.")
-            % {"name": category.name})
+            _("«%(name)s» has subcategories. Move or delete them first.") % {"name": category.name}
+        )
     items = list(Item.objects.filter(business=category.business, category=category))
     for item in items:
         item.category = None
@@ -175,8 +195,10 @@ def category_delete(*, category: Category) -> int:
 
 # --- Items --------------------------------------------------------------------------------
 
-def check_item_relations(*, business: Business, category: Category | None,
-                     default_tax_group: TaxGroup | None) -> None:
+
+def check_item_relations(
+    *, business: Business, category: Category | None, default_tax_group: TaxGroup | None
+) -> None:
     if category is not None and category.business_id != business.pk:
         raise ApplicationError(_("Choose a valid category."), field="category")
     if default_tax_group is not None and default_tax_group.business_id != business.pk:
@@ -197,9 +219,13 @@ def _clean_description(description: str) -> str:
     description = (description or "").strip()
     if len(description) > DESCRIPTION_MAX_LENGTH:
         raise ApplicationError(
-            _("The description may have %(max)d characters at most (QuickBooks' limit); it has "
-              "%(length)d.") % {"max": DESCRIPTION_MAX_LENGTH, "length": len(description)},
-            field="description")
+            _(
+                "The description may have %(max)d characters at most (QuickBooks' limit); it has "
+                "%(length)d."
+            )
+            % {"max": DESCRIPTION_MAX_LENGTH, "length": len(description)},
+            field="description",
+        )
     return description
 
 
@@ -230,9 +256,15 @@ def item_create(
     check_item_relations(business=business, category=category, default_tax_group=default_tax_group)
     _check_price(unit_price)
     item = Item(
-        business=business, name=name, description=_clean_description(description),
-        item_type=item_type, unit=_clean_unit(unit), unit_price=unit_price,
-        is_taxable=is_taxable, default_tax_group=default_tax_group, category=category,
+        business=business,
+        name=name,
+        description=_clean_description(description),
+        item_type=item_type,
+        unit=_clean_unit(unit),
+        unit_price=unit_price,
+        is_taxable=is_taxable,
+        default_tax_group=default_tax_group,
+        category=category,
         sku=(sku or "").strip(),
     )
     _full_clean(item)

@@ -9,8 +9,9 @@ urlpatterns = [
     path("items/new/", views.ItemFormView.as_view(), name="item_create"),
     path("items/<int:pk>/edit/", views.ItemFormView.as_view(), name="item_update"),
     path("items/<int:pk>/archive/", views.ItemArchiveView.as_view(), name="item_archive"),
-    path("items/<int:pk>/restore/", views.ItemArchiveView.as_view(restore=True),
-         name="item_restore"),
+    path(
+        "items/<int:pk>/restore/", views.ItemArchiveView.as_view(restore=True), name="item_restore"
+    ),
     path("categories/", views.CategoryListView.as_view(), name="category_list"),
     path("categories/new/", views.CategoryFormView.as_view(), name="category_create"),
     path("categories/<int:pk>/edit/", views.CategoryFormView.as_view(), name="category_update"),

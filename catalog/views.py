@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from businesses.mixins import BusinessMemberMixin, business_member_required
 from businesses.scoping import get_for_business
-from plannit.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 
 from . import selectors, services
 from .forms import CategoryForm, ItemFilterForm, ItemForm
@@ -27,14 +27,18 @@ class ItemListView(BusinessMemberMixin, View):
         query = request.GET.copy()
         query.pop("page", None)
         encoded = query.urlencode()
-        return render(request, self.template_name, {
-            "filter_form": filter_form,
-            "page_obj": page_obj,
-            "items": page_obj.object_list,
-            "is_filtered": bool(filters.get("search") or filters.get("category_id")),
-            "include_archived": bool(filters.get("include_archived")),
-            "querystring_without_page": f"{encoded}&" if encoded else "",
-        })
+        return render(
+            request,
+            self.template_name,
+            {
+                "filter_form": filter_form,
+                "page_obj": page_obj,
+                "items": page_obj.object_list,
+                "is_filtered": bool(filters.get("search") or filters.get("category_id")),
+                "include_archived": bool(filters.get("include_archived")),
+                "querystring_without_page": f"{encoded}&" if encoded else "",
+            },
+        )
 
 
 class ItemFormView(BusinessMemberMixin, View):
@@ -50,8 +54,11 @@ class ItemFormView(BusinessMemberMixin, View):
     def load_item(self) -> Item | None:
         if "pk" not in self.kwargs:
             return None
-        return get_for_business(Item.objects.select_related("category", "default_tax_group"),
-                                business=self.business, pk=self.kwargs["pk"])
+        return get_for_business(
+            Item.objects.select_related("category", "default_tax_group"),
+            business=self.business,
+            pk=self.kwargs["pk"],
+        )
 
     def build_form(self, data=None) -> ItemForm:
         return ItemForm(data, business=self.business, item=self.item)
@@ -100,8 +107,14 @@ class ItemArchiveView(BusinessMemberMixin, View):
             messages.success(request, _("«%(name)s» was restored.") % {"name": item.name})
         else:
             services.item_archive(item=item)
-            messages.success(request, _("«%(name)s» was archived. It no longer appears on new "
-                                        "invoices; past invoices keep it.") % {"name": item.name})
+            messages.success(
+                request,
+                _(
+                    "«%(name)s» was archived. It no longer appears on new "
+                    "invoices; past invoices keep it."
+                )
+                % {"name": item.name},
+            )
         return redirect("catalog:item_list")
 
 
@@ -130,8 +143,7 @@ class CategoryFormView(BusinessMemberMixin, View):
         if form.is_valid():
             try:
                 if category is None:
-                    category = services.category_create(business=self.business,
-                                                        **form.cleaned_data)
+                    category = services.category_create(business=self.business, **form.cleaned_data)
                     message = _("Category «%(name)s» was added.")
                 else:
                     category = services.category_update(category=category, **form.cleaned_data)
@@ -155,6 +167,9 @@ def category_delete(request, pk):
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Category «%(name)s» was deleted.") % {"name": category.name}
-                         + (" " + _("Its items are now uncategorised.") if uncategorised else ""))
+        messages.success(
+            request,
+            _("Category «%(name)s» was deleted.") % {"name": category.name}
+            + (" " + _("Its items are now uncategorised.") if uncategorised else ""),
+        )
     return redirect("catalog:category_list")

@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Contact, Tag
 
-
 MAX_ID = 2**63 - 1
 
 
@@ -21,8 +20,11 @@ class TagsField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         for pk in value:
             if not _is_id(pk):
-                raise forms.ValidationError(self.error_messages["invalid_pk_value"],
-                                            code="invalid_pk_value", params={"pk": pk})
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
         return super()._check_values(value)
 
 
@@ -54,17 +56,30 @@ class ContactForm(BusinessTagsMixin, forms.ModelForm):
     GROUPS = (
         (_("Name"), ("display_name", "first_name", "last_name", "company_name")),
         (_("Email and phone"), ("email", "phone")),
-        (_("Billing address"), ("address_line1", "address_line2", "city", "province",
-                                "postal_code", "country")),
+        (
+            _("Billing address"),
+            ("address_line1", "address_line2", "city", "province", "postal_code", "country"),
+        ),
         (_("Other"), ("notes", "tags")),
     )
 
     class Meta:
         model = Contact
         fields = [
-            "display_name", "first_name", "last_name", "company_name", "email", "phone",
-            "address_line1", "address_line2", "city", "province", "postal_code", "country",
-            "notes", "tags",
+            "display_name",
+            "first_name",
+            "last_name",
+            "company_name",
+            "email",
+            "phone",
+            "address_line1",
+            "address_line2",
+            "city",
+            "province",
+            "postal_code",
+            "country",
+            "notes",
+            "tags",
         ]
         field_classes = {"tags": TagsField}
         widgets = {
@@ -103,7 +118,9 @@ class ContactForm(BusinessTagsMixin, forms.ModelForm):
 
 class ContactTagsForm(BusinessTagsMixin, forms.Form):
     tags = TagsField(
-        label=_("Tags"), queryset=Tag.objects.none(), required=False,
+        label=_("Tags"),
+        queryset=Tag.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -119,13 +136,20 @@ class TagForm(forms.Form):
 class ContactFilterForm(forms.Form):
     """The list's filters, also posted back by the "tag all matching" action."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200,
-                        widget=forms.TextInput(attrs={
-                            "type": "search",
-                            "placeholder": _("Name, email or phone"),
-                        }))
-    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.none(), required=False,
-                                 empty_label=_("All tags"))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Name, email or phone"),
+            }
+        ),
+    )
+    tag = forms.ModelChoiceField(
+        label=_("Tag"), queryset=Tag.objects.none(), required=False, empty_label=_("All tags")
+    )
     archived = forms.BooleanField(label=_("Show archived"), required=False)
 
     def __init__(self, *args, business, **kwargs):
@@ -170,8 +194,9 @@ class ContactIdsField(forms.Field):
             try:
                 number = int(str(item).strip())
             except (TypeError, ValueError):
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") \
-                    from None
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid"
+                ) from None
             # beyond a bigint the database itself would fail, not just find nothing
             if not 0 < number <= MAX_ID:
                 raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
@@ -186,13 +211,16 @@ class BulkTagForm(forms.Form):
     REMOVE = "remove"
     ADD_ALL_MATCHING = "add_all_matching"
 
-    action = forms.ChoiceField(choices=[
-        (ADD, _("Add tag to selected")),
-        (REMOVE, _("Remove tag from selected")),
-        (ADD_ALL_MATCHING, _("Tag all matching contacts")),
-    ])
-    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.none(), required=False,
-                                 empty_label=_("Choose a tag"))
+    action = forms.ChoiceField(
+        choices=[
+            (ADD, _("Add tag to selected")),
+            (REMOVE, _("Remove tag from selected")),
+            (ADD_ALL_MATCHING, _("Tag all matching contacts")),
+        ]
+    )
+    tag = forms.ModelChoiceField(
+        label=_("Tag"), queryset=Tag.objects.none(), required=False, empty_label=_("Choose a tag")
+    )
     new_tag_name = forms.CharField(label=_("or a new tag"), max_length=80, required=False)
     contact_ids = ContactIdsField(required=False)
 
@@ -206,10 +234,17 @@ class BulkTagForm(forms.Form):
         new_name = (cleaned.get("new_tag_name") or "").strip()
         if action == self.REMOVE and not cleaned.get("tag") and "tag" not in self.errors:
             self.add_error("tag", _("Choose the tag to remove."))
-        elif action in (self.ADD, self.ADD_ALL_MATCHING) and not cleaned.get("tag") \
-                and not new_name and "tag" not in self.errors:
+        elif (
+            action in (self.ADD, self.ADD_ALL_MATCHING)
+            and not cleaned.get("tag")
+            and not new_name
+            and "tag" not in self.errors
+        ):
             self.add_error("tag", _("Choose a tag or type a new one."))
-        if action in (self.ADD, self.REMOVE) and not cleaned.get("contact_ids") \
-                and "contact_ids" not in self.errors:
+        if (
+            action in (self.ADD, self.REMOVE)
+            and not cleaned.get("contact_ids")
+            and "contact_ids" not in self.errors
+        ):
             self.add_error("contact_ids", _("Select at least one contact."))
         return cleaned

@@ -49,8 +49,10 @@ class Contact(BusinessOwned):
             models.Index(fields=["business", "email"], name="contact_biz_email"),
             # The default list (active contacts by name, a page at a time) reads this index
             # in order and stops after one page.
-            models.Index(fields=["business", "is_active", "display_name", "id"],
-                         name="contact_biz_active_name"),
+            models.Index(
+                fields=["business", "is_active", "display_name", "id"],
+                name="contact_biz_active_name",
+            ),
         ]
 
     def __str__(self) -> str:

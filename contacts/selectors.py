@@ -69,8 +69,11 @@ def contact_get(*, business: Business, pk: int) -> Contact | None:
 
 def contact_invoices(*, contact: Contact, limit: int = 50) -> list:
     """The contact's most recent invoices, newest first."""
-    return list(contact.invoices.filter(business_id=contact.business_id)
-                .order_by("-issue_date", "-id")[:limit])
+    return list(
+        contact.invoices.filter(business_id=contact.business_id).order_by("-issue_date", "-id")[
+            :limit
+        ]
+    )
 
 
 def tag_list(*, business: Business, include_archived_in_count: bool = False) -> QuerySet[Tag]:

@@ -5,8 +5,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from businesses.models import Business
-from plannit import events
-from plannit.exceptions import ApplicationError, full_clean_or_raise
+from core import events
+from core.exceptions import ApplicationError, full_clean_or_raise
 
 from . import selectors
 from .models import Contact, Tag
@@ -29,8 +29,9 @@ CONTACT_FIELDS = (
 FILTER_KEYS = frozenset({"search", "tag_id", "include_archived"})
 
 
-def contact_build_display_name(*, display_name: str = "", company_name: str = "",
-                               first_name: str = "", last_name: str = "") -> str:
+def contact_build_display_name(
+    *, display_name: str = "", company_name: str = "", first_name: str = "", last_name: str = ""
+) -> str:
     """The name shown everywhere: as typed, else the company, else first + last name."""
     display_name = " ".join(display_name.split())
     if display_name:
@@ -76,8 +77,9 @@ def _apply_display_name(contact: Contact) -> None:
 
 
 @transaction.atomic
-def contact_create(*, business: Business, tags: Iterable[Tag] | None = None,
-                   **values: str) -> Contact:
+def contact_create(
+    *, business: Business, tags: Iterable[Tag] | None = None, **values: str
+) -> Contact:
     """Create a contact. `values` are the fields of CONTACT_FIELDS; a blank display name is
     built from the company, else first + last name."""
     contact = Contact(business=business, **_clean_values(values))
@@ -92,8 +94,9 @@ def contact_create(*, business: Business, tags: Iterable[Tag] | None = None,
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, tags: Iterable[Tag] | None = None,
-                   **values: str) -> Contact:
+def contact_update(
+    *, contact: Contact, tags: Iterable[Tag] | None = None, **values: str
+) -> Contact:
     """Change the given fields (others stay as they are); `tags`, when given, replaces the
     contact's tags."""
     for name, value in _clean_values(values).items():
@@ -200,8 +203,9 @@ def tag_delete(*, tag: Tag) -> int:
     return count
 
 
-def _target_contacts(*, business: Business, contact_ids: Iterable[int] | None,
-                     filters: Mapping[str, Any] | None) -> models.QuerySet[Contact]:
+def _target_contacts(
+    *, business: Business, contact_ids: Iterable[int] | None, filters: Mapping[str, Any] | None
+) -> models.QuerySet[Contact]:
     if (contact_ids is None) == (filters is None):
         raise TypeError("Give exactly one of contact_ids or filters.")
     if filters is not None:
@@ -222,8 +226,13 @@ def _target_contacts(*, business: Business, contact_ids: Iterable[int] | None,
 
 
 @transaction.atomic
-def contact_bulk_tag(*, business: Business, tag: Tag, contact_ids: Iterable[int] | None = None,
-                     filters: Mapping[str, Any] | None = None) -> int:
+def contact_bulk_tag(
+    *,
+    business: Business,
+    tag: Tag,
+    contact_ids: Iterable[int] | None = None,
+    filters: Mapping[str, Any] | None = None,
+) -> int:
     """Give `tag` to the chosen contacts: either `contact_ids` (all must be the business's),
     or every contact matching `filters` (the keyword arguments of selectors.contact_list:
     search, tag_id, include_archived). Returns how many contacts newly got the tag.
@@ -247,8 +256,13 @@ def contact_bulk_tag(*, business: Business, tag: Tag, contact_ids: Iterable[int]
 
 
 @transaction.atomic
-def contact_bulk_untag(*, business: Business, tag: Tag, contact_ids: Iterable[int] | None = None,
-                       filters: Mapping[str, Any] | None = None) -> int:
+def contact_bulk_untag(
+    *,
+    business: Business,
+    tag: Tag,
+    contact_ids: Iterable[int] | None = None,
+    filters: Mapping[str, Any] | None = None,
+) -> int:
     """Take `tag` off the chosen contacts (same choice as contact_bulk_tag). Returns how many
     contacts lost it."""
     _check_tags(business=business, tags=[tag])

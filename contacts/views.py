@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from businesses.mixins import business_member_required
 from businesses.scoping import get_for_business
-from plannit.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 
 from . import selectors, services
 from .forms import BulkTagForm, ContactFilterForm, ContactForm, ContactTagsForm, TagForm
@@ -50,15 +50,19 @@ def contact_list(request):
     params = request.GET.copy()
     params.pop("page", None)
     querystring = params.urlencode()
-    return render(request, "contacts/contact_list.html", {
-        "filter_form": filter_form,
-        "filters_valid": not filter_form.errors,
-        "is_filtered": bool(filters["search"] or filters["tag_id"]),
-        "page_obj": page_obj,
-        "contacts": page_obj.object_list,
-        "querystring_without_page": f"{querystring}&" if querystring else "",
-        "tags": list(selectors.tag_list(business=request.business)),
-    })
+    return render(
+        request,
+        "contacts/contact_list.html",
+        {
+            "filter_form": filter_form,
+            "filters_valid": not filter_form.errors,
+            "is_filtered": bool(filters["search"] or filters["tag_id"]),
+            "page_obj": page_obj,
+            "contacts": page_obj.object_list,
+            "querystring_without_page": f"{querystring}&" if querystring else "",
+            "tags": list(selectors.tag_list(business=request.business)),
+        },
+    )
 
 
 @business_member_required
@@ -73,8 +77,9 @@ def contact_create(request):
         except ApplicationError as error:
             error.add_to_form(form)
         else:
-            messages.success(request, _("Contact “%(name)s” created.") % {
-                "name": contact.display_name})
+            messages.success(
+                request, _("Contact “%(name)s” created.") % {"name": contact.display_name}
+            )
             return redirect("contacts:contact_detail", pk=contact.pk)
     return render(request, "contacts/contact_form.html", {"form": form, "contact": None})
 
@@ -101,13 +106,18 @@ def contact_update(request, pk: int):
 @require_http_methods(["GET"])
 def contact_detail(request, pk: int):
     contact = _contact_or_404(request, pk)
-    tags_form = ContactTagsForm(initial={"tags": list(contact.tags.all())},
-                                business=request.business)
-    return render(request, "contacts/contact_detail.html", {
-        "contact": contact,
-        "tags_form": tags_form,
-        "invoices": selectors.contact_invoices(contact=contact),
-    })
+    tags_form = ContactTagsForm(
+        initial={"tags": list(contact.tags.all())}, business=request.business
+    )
+    return render(
+        request,
+        "contacts/contact_detail.html",
+        {
+            "contact": contact,
+            "tags_form": tags_form,
+            "invoices": selectors.contact_invoices(contact=contact),
+        },
+    )
 
 
 @business_member_required
@@ -132,8 +142,10 @@ def contact_tags(request, pk: int):
 def contact_archive(request, pk: int):
     contact = get_for_business(Contact, business=request.business, pk=pk)
     services.contact_archive(contact=contact)
-    messages.success(request, _("Contact “%(name)s” archived. Its invoices are kept.") % {
-        "name": contact.display_name})
+    messages.success(
+        request,
+        _("Contact “%(name)s” archived. Its invoices are kept.") % {"name": contact.display_name},
+    )
     return redirect("contacts:contact_detail", pk=contact.pk)
 
 
@@ -168,8 +180,10 @@ def contact_bulk_tag(request):
         return redirect(back)
     action = form.cleaned_data["action"]
     if action == BulkTagForm.ADD_ALL_MATCHING and not filters_valid:
-        messages.error(request, _("The filters have changed; nothing was tagged. "
-                                  "Check the list and try again."))
+        messages.error(
+            request,
+            _("The filters have changed; nothing was tagged. Check the list and try again."),
+        )
         return redirect(back)
     try:
         with transaction.atomic():  # a new tag is not kept if tagging fails
@@ -184,31 +198,45 @@ def contact_bulk_tag(request):
 def _apply_bulk_action(business, form: BulkTagForm, filter_form: ContactFilterForm):
     action = form.cleaned_data["action"]
     tag = form.cleaned_data["tag"] or services.tag_get_or_create(
-        business=business, name=form.cleaned_data["new_tag_name"])
+        business=business, name=form.cleaned_data["new_tag_name"]
+    )
     if action == BulkTagForm.REMOVE:
         count = services.contact_bulk_untag(
-            business=business, tag=tag, contact_ids=form.cleaned_data["contact_ids"])
-        message = ngettext("Tag “%(tag)s” removed from %(count)s contact.",
-                           "Tag “%(tag)s” removed from %(count)s contacts.", count)
+            business=business, tag=tag, contact_ids=form.cleaned_data["contact_ids"]
+        )
+        message = ngettext(
+            "Tag “%(tag)s” removed from %(count)s contact.",
+            "Tag “%(tag)s” removed from %(count)s contacts.",
+            count,
+        )
         return tag, count, message
     if action == BulkTagForm.ADD:
         count = services.contact_bulk_tag(
-            business=business, tag=tag, contact_ids=form.cleaned_data["contact_ids"])
+            business=business, tag=tag, contact_ids=form.cleaned_data["contact_ids"]
+        )
     else:
         count = services.contact_bulk_tag(
-            business=business, tag=tag, filters=filter_form.selector_filters())
-    message = ngettext("Tag “%(tag)s” added to %(count)s contact.",
-                       "Tag “%(tag)s” added to %(count)s contacts.", count)
+            business=business, tag=tag, filters=filter_form.selector_filters()
+        )
+    message = ngettext(
+        "Tag “%(tag)s” added to %(count)s contact.",
+        "Tag “%(tag)s” added to %(count)s contacts.",
+        count,
+    )
     return tag, count, message
 
 
 @business_member_required
 @require_http_methods(["GET"])
 def tag_list(request):
-    return render(request, "contacts/tag_list.html", {
-        "tags": selectors.tag_list(business=request.business),
-        "form": TagForm(),
-    })
+    return render(
+        request,
+        "contacts/tag_list.html",
+        {
+            "tags": selectors.tag_list(business=request.business),
+            "form": TagForm(),
+        },
+    )
 
 
 @business_member_required
@@ -249,12 +277,21 @@ def tag_delete(request, pk: int):
     if request.method == "POST":
         name = tag.name
         count = services.tag_delete(tag=tag)
-        messages.success(request, ngettext(
-            "Tag “%(name)s” deleted; it was removed from %(count)s contact.",
-            "Tag “%(name)s” deleted; it was removed from %(count)s contacts.", count,
-        ) % {"name": name, "count": count})
+        messages.success(
+            request,
+            ngettext(
+                "Tag “%(name)s” deleted; it was removed from %(count)s contact.",
+                "Tag “%(name)s” deleted; it was removed from %(count)s contacts.",
+                count,
+            )
+            % {"name": name, "count": count},
+        )
         return redirect("contacts:tag_list")
-    return render(request, "contacts/tag_confirm_delete.html", {
-        "tag": tag,
-        "contact_count": tag.contacts.count(),
-    })
+    return render(
+        request,
+        "contacts/tag_confirm_delete.html",
+        {
+            "tag": tag,
+            "contact_count": tag.contacts.count(),
+        },
+    )

@@ -1,6 +1,7 @@
 """Admin for support staff. Invoices and payments are read-only here: their numbers, totals,
 statuses and balances come from the services (which also tell the accounting sync), so
 editing them by hand would break integrity."""
+
 from django.contrib import admin
 
 from .models import (
@@ -27,8 +28,16 @@ class ReadOnlyInline(admin.TabularInline):
 
 class InvoiceLineInline(ReadOnlyInline):
     model = InvoiceLine
-    fields = ["position", "item", "description", "quantity", "unit_price", "is_taxable",
-              "tax_group", "amount"]
+    fields = [
+        "position",
+        "item",
+        "description",
+        "quantity",
+        "unit_price",
+        "is_taxable",
+        "tax_group",
+        "amount",
+    ]
     readonly_fields = fields
 
 
@@ -47,16 +56,39 @@ class PaymentInline(ReadOnlyInline):
 
 @admin.register(Invoice)
 class InvoiceAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "business", "contact", "status", "issue_date", "due_date",
-                    "total", "balance"]
+    list_display = [
+        "__str__",
+        "business",
+        "contact",
+        "status",
+        "issue_date",
+        "due_date",
+        "total",
+        "balance",
+    ]
     list_filter = ["status", "terms", "issue_date"]
-    search_fields = ["number", "contact__display_name", "contact__company_name",
-                     "business__name"]
+    search_fields = ["number", "contact__display_name", "contact__company_name", "business__name"]
     list_select_related = ["business", "contact"]
     date_hierarchy = "issue_date"
-    fields = ["business", "number", "status", "contact", "issue_date", "terms", "due_date",
-              "notes", "subtotal", "tax_total", "total", "amount_paid", "balance", "issued_at",
-              "voided_at", "created_at", "updated_at"]
+    fields = [
+        "business",
+        "number",
+        "status",
+        "contact",
+        "issue_date",
+        "terms",
+        "due_date",
+        "notes",
+        "subtotal",
+        "tax_total",
+        "total",
+        "amount_paid",
+        "balance",
+        "issued_at",
+        "voided_at",
+        "created_at",
+        "updated_at",
+    ]
     readonly_fields = fields
     inlines = [InvoiceLineInline, InvoiceTaxInline, PaymentInline]
 
@@ -71,11 +103,24 @@ class InvoiceAdmin(admin.ModelAdmin):
 class PaymentAdmin(admin.ModelAdmin):
     list_display = ["__str__", "business", "invoice", "date", "amount", "method", "status"]
     list_filter = ["status", "method", "date"]
-    search_fields = ["invoice__number", "reference", "invoice__contact__display_name",
-                     "business__name"]
+    search_fields = [
+        "invoice__number",
+        "reference",
+        "invoice__contact__display_name",
+        "business__name",
+    ]
     list_select_related = ["business", "invoice"]
-    fields = ["business", "invoice", "amount", "date", "method", "reference", "status",
-              "voided_at", "created_at"]
+    fields = [
+        "business",
+        "invoice",
+        "amount",
+        "date",
+        "method",
+        "reference",
+        "status",
+        "voided_at",
+        "created_at",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -118,5 +163,3 @@ class InvoiceSequenceAdmin(admin.ModelAdmin):
         # The next number only moves forward, through the invoice settings page (which checks
         # it against the numbers already issued).
         return ["business", "next_number"] if obj else []
-
-

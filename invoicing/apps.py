@@ -7,7 +7,7 @@ class InvoicingConfig(AppConfig):
     verbose_name = _("Invoicing")
 
     def ready(self) -> None:
-        from plannit import events
+        from core import events
 
         from .services.numbering import on_business_created
 

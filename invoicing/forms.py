@@ -1,5 +1,6 @@
 """Forms of the invoicing pages. Choices are always scoped to the business, so the id of
 another business's contact, item or tax group is an ordinary "invalid choice" error."""
+
 from decimal import Decimal
 
 from django import forms
@@ -27,52 +28,80 @@ class DateInput(forms.DateInput):
 
 # --- Tax groups ---------------------------------------------------------------------------
 
+
 class TaxGroupForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
 
 
 class TaxComponentForm(forms.Form):
     name = forms.CharField(label=_("Tax"), max_length=50)
-    rate = forms.DecimalField(label=_("Rate (%)"), max_digits=6, decimal_places=3,
-                              min_value=Decimal("0"), max_value=Decimal("100"))
+    rate = forms.DecimalField(
+        label=_("Rate (%)"),
+        max_digits=6,
+        decimal_places=3,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+    )
 
 
 TaxComponentFormSet = forms.formset_factory(
-    TaxComponentForm, extra=1, can_delete=True, max_num=MAX_COMPONENTS,
-    absolute_max=MAX_COMPONENTS, validate_max=True)
+    TaxComponentForm,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_COMPONENTS,
+    absolute_max=MAX_COMPONENTS,
+    validate_max=True,
+)
 
 
 def components_from(formset) -> list[ComponentInput]:
-    return [ComponentInput(name=form.cleaned_data["name"], rate=form.cleaned_data["rate"])
-            for form in formset.forms
-            if form.has_changed() and form.cleaned_data
-            and not form.cleaned_data.get("DELETE")]
+    return [
+        ComponentInput(name=form.cleaned_data["name"], rate=form.cleaned_data["rate"])
+        for form in formset.forms
+        if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
 
 
 # --- Invoice settings ---------------------------------------------------------------------
 
+
 class InvoiceSettingsForm(forms.Form):
     prefix = forms.CharField(
-        label=_("Number prefix"), max_length=10, required=False,
-        help_text=_("Printed before the number, e.g. “F-” gives F-1001. Leave empty for "
-                    "numbers only."))
+        label=_("Number prefix"),
+        max_length=10,
+        required=False,
+        help_text=_(
+            "Printed before the number, e.g. “F-” gives F-1001. Leave empty for numbers only."
+        ),
+    )
     next_number = forms.IntegerField(
-        label=_("Next number"), min_value=1, max_value=MAX_NEXT_NUMBER,
-        help_text=_("The number the next issued invoice will get. It can only move past the "
-                    "numbers already issued: each invoice number is used once, so that no two "
-                    "invoices (here or in your accounting) share a number."))
+        label=_("Next number"),
+        min_value=1,
+        max_value=MAX_NEXT_NUMBER,
+        help_text=_(
+            "The number the next issued invoice will get. It can only move past the "
+            "numbers already issued: each invoice number is used once, so that no two "
+            "invoices (here or in your accounting) share a number."
+        ),
+    )
     default_terms = forms.ChoiceField(label=_("Default terms"), choices=PaymentTerms.choices)
 
 
 # --- Invoices -----------------------------------------------------------------------------
 
+
 class InvoiceFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={
-                            "type": "search", "placeholder": _("Number or contact")}))
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", pgettext_lazy("invoice status filter", "All"))]
-                               + InvoiceStatus.choices)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Number or contact")}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", pgettext_lazy("invoice status filter", "All"))] + InvoiceStatus.choices,
+    )
 
 
 class InvoiceForm(forms.Form):
@@ -80,17 +109,20 @@ class InvoiceForm(forms.Form):
     issue_date = forms.DateField(label=_("Issue date"), widget=DateInput())
     terms = forms.ChoiceField(label=_("Terms"), choices=PaymentTerms.choices)
     due_date = forms.DateField(
-        label=_("Due date"), required=False, widget=DateInput(),
-        help_text=_("Computed from the issue date and the terms when left empty."))
-    notes = forms.CharField(label=_("Notes"), required=False, max_length=5000,
-                            widget=forms.Textarea(attrs={"rows": 3}))
+        label=_("Due date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Computed from the issue date and the terms when left empty."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, business, current_contact=None, **kwargs):
         super().__init__(*args, **kwargs)
         contacts = Contact.objects.filter(business=business)
         keep = current_contact.pk if current_contact else None
-        self.fields["contact"].queryset = contacts.filter(
-            is_active=True) | contacts.filter(pk=keep)
+        self.fields["contact"].queryset = contacts.filter(is_active=True) | contacts.filter(pk=keep)
 
     def clean(self):
         cleaned = super().clean()
@@ -101,35 +133,52 @@ class InvoiceForm(forms.Form):
 
 
 class InvoiceLineForm(forms.Form):
-    item = forms.ModelChoiceField(label=_("Product or service"), queryset=Item.objects.none(),
-                                  required=False)
+    item = forms.ModelChoiceField(
+        label=_("Product or service"), queryset=Item.objects.none(), required=False
+    )
     description = forms.CharField(label=_("Description"), max_length=1000, required=False)
     quantity = forms.DecimalField(
-        label=_("Quantity"), max_digits=12, decimal_places=3, initial=Decimal("1"),
+        label=_("Quantity"),
+        max_digits=12,
+        decimal_places=3,
+        initial=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.001")), MaxValueValidator(MAX_QUANTITY)],
-        widget=forms.NumberInput(attrs={"step": "0.001", "min": "0.001"}))
+        widget=forms.NumberInput(attrs={"step": "0.001", "min": "0.001"}),
+    )
     unit_price = forms.DecimalField(
-        label=_("Unit price"), max_digits=14, decimal_places=4, min_value=Decimal("0"),
-        max_value=MAX_UNIT_PRICE, widget=forms.NumberInput(attrs={"step": "0.0001", "min": "0"}))
+        label=_("Unit price"),
+        max_digits=14,
+        decimal_places=4,
+        min_value=Decimal("0"),
+        max_value=MAX_UNIT_PRICE,
+        widget=forms.NumberInput(attrs={"step": "0.0001", "min": "0"}),
+    )
     is_taxable = forms.BooleanField(label=_("Taxable"), required=False, initial=True)
-    tax_group = forms.ModelChoiceField(label=_("Tax group"), queryset=TaxGroup.objects.none(),
-                                       required=False, empty_label=_("Default"))
+    tax_group = forms.ModelChoiceField(
+        label=_("Tax group"),
+        queryset=TaxGroup.objects.none(),
+        required=False,
+        empty_label=_("Default"),
+    )
 
     def __init__(self, *args, business, keep_item_ids=(), keep_tax_group_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         items = Item.objects.filter(business=business)
-        self.fields["item"].queryset = (items.filter(is_active=True)
-                                        | items.filter(pk__in=list(keep_item_ids))
-                                        ).order_by("name")
-        self.fields["tax_group"].queryset = taxgroup_choices(business=business,
-                                                             keep_ids=keep_tax_group_ids)
+        self.fields["item"].queryset = (
+            items.filter(is_active=True) | items.filter(pk__in=list(keep_item_ids))
+        ).order_by("name")
+        self.fields["tax_group"].queryset = taxgroup_choices(
+            business=business, keep_ids=keep_tax_group_ids
+        )
 
     def clean(self):
         cleaned = super().clean()
-        if (not self.errors and not cleaned.get("item")
-                and not (cleaned.get("description") or "").strip()):
-            self.add_error("description",
-                           _("Choose a product or service, or enter a description."))
+        if (
+            not self.errors
+            and not cleaned.get("item")
+            and not (cleaned.get("description") or "").strip()
+        ):
+            self.add_error("description", _("Choose a product or service, or enter a description."))
         return cleaned
 
 
@@ -141,13 +190,18 @@ class BaseInvoiceLineFormSet(forms.BaseFormSet):
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {"business": self.business, "keep_item_ids": self.keep_item_ids,
-                "keep_tax_group_ids": self.keep_tax_group_ids}
+        return {
+            "business": self.business,
+            "keep_item_ids": self.keep_item_ids,
+            "keep_tax_group_ids": self.keep_tax_group_ids,
+        }
 
     def kept_forms(self):
-        return [form for form in self.forms
-                if form.has_changed() and form.cleaned_data
-                and not form.cleaned_data.get("DELETE")]
+        return [
+            form
+            for form in self.forms
+            if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
 
     def clean(self):
         super().clean()
@@ -157,45 +211,71 @@ class BaseInvoiceLineFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("Add at least one line to the invoice."))
 
     def lines(self) -> list[LineInput]:
-        return [LineInput(
-            item=form.cleaned_data.get("item"),
-            description=form.cleaned_data.get("description") or "",
-            quantity=form.cleaned_data["quantity"],
-            unit_price=form.cleaned_data["unit_price"],
-            is_taxable=form.cleaned_data.get("is_taxable", False),
-            tax_group=form.cleaned_data.get("tax_group"),
-        ) for form in self.kept_forms()]
+        return [
+            LineInput(
+                item=form.cleaned_data.get("item"),
+                description=form.cleaned_data.get("description") or "",
+                quantity=form.cleaned_data["quantity"],
+                unit_price=form.cleaned_data["unit_price"],
+                is_taxable=form.cleaned_data.get("is_taxable", False),
+                tax_group=form.cleaned_data.get("tax_group"),
+            )
+            for form in self.kept_forms()
+        ]
 
 
 InvoiceLineFormSet = forms.formset_factory(
-    InvoiceLineForm, formset=BaseInvoiceLineFormSet, extra=0, can_delete=True,
-    max_num=MAX_LINES, absolute_max=MAX_LINES, validate_max=True)
+    InvoiceLineForm,
+    formset=BaseInvoiceLineFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=MAX_LINES,
+    absolute_max=MAX_LINES,
+    validate_max=True,
+)
 
 
 def plain_decimal(value: Decimal, *, min_places: int = 0) -> str:
     """45.0000 → "45.00" (min_places=2), 2.500 → "2.5": what a person would type."""
     text = format(value.normalize(), "f")
     places = len(text.partition(".")[2])
-    return format(value.quantize(Decimal(1).scaleb(-min_places)), "f") if places < min_places \
-        else text
+    return (
+        format(value.quantize(Decimal(1).scaleb(-min_places)), "f") if places < min_places else text
+    )
 
 
 def line_initial(invoice) -> list[dict]:
-    return [{"item": line.item_id, "description": line.description,
-             "quantity": plain_decimal(line.quantity),
-             "unit_price": plain_decimal(line.unit_price, min_places=2),
-             "is_taxable": line.is_taxable, "tax_group": line.tax_group_id}
-            for line in invoice.lines.all()]
+    return [
+        {
+            "item": line.item_id,
+            "description": line.description,
+            "quantity": plain_decimal(line.quantity),
+            "unit_price": plain_decimal(line.unit_price, min_places=2),
+            "is_taxable": line.is_taxable,
+            "tax_group": line.tax_group_id,
+        }
+        for line in invoice.lines.all()
+    ]
 
 
 # --- Payments -----------------------------------------------------------------------------
 
+
 class PaymentForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2,
-                                min_value=Decimal("0.01"),
-                                widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}))
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
+    )
     date = forms.DateField(label=_("Date"), widget=DateInput())
-    method = forms.ChoiceField(label=_("Method"), choices=PaymentMethod.choices,
-                               initial=PaymentMethod.E_TRANSFER)
-    reference = forms.CharField(label=_("Reference"), max_length=21, required=False,
-                                help_text=_("Cheque or transfer number, for example."))
+    method = forms.ChoiceField(
+        label=_("Method"), choices=PaymentMethod.choices, initial=PaymentMethod.E_TRANSFER
+    )
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=21,
+        required=False,
+        help_text=_("Cheque or transfer number, for example."),
+    )

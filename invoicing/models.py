@@ -24,8 +24,11 @@ class TaxGroup(BusinessOwned):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["business", "name"], name="uniq_taxgroup_name"),
-            models.UniqueConstraint(fields=["business"], condition=models.Q(is_default=True),
-                                    name="one_default_taxgroup_per_business"),
+            models.UniqueConstraint(
+                fields=["business"],
+                condition=models.Q(is_default=True),
+                name="one_default_taxgroup_per_business",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -41,12 +44,16 @@ class TaxGroup(BusinessOwned):
 
 
 class TaxComponent(models.Model):
-    tax_group = models.ForeignKey(TaxGroup, on_delete=models.CASCADE, related_name="components",
-                                  verbose_name=_("tax group"))
+    tax_group = models.ForeignKey(
+        TaxGroup, on_delete=models.CASCADE, related_name="components", verbose_name=_("tax group")
+    )
     name = models.CharField(_("name"), max_length=50)
-    rate = models.DecimalField(_("rate (%)"), max_digits=6, decimal_places=3,
-                               validators=[MinValueValidator(Decimal("0")),
-                                           MaxValueValidator(Decimal("100"))])
+    rate = models.DecimalField(
+        _("rate (%)"),
+        max_digits=6,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -79,8 +86,9 @@ class InvoiceSequence(BusinessOwned):
 
     prefix = models.CharField(_("prefix"), max_length=10, blank=True, default="")
     next_number = models.PositiveIntegerField(_("next number"), default=1001)
-    default_terms = models.CharField(_("default terms"), max_length=20,
-                                     choices=PaymentTerms.choices, default=PaymentTerms.NET_30)
+    default_terms = models.CharField(
+        _("default terms"), max_length=20, choices=PaymentTerms.choices, default=PaymentTerms.NET_30
+    )
 
     class Meta:
         verbose_name = _("invoice numbering")
@@ -100,21 +108,28 @@ class InvoiceStatus(models.TextChoices):
 
 
 class Invoice(BusinessOwned):
-    contact = models.ForeignKey("contacts.Contact", on_delete=models.PROTECT,
-                                related_name="invoices", verbose_name=_("contact"))
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        verbose_name=_("contact"),
+    )
     number = models.CharField(_("number"), max_length=21, blank=True, default="")
-    status = models.CharField(_("status"), max_length=20, choices=InvoiceStatus.choices,
-                              default=InvoiceStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
+    )
     issue_date = models.DateField(_("issue date"))
-    terms = models.CharField(_("terms"), max_length=20, choices=PaymentTerms.choices,
-                             default=PaymentTerms.NET_30)
+    terms = models.CharField(
+        _("terms"), max_length=20, choices=PaymentTerms.choices, default=PaymentTerms.NET_30
+    )
     due_date = models.DateField(_("due date"))
     notes = models.TextField(_("notes"), blank=True)
     subtotal = models.DecimalField(_("subtotal"), max_digits=14, decimal_places=2, default=ZERO)
     tax_total = models.DecimalField(_("taxes"), max_digits=14, decimal_places=2, default=ZERO)
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=ZERO)
-    amount_paid = models.DecimalField(_("amount paid"), max_digits=14, decimal_places=2,
-                                      default=ZERO)
+    amount_paid = models.DecimalField(
+        _("amount paid"), max_digits=14, decimal_places=2, default=ZERO
+    )
     balance = models.DecimalField(_("balance"), max_digits=14, decimal_places=2, default=ZERO)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
@@ -126,8 +141,11 @@ class Invoice(BusinessOwned):
         verbose_name_plural = _("invoices")
         ordering = ["-issue_date", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["business", "number"], condition=~models.Q(number=""),
-                                    name="uniq_invoice_number_per_business"),
+            models.UniqueConstraint(
+                fields=["business", "number"],
+                condition=~models.Q(number=""),
+                name="uniq_invoice_number_per_business",
+            ),
         ]
         indexes = [
             models.Index(fields=["business", "status", "-issue_date"], name="invoice_biz_status"),
@@ -150,20 +168,34 @@ class Invoice(BusinessOwned):
 
 
 class InvoiceLine(models.Model):
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines",
-                                verbose_name=_("invoice"))
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="lines", verbose_name=_("invoice")
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    item = models.ForeignKey("catalog.Item", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+",
-                             verbose_name=pgettext_lazy("invoice line", "item"))
+    item = models.ForeignKey(
+        "catalog.Item",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("invoice line", "item"),
+    )
     description = models.CharField(_("description"), max_length=1000, blank=True)
-    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3,
-                                   default=Decimal("1"))
-    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=4,
-                                     default=Decimal("0"))
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=12, decimal_places=3, default=Decimal("1")
+    )
+    unit_price = models.DecimalField(
+        _("unit price"), max_digits=14, decimal_places=4, default=Decimal("0")
+    )
     is_taxable = models.BooleanField(_("taxable"), default=True)
-    tax_group = models.ForeignKey(TaxGroup, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+", verbose_name=_("tax group"))
+    tax_group = models.ForeignKey(
+        TaxGroup,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("tax group"),
+    )
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, default=ZERO)
 
     class Meta:
@@ -178,10 +210,16 @@ class InvoiceLine(models.Model):
 class InvoiceTax(models.Model):
     """One row per tax component on an invoice (e.g. TPS, TVQ), as computed by totals.py."""
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="taxes",
-                                verbose_name=_("invoice"))
-    tax_group = models.ForeignKey(TaxGroup, null=True, on_delete=models.SET_NULL,
-                                  related_name="+", verbose_name=_("tax group"))
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="taxes", verbose_name=_("invoice")
+    )
+    tax_group = models.ForeignKey(
+        TaxGroup,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("tax group"),
+    )
     name = models.CharField(_("name"), max_length=50)
     rate = models.DecimalField(_("rate (%)"), max_digits=6, decimal_places=3)
     taxable_amount = models.DecimalField(_("taxable amount"), max_digits=14, decimal_places=2)
@@ -192,6 +230,9 @@ class InvoiceTax(models.Model):
         verbose_name = _("invoice tax")
         verbose_name_plural = _("invoice taxes")
         ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.rate} %"
 
 
 class PaymentMethod(models.TextChoices):
@@ -209,17 +250,26 @@ class PaymentStatus(models.TextChoices):
 
 
 class Payment(BusinessOwned):
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments",
-                                verbose_name=_("invoice"))
-    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2,
-                                 validators=[MinValueValidator(Decimal("0.01"))])
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="payments", verbose_name=_("invoice")
+    )
+    amount = models.DecimalField(
+        _("amount"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
     date = models.DateField(_("date"))
-    method = models.CharField(pgettext_lazy("payment", "method"), max_length=20,
-                              choices=PaymentMethod.choices,
-                              default=PaymentMethod.E_TRANSFER)
+    method = models.CharField(
+        pgettext_lazy("payment", "method"),
+        max_length=20,
+        choices=PaymentMethod.choices,
+        default=PaymentMethod.E_TRANSFER,
+    )
     reference = models.CharField(_("reference"), max_length=21, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=PaymentStatus.choices,
-                              default=PaymentStatus.RECORDED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.RECORDED
+    )
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

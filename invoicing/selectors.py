@@ -1,4 +1,5 @@
 """Reads of the invoicing app, always scoped by business."""
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from businesses.models import Business
@@ -38,33 +39,45 @@ def taxgroup_choices(*, business: Business, keep_ids=()) -> QuerySet[TaxGroup]:
 
 
 def taxgroup_default(*, business: Business) -> TaxGroup | None:
-    return (TaxGroup.objects.filter(business=business, is_default=True)
-            .prefetch_related("components").first())
+    return (
+        TaxGroup.objects.filter(business=business, is_default=True)
+        .prefetch_related("components")
+        .first()
+    )
 
 
 def taxgroup_is_used(*, tax_group: TaxGroup) -> bool:
-    return (InvoiceLine.objects.filter(tax_group=tax_group).exists()
-            or InvoiceTax.objects.filter(tax_group=tax_group).exists())
+    return (
+        InvoiceLine.objects.filter(tax_group=tax_group).exists()
+        or InvoiceTax.objects.filter(tax_group=tax_group).exists()
+    )
 
 
 def taxgroup_is_used_on_issued_invoices(*, tax_group: TaxGroup) -> bool:
-    return (InvoiceLine.objects.filter(tax_group=tax_group)
-            .exclude(invoice__status=InvoiceStatus.DRAFT).exists())
+    return (
+        InvoiceLine.objects.filter(tax_group=tax_group)
+        .exclude(invoice__status=InvoiceStatus.DRAFT)
+        .exists()
+    )
 
 
 def invoice_sequence_get(*, business: Business) -> InvoiceSequence:
     """The business's numbering row, unsaved with its defaults if it does not exist yet."""
-    return (InvoiceSequence.objects.filter(business=business).first()
-            or InvoiceSequence(business=business))
+    return InvoiceSequence.objects.filter(business=business).first() or InvoiceSequence(
+        business=business
+    )
 
 
 def invoice_highest_issued_number(*, business: Business, prefix: str) -> int | None:
     """The highest number already issued with this prefix (numbers are prefix + digits)."""
     highest = None
-    numbers = (Invoice.objects.filter(business=business, number__startswith=prefix)
-               .exclude(number="").values_list("number", flat=True))
+    numbers = (
+        Invoice.objects.filter(business=business, number__startswith=prefix)
+        .exclude(number="")
+        .values_list("number", flat=True)
+    )
     for number in numbers:
-        digits = number[len(prefix):]
+        digits = number[len(prefix) :]
         if digits.isdigit():
             highest = max(highest or 0, int(digits))
     return highest
@@ -76,24 +89,34 @@ def invoice_list(*, business: Business, status: str = "", search: str = "") -> Q
         invoices = invoices.filter(status=status)
     search = " ".join((search or "").split())
     if search:
-        invoices = invoices.filter(Q(number__icontains=search)
-                                   | Q(contact__display_name__icontains=search)
-                                   | Q(contact__company_name__icontains=search))
+        invoices = invoices.filter(
+            Q(number__icontains=search)
+            | Q(contact__display_name__icontains=search)
+            | Q(contact__company_name__icontains=search)
+        )
     return invoices.order_by("-issue_date", "-id")
 
 
 def invoice_get(*, business: Business, pk) -> Invoice:
     """One invoice with what its pages show; Invoice.DoesNotExist when it is not the
     business's."""
-    return (Invoice.objects.select_related("contact", "business")
-            .prefetch_related(
-                Prefetch("lines", queryset=InvoiceLine.objects.select_related("item", "tax_group")
-                         .order_by("position", "id")),
-                Prefetch("taxes", queryset=InvoiceTax.objects.order_by("position", "id")),
-                Prefetch("payments", queryset=Payment.objects.order_by("date", "id")),
-            ).get(business=business, pk=pk))
+    return (
+        Invoice.objects.select_related("contact", "business")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=InvoiceLine.objects.select_related("item", "tax_group").order_by(
+                    "position", "id"
+                ),
+            ),
+            Prefetch("taxes", queryset=InvoiceTax.objects.order_by("position", "id")),
+            Prefetch("payments", queryset=Payment.objects.order_by("date", "id")),
+        )
+        .get(business=business, pk=pk)
+    )
 
 
 def payment_list_for_invoice(*, invoice: Invoice) -> QuerySet[Payment]:
-    return Payment.objects.filter(business_id=invoice.business_id,
-                                  invoice=invoice).order_by("date", "id")
+    return Payment.objects.filter(business_id=invoice.business_id, invoice=invoice).order_by(
+        "date", "id"
+    )

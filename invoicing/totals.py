@@ -22,6 +22,7 @@ Half-up is what QBO does on the case that has been checked against it
 
 Everything here works on plain values (no ORM), so the rule can be tested on its own.
 """
+
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -86,8 +87,9 @@ def line_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
         return round_money(Decimal(quantity) * Decimal(unit_price))
 
 
-def effective_tax_group(line: LineSpec, default_tax_group: TaxGroupSpec | None
-                        ) -> TaxGroupSpec | None:
+def effective_tax_group(
+    line: LineSpec, default_tax_group: TaxGroupSpec | None
+) -> TaxGroupSpec | None:
     """The group whose taxes apply to the line: none when the line is not taxable."""
     if not line.is_taxable:
         return None
@@ -97,8 +99,7 @@ def effective_tax_group(line: LineSpec, default_tax_group: TaxGroupSpec | None
     return group
 
 
-def compute_totals(lines: Iterable[LineSpec], *, default_tax_group: TaxGroupSpec | None
-                   ) -> Totals:
+def compute_totals(lines: Iterable[LineSpec], *, default_tax_group: TaxGroupSpec | None) -> Totals:
     """Totals of an invoice, as QBO computes them. Groups and their taxes come out in the order
     in which the groups first appear on the lines, components in their own order."""
     lines = list(lines)
@@ -117,12 +118,21 @@ def compute_totals(lines: Iterable[LineSpec], *, default_tax_group: TaxGroupSpec
         for key, group in groups.items():
             base = bases[key]
             for component in group.components:
-                taxes.append(TaxAmount(
-                    group=group, name=component.name, rate=Decimal(component.rate),
-                    taxable_amount=base,
-                    amount=round_money(base * Decimal(component.rate) / 100),
-                ))
+                taxes.append(
+                    TaxAmount(
+                        group=group,
+                        name=component.name,
+                        rate=Decimal(component.rate),
+                        taxable_amount=base,
+                        amount=round_money(base * Decimal(component.rate) / 100),
+                    )
+                )
     subtotal = sum(amounts, ZERO)
     tax_total = sum((tax.amount for tax in taxes), ZERO)
-    return Totals(line_amounts=amounts, subtotal=subtotal, taxes=tuple(taxes),
-                  tax_total=tax_total, total=subtotal + tax_total)
+    return Totals(
+        line_amounts=amounts,
+        subtotal=subtotal,
+        taxes=tuple(taxes),
+        tax_total=tax_total,
+        total=subtotal + tax_total,
+    )

@@ -14,18 +14,20 @@ urlpatterns = [
     path("invoices/<int:pk>/delete/", views.invoice_delete, name="invoice_delete"),
     path("invoices/<int:pk>/print/", views.invoice_print, name="invoice_print"),
     path("invoices/<int:pk>/payments/new/", views.payment_create, name="payment_create"),
-    path("invoices/<int:pk>/payments/<int:payment_pk>/void/", views.payment_void,
-         name="payment_void"),
+    path(
+        "invoices/<int:pk>/payments/<int:payment_pk>/void/", views.payment_void, name="payment_void"
+    ),
     path("settings/tax-groups/", views.taxgroup_list, name="taxgroup_list"),
     path("settings/tax-groups/new/", views.taxgroup_create, name="taxgroup_create"),
     path("settings/tax-groups/ready-made/", views.taxgroup_presets, name="taxgroup_presets"),
     path("settings/tax-groups/<int:pk>/edit/", views.taxgroup_update, name="taxgroup_update"),
-    path("settings/tax-groups/<int:pk>/default/", views.taxgroup_set_default,
-         name="taxgroup_set_default"),
-    path("settings/tax-groups/<int:pk>/archive/", views.taxgroup_archive,
-         name="taxgroup_archive"),
-    path("settings/tax-groups/<int:pk>/restore/", views.taxgroup_restore,
-         name="taxgroup_restore"),
+    path(
+        "settings/tax-groups/<int:pk>/default/",
+        views.taxgroup_set_default,
+        name="taxgroup_set_default",
+    ),
+    path("settings/tax-groups/<int:pk>/archive/", views.taxgroup_archive, name="taxgroup_archive"),
+    path("settings/tax-groups/<int:pk>/restore/", views.taxgroup_restore, name="taxgroup_restore"),
     path("settings/tax-groups/<int:pk>/delete/", views.taxgroup_delete, name="taxgroup_delete"),
     path("settings/invoices/", views.invoice_settings, name="invoice_settings"),
 ]

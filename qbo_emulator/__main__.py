@@ -12,15 +12,22 @@ from .server import serve
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m qbo_emulator",
-                                     description="A local QuickBooks Online emulator.")
+    parser = argparse.ArgumentParser(
+        prog="python -m qbo_emulator", description="A local QuickBooks Online emulator."
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--state", default=None,
-                        help="SQLite file that keeps the state across restarts (default: memory)")
-    parser.add_argument("--public-url", default=None,
-                        help="base URL a browser uses to reach the emulator, advertised as the authorization "
-                             "endpoint (default: the Host header of each request)")
+    parser.add_argument(
+        "--state",
+        default=None,
+        help="SQLite file that keeps the state across restarts (default: memory)",
+    )
+    parser.add_argument(
+        "--public-url",
+        default=None,
+        help="base URL a browser uses to reach the emulator, advertised as the authorization "
+        "endpoint (default: the Host header of each request)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
     if args.state:
@@ -34,8 +41,11 @@ def main(argv=None) -> int:
 
     def ready(server):
         host, port = server.server_address[:2]
-        print(f"QuickBooks Online emulator on http://{host}:{port}/ "
-              f"(state: {args.state or 'memory'})", flush=True)
+        print(
+            f"QuickBooks Online emulator on http://{host}:{port}/ "
+            f"(state: {args.state or 'memory'})",
+            flush=True,
+        )
 
     try:
         serve(emulator, args.host, args.port, args.public_url, args.verbose, ready)

@@ -35,16 +35,29 @@ def handle(emu, req: Request, log: dict):
     with emu.state.lock:
         grant, problem = access_grant(emu, req)
     if grant is None:
-        return 401, {"Content-Type": "application/json;charset=UTF-8",
-                     "WWW-Authenticate": 'Bearer realm="Intuit", error="invalid_token"'}, \
-            gateway_401(problem, int(emu.clock.now() * 1000))
+        return (
+            401,
+            {
+                "Content-Type": "application/json;charset=UTF-8",
+                "WWW-Authenticate": 'Bearer realm="Intuit", error="invalid_token"',
+            },
+            gateway_401(problem, int(emu.clock.now() * 1000)),
+        )
     log["client_id"] = grant["client_id"]
     company = emu.state.companies.get(realm)
-    if company is None or grant["realm_id"] != realm or ACCOUNTING_SCOPE not in grant["scope"].split():
-        fault = ApiFault("3100", "message=ApplicationAuthorizationFailed; errorCode=003100; "
-                         "statusCode=403: the token does not grant access to this company",
-                         status=403, message="ApplicationAuthorizationFailed",
-                         fault_type="AuthorizationFault")
+    if (
+        company is None
+        or grant["realm_id"] != realm
+        or ACCOUNTING_SCOPE not in grant["scope"].split()
+    ):
+        fault = ApiFault(
+            "3100",
+            "message=ApplicationAuthorizationFailed; errorCode=003100; "
+            "statusCode=403: the token does not grant access to this company",
+            status=403,
+            message="ApplicationAuthorizationFailed",
+            fault_type="AuthorizationFault",
+        )
         tz = company.tz if company else "UTC"
         return json_response(403, {"Fault": fault.fault(), "time": iso_ms(emu.clock.now(), tz)})
 
@@ -59,8 +72,9 @@ def handle(emu, req: Request, log: dict):
 
 
 def _throttled(emu, company, wait: float):
-    content_type, body = throttle_body(emu.settings.throttle_body,
-                                       iso_ms(emu.clock.now(), company.tz))
+    content_type, body = throttle_body(
+        emu.settings.throttle_body, iso_ms(emu.clock.now(), company.tz)
+    )
     headers = {"Content-Type": content_type}
     if emu.settings.throttle_retry_after:
         headers["Retry-After"] = str(max(1, int(wait + 0.999)))
@@ -74,8 +88,12 @@ def _gated(emu, req: Request, company, rest: str):
             emu.clock.sleep(rule.latency_ms / 1000)
         elif rule.action == "status":
             if rule.status == 500:
-                fault = ApiFault("10000", "System Failure Error: injected fault", status=500,
-                                 fault_type="SystemFault")
+                fault = ApiFault(
+                    "10000",
+                    "System Failure Error: injected fault",
+                    status=500,
+                    fault_type="SystemFault",
+                )
                 return _fault_response(500, fault, company, emu.clock.now())
             text = {502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
             body = f"<html><body><h1>{rule.status} {text[rule.status]}</h1></body></html>"
@@ -103,12 +121,16 @@ def _with_requestid(emu, req: Request, company, rest: str):
             if cached is not None and cached[0] > now:
                 if mode == "replay":
                     return cached[1]
-                fault = ApiFault("600", f"Duplicate Request ID : requestid {request_id} was "
-                                 "already used for this company.")
+                fault = ApiFault(
+                    "600",
+                    f"Duplicate Request ID : requestid {request_id} was "
+                    "already used for this company.",
+                )
                 return _fault_response(400, fault, company, now)
         if len(request_id or "") > 50:
-            return _fault_response(400, ApiFault("2050", "requestid is at most 50 characters."),
-                                   company, now)
+            return _fault_response(
+                400, ApiFault("2050", "requestid is at most 50 characters."), company, now
+            )
         ctx = Ctx(company, emu.settings, now, params=req.query)
         try:
             status, payload = dispatch(emu, ctx, req, rest)
@@ -119,16 +141,21 @@ def _with_requestid(emu, req: Request, company, rest: str):
             fault = ApiFault("2010", f"Request has invalid or unsupported property: {exc}")
             status, payload = 400, {"Fault": fault.fault()}
         if isinstance(payload, (bytes, tuple)):
-            response = payload if isinstance(payload, tuple) else (
-                status, {"Content-Type": "application/pdf"}, payload)
+            response = (
+                payload
+                if isinstance(payload, tuple)
+                else (status, {"Content-Type": "application/pdf"}, payload)
+            )
         else:
             payload["time"] = iso_ms(now, company.tz)
             response = (status, {"Content-Type": "application/json;charset=UTF-8"}, dumps(payload))
         if request_id and mode != "ignore" and status == 200:
             if len(emu.requestids) > 50_000:
                 emu.requestids.clear()
-            emu.requestids[(company.realm_id, request_id)] = (now + emu.settings.requestid_ttl,
-                                                              response)
+            emu.requestids[(company.realm_id, request_id)] = (
+                now + emu.settings.requestid_ttl,
+                response,
+            )
         if ctx.events:
             emu.webhooks.record(company.realm_id, ctx.events, now)
         if req.method == "POST" and status == 200:
@@ -156,7 +183,9 @@ def dispatch(emu, ctx: Ctx, req: Request, rest: str):
         if len(parts) == 1 and kind.singleton:
             return 200, {kind.name: ctx.company.get(kind.name, "1")}
         if len(parts) == 2:
-            obj_id = "1" if kind.name == "CompanyInfo" and parts[1] == ctx.company.realm_id else parts[1]
+            obj_id = (
+                "1" if kind.name == "CompanyInfo" and parts[1] == ctx.company.realm_id else parts[1]
+            )
             record = ctx.company.get(kind.name, obj_id)
             if record is None:
                 raise not_found(kind.name, parts[1])
@@ -171,8 +200,11 @@ def dispatch(emu, ctx: Ctx, req: Request, rest: str):
     if len(parts) != 1:
         raise ApiFault("2010", "Unsupported POST path", status=404)
     payload = _json_body(req)
-    return 200, {kind.name: operate(ctx, kind, req.query.get("operation"),
-                                    req.query.get("include", ""), payload)}
+    return 200, {
+        kind.name: operate(
+            ctx, kind, req.query.get("operation"), req.query.get("include", ""), payload
+        )
+    }
 
 
 def operate(ctx: Ctx, kind, operation: str | None, include: str, payload) -> dict:
@@ -191,25 +223,29 @@ def operate(ctx: Ctx, kind, operation: str | None, include: str, payload) -> dic
 def run_query(emu, company, text: str) -> dict:
     parsed = query.parse(text)
     query.validate(parsed, emu.settings.max_query_results)
-    return query.run(parsed, company.table(parsed.entity), company.tz,
-                     emu.settings.default_query_results)
+    return query.run(
+        parsed, company.table(parsed.entity), company.tz, emu.settings.default_query_results
+    )
 
 
 def _json_body(req: Request):
     try:
         return req.json()
     except (ValueError, UnicodeDecodeError):
-        raise ApiFault("2010", "Request has invalid or unsupported property: the body is not "
-                       "valid JSON") from None
+        raise ApiFault(
+            "2010", "Request has invalid or unsupported property: the body is not valid JSON"
+        ) from None
 
 
 def _send(ctx: Ctx, obj_id: str, send_to: str | None) -> dict:
     record = ctx.company.get("Invoice", obj_id)
     if record is None:
         raise not_found("Invoice", obj_id)
-    updated = dict(record, EmailStatus="EmailSent",
-                   DeliveryInfo={"DeliveryType": "Email",
-                                 "DeliveryTime": iso_ms(ctx.now, ctx.company.tz)})
+    updated = dict(
+        record,
+        EmailStatus="EmailSent",
+        DeliveryInfo={"DeliveryType": "Email", "DeliveryTime": iso_ms(ctx.now, ctx.company.tz)},
+    )
     if send_to:
         updated["BillEmail"] = {"Address": send_to}
     updated["SyncToken"] = str(int(record["SyncToken"]) + 1)
@@ -223,14 +259,19 @@ def _pdf(ctx: Ctx, obj_id: str) -> bytes:
     record = ctx.company.get("Invoice", obj_id)
     if record is None:
         raise not_found("Invoice", obj_id)
-    text = f"Invoice {record['DocNumber']} - Total {record['TotalAmt']} - Balance {record['Balance']}"
+    text = (
+        f"Invoice {record['DocNumber']} - Total {record['TotalAmt']} - Balance {record['Balance']}"
+    )
     text = text.encode("latin-1", "replace").decode("latin-1").replace("(", "[").replace(")", "]")
     stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET"
-    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-               "/Resources << /Font << /F1 5 0 R >> >> >>",
-               f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
-               "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     out, offsets = "%PDF-1.4\n", []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out.encode("latin-1")))

@@ -14,8 +14,11 @@ def run(emu, ctx, payload) -> dict:
         raise ApiFault("2020", "Required parameter BatchItemRequest is missing in the request")
     items = payload["BatchItemRequest"]
     if len(items) > emu.settings.batch_max_items:
-        raise ApiFault("1040", f"Batch size exceeds allowed limit : at most "
-                       f"{emu.settings.batch_max_items} items, got {len(items)}.")
+        raise ApiFault(
+            "1040",
+            f"Batch size exceeds allowed limit : at most "
+            f"{emu.settings.batch_max_items} items, got {len(items)}.",
+        )
     responses = []
     for item in items:
         bid = item.get("bId") if isinstance(item, dict) else None
@@ -41,7 +44,8 @@ def run(emu, ctx, payload) -> dict:
             out.pop("QueryResponse", None)
             out["Fault"] = fault.fault()
         except (TypeError, AttributeError, KeyError, ValueError) as exc:
-            out["Fault"] = ApiFault("2010", f"Request has invalid or unsupported property: "
-                                    f"{exc}").fault()
+            out["Fault"] = ApiFault(
+                "2010", f"Request has invalid or unsupported property: {exc}"
+            ).fault()
         responses.append(out)
     return {"BatchItemResponse": responses}

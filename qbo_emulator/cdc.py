@@ -28,16 +28,22 @@ def run(emu, ctx, params: dict) -> dict:
     try:
         since = parse_instant(since_text, company.tz)
     except ValueError:
-        raise ApiFault("4001", f"Invalid changedSince: {since_text}", element="changedSince") from None
+        raise ApiFault(
+            "4001", f"Invalid changedSince: {since_text}", element="changedSince"
+        ) from None
     if since < ctx.now - emu.settings.cdc_max_days * 86_400:
-        raise ApiFault("4001", f"changedSince must be within the last {emu.settings.cdc_max_days} "
-                       "days", element="changedSince")
+        raise ApiFault(
+            "4001",
+            f"changedSince must be within the last {emu.settings.cdc_max_days} days",
+            element="changedSince",
+        )
     budget = emu.settings.cdc_max_objects
     groups = []
     for entity in entities:
         stamps = company.changed.get(entity, {})
-        changed = sorted(((ts, obj_id) for obj_id, ts in stamps.items() if ts >= since),
-                         key=lambda pair: pair[0])
+        changed = sorted(
+            ((ts, obj_id) for obj_id, ts in stamps.items() if ts >= since), key=lambda pair: pair[0]
+        )
         objects = []
         for _ts, obj_id in changed:
             if budget <= 0:

@@ -11,8 +11,14 @@ from .errors import ApiFault
 from .http import Request, json_response
 from .oauth import ACCOUNTING_SCOPE, revoke_grant
 
-LIMIT_KEYS = ("requests_per_window", "batch_per_window", "window_seconds", "max_in_flight",
-              "throttle_body", "throttle_retry_after")
+LIMIT_KEYS = (
+    "requests_per_window",
+    "batch_per_window",
+    "window_seconds",
+    "max_in_flight",
+    "throttle_body",
+    "throttle_retry_after",
+)
 
 
 class ControlError(Exception):
@@ -48,10 +54,14 @@ def add_app(emu, data: dict) -> dict:
     uris = data.get("redirect_uris", [])
     if not isinstance(uris, list) or not all(isinstance(u, str) for u in uris):
         raise ControlError(400, "redirect_uris must be a list of strings")
-    app = {"client_id": client_id, "client_secret": secret, "redirect_uris": list(uris),
-           "webhook_url": data.get("webhook_url") or None,
-           "verifier_token": data.get("verifier_token") or "",
-           "name": data.get("name") or client_id}
+    app = {
+        "client_id": client_id,
+        "client_secret": secret,
+        "redirect_uris": list(uris),
+        "webhook_url": data.get("webhook_url") or None,
+        "verifier_token": data.get("verifier_token") or "",
+        "name": data.get("name") or client_id,
+    }
     with emu.state.lock:
         emu.state.apps[client_id] = app
         emu.persist()
@@ -81,8 +91,9 @@ def expire_tokens(emu, realm_id: str, which: str = "access") -> int:
 
 def revoke_tokens(emu, realm_id: str) -> int:
     with emu.state.lock:
-        grants = [g for g in emu.state.grants.values() if g["realm_id"] == realm_id
-                  and not g["revoked"]]
+        grants = [
+            g for g in emu.state.grants.values() if g["realm_id"] == realm_id and not g["revoked"]
+        ]
         for grant in grants:
             revoke_grant(emu, grant)
         emu.persist()
@@ -90,8 +101,10 @@ def revoke_tokens(emu, realm_id: str) -> int:
 
 
 def _companies(emu) -> list[dict]:
-    return [{"realm_id": c.realm_id, "name": c.name, "country": c.country,
-             "currency": c.currency} for c in emu.state.companies.values()]
+    return [
+        {"realm_id": c.realm_id, "name": c.name, "country": c.country, "currency": c.currency}
+        for c in emu.state.companies.values()
+    ]
 
 
 def handle(emu, req: Request):
@@ -123,14 +136,17 @@ def _route(emu, req: Request):
             counts = {}
             for key, default in (("customers", 5), ("items", 0)):
                 value = data.get(key, default)
-                if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100_000:
+                if (
+                    not isinstance(value, int)
+                    or isinstance(value, bool)
+                    or not 0 <= value <= 100_000
+                ):
                     raise ControlError(400, f"{key} must be a whole number between 0 and 100000")
                 counts[key] = value
             currency = data.get("currency")
             if currency is not None and (not isinstance(currency, str) or len(currency) != 3):
                 raise ControlError(400, "currency must be a 3-letter code")
-            realm = emu.add_company(name=name.strip(), country=country, currency=currency,
-                                    **counts)
+            realm = emu.add_company(name=name.strip(), country=country, currency=currency, **counts)
             return json_response(201, {"realm_id": realm})
     match = re.match(r"^/_emulator/companies/([^/]+)/counts$", path)
     if match and method == "GET":
@@ -150,8 +166,9 @@ def _route(emu, req: Request):
         client_id = data.get("client_id", "plannit-dev-client")
         if client_id not in emu.state.apps:
             raise ControlError(404, f"unknown client_id {client_id!r}")
-        return json_response(200, emu.issue_tokens(client_id, realm,
-                                                   data.get("scope") or ACCOUNTING_SCOPE))
+        return json_response(
+            200, emu.issue_tokens(client_id, realm, data.get("scope") or ACCOUNTING_SCOPE)
+        )
     if path == "/_emulator/tokens/expire" and method == "POST":
         data = _body(req)
         count = expire_tokens(emu, _realm(emu, data), data.get("which", "access"))
@@ -164,7 +181,7 @@ def _route(emu, req: Request):
             entries = [e for e in emu.requests_log if not realm or e["realm_id"] == realm]
             limit = req.query.get("limit", "")
             if limit.isdigit():
-                entries = entries[-int(limit):]
+                entries = entries[-int(limit) :]
             return json_response(200, {"requests": entries})
         if method == "DELETE":
             emu.log.clear()
@@ -190,8 +207,10 @@ def _route(emu, req: Request):
             emu.faults.clear()
             return json_response(200, {"status": "cleared"})
     if path == "/_emulator/webhooks" and method == "GET":
-        return json_response(200, {"pending": emu.webhooks.pending_events(),
-                                   "deliveries": list(emu.webhooks.history)})
+        return json_response(
+            200,
+            {"pending": emu.webhooks.pending_events(), "deliveries": list(emu.webhooks.history)},
+        )
     if path == "/_emulator/webhooks/deliver" and method == "POST":
         data = _body(req)
         results = emu.deliver_webhooks(data.get("url"), force=data.get("force", True) is not False)

@@ -19,7 +19,7 @@ from .faults import FaultInjector
 from .http import ConnectionDropped, Request, RequestHung, json_response
 from .limits import Limiter
 from .seed import generate_company, seed
-from .store import State, SqliteStore
+from .store import SqliteStore, State
 from .util import intuit_tid, iso_ms
 from .webhooks import Webhooks
 
@@ -27,8 +27,13 @@ DISCOVERY_PATHS = {"/.well-known/openid_configuration", "/.well-known/openid_san
 
 
 class Emulator:
-    def __init__(self, *, clock: Clock | None = None, settings: EmulatorSettings | None = None,
-                 state_path: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock | None = None,
+        settings: EmulatorSettings | None = None,
+        state_path: str | None = None,
+    ) -> None:
         self.clock = clock or Clock()
         self.settings = settings or EmulatorSettings()
         self.state = State()
@@ -70,9 +75,15 @@ class Emulator:
         started = time.perf_counter()
         req = Request.build(method, url, headers, body)
         # Microseconds: the bench adds duration_ms to this time to date the end of a call.
-        log = {"time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds"),
-               "method": req.method, "path": req.path, "query": req.url.partition("?")[2],
-               "realm_id": None, "requestid": None, "client_id": None}
+        log = {
+            "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds"),
+            "method": req.method,
+            "path": req.path,
+            "query": req.url.partition("?")[2],
+            "realm_id": None,
+            "requestid": None,
+            "client_id": None,
+        }
         tid = intuit_tid()
         status = None
         try:
@@ -85,16 +96,29 @@ class Emulator:
             raise
         except Exception as exc:  # a bug must still answer like a server, not kill the thread
             status = 500
-            body = {"Fault": {"Error": [{"Message": "An application error has occurred while "
-                                         "processing your request", "Detail": f"System Failure "
-                                         f"Error: {type(exc).__name__}: {exc}", "code": "10000",
-                                         "element": ""}], "type": "SystemFault"},
-                    "time": iso_ms(self.clock.now(), "UTC")}
+            body = {
+                "Fault": {
+                    "Error": [
+                        {
+                            "Message": "An application error has occurred while "
+                            "processing your request",
+                            "Detail": f"System Failure Error: {type(exc).__name__}: {exc}",
+                            "code": "10000",
+                            "element": "",
+                        }
+                    ],
+                    "type": "SystemFault",
+                },
+                "time": iso_ms(self.clock.now(), "UTC"),
+            }
             _, headers_out, body_out = json_response(500, body)
         finally:
             if log is not None and not req.path.startswith("/_emulator") and _logged(req.path):
-                log.update(status=status, intuit_tid=tid,
-                           duration_ms=round((time.perf_counter() - started) * 1000, 3))
+                log.update(
+                    status=status,
+                    intuit_tid=tid,
+                    duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                )
                 self.log.append(log)
         headers_out = dict(headers_out)
         headers_out["intuit_tid"] = tid
@@ -157,16 +181,34 @@ class Emulator:
     def add_app(self, **app) -> dict:
         return control.add_app(self, app)
 
-    def add_company(self, *, name: str, country: str = "CA", currency: str | None = None,
-                    customers: int = 5, items: int = 0) -> str:
+    def add_company(
+        self,
+        *,
+        name: str,
+        country: str = "CA",
+        currency: str | None = None,
+        customers: int = 5,
+        items: int = 0,
+    ) -> str:
         with self.state.lock:
-            company = generate_company(self.state, self.ctx_for, name=name, country=country,
-                                       currency=currency, customers=customers, items=items)
+            company = generate_company(
+                self.state,
+                self.ctx_for,
+                name=name,
+                country=country,
+                currency=currency,
+                customers=customers,
+                items=items,
+            )
             self.persist()
         return company.realm_id
 
-    def issue_tokens(self, client_id: str = "plannit-dev-client", realm_id: str | None = None,
-                     scope: str = oauth.ACCOUNTING_SCOPE) -> dict:
+    def issue_tokens(
+        self,
+        client_id: str = "plannit-dev-client",
+        realm_id: str | None = None,
+        scope: str = oauth.ACCOUNTING_SCOPE,
+    ) -> dict:
         realm_id = realm_id or self.realm_ids[0]
         with self.state.lock:
             if client_id not in self.state.apps or realm_id not in self.state.companies:
@@ -248,9 +290,19 @@ class CompanyView:
 
     def all(self, entity: str, *, include_inactive: bool = True) -> list[dict]:
         with self._emu.state.lock:
-            records = [_deep_copy(r) for r in self._company.table(entity).values()
-                       if include_inactive or r.get("Active", True) is not False]
-        return sorted(records, key=lambda r: (not r["Id"].isdigit(), int(r["Id"]) if r["Id"].isdigit() else 0, r["Id"]))
+            records = [
+                _deep_copy(r)
+                for r in self._company.table(entity).values()
+                if include_inactive or r.get("Active", True) is not False
+            ]
+        return sorted(
+            records,
+            key=lambda r: (
+                not r["Id"].isdigit(),
+                int(r["Id"]) if r["Id"].isdigit() else 0,
+                r["Id"],
+            ),
+        )
 
     def find(self, entity: str, **fields) -> list[dict]:
         return [r for r in self.all(entity) if all(r.get(k) == v for k, v in fields.items())]

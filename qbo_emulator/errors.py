@@ -36,8 +36,16 @@ MESSAGES = {
 class ApiFault(Exception):
     """A QBO Fault: raised anywhere in an operation, rendered once by the API layer."""
 
-    def __init__(self, code, detail: str = "", *, status: int = 400, element: str = "",
-                 message: str | None = None, fault_type: str = "ValidationFault") -> None:
+    def __init__(
+        self,
+        code,
+        detail: str = "",
+        *,
+        status: int = 400,
+        element: str = "",
+        message: str | None = None,
+        fault_type: str = "ValidationFault",
+    ) -> None:
         self.code = str(code)
         self.message = message or MESSAGES.get(self.code, "Error")
         self.detail = detail or self.message
@@ -48,20 +56,30 @@ class ApiFault(Exception):
 
     def fault(self) -> dict:
         return {
-            "Error": [{"Message": self.message, "Detail": self.detail, "code": self.code,
-                       "element": self.element}],
+            "Error": [
+                {
+                    "Message": self.message,
+                    "Detail": self.detail,
+                    "code": self.code,
+                    "element": self.element,
+                }
+            ],
             "type": self.fault_type,
         }
 
 
 def not_found(entity: str, obj_id) -> ApiFault:
-    return ApiFault("610", f"Object Not Found : Something you're trying to use has been made "
-                    f"inactive or deleted. {entity} Id={obj_id}")
+    return ApiFault(
+        "610",
+        f"Object Not Found : Something you're trying to use has been made "
+        f"inactive or deleted. {entity} Id={obj_id}",
+    )
 
 
 def invalid_ref(kind: str, obj_id, element: str = "") -> ApiFault:
-    return ApiFault("2500", f"Invalid Reference Id : {kind} element id {obj_id} not found",
-                    element=element)
+    return ApiFault(
+        "2500", f"Invalid Reference Id : {kind} element id {obj_id} not found", element=element
+    )
 
 
 def required(name: str) -> ApiFault:
@@ -74,26 +92,50 @@ def business(text: str, element: str = "") -> ApiFault:
 
 def gateway_401(detail: str, epoch_ms: int) -> bytes:
     """The API gateway's lower-case body (reference §8.2)."""
-    return dumps({
-        "warnings": None, "intuitObject": None,
-        "fault": {"error": [{"message": "message=AuthenticationFailed; errorCode=003200; statusCode=401",
-                             "detail": detail, "code": "3200", "element": None}],
-                  "type": "AUTHENTICATION"},
-        "report": None, "queryResponse": None, "batchItemResponse": [], "attachableResponse": [],
-        "syncErrorResponse": None, "requestId": None, "time": epoch_ms, "status": None,
-        "cdcresponse": [],
-    })
+    return dumps(
+        {
+            "warnings": None,
+            "intuitObject": None,
+            "fault": {
+                "error": [
+                    {
+                        "message": "message=AuthenticationFailed; errorCode=003200; statusCode=401",
+                        "detail": detail,
+                        "code": "3200",
+                        "element": None,
+                    }
+                ],
+                "type": "AUTHENTICATION",
+            },
+            "report": None,
+            "queryResponse": None,
+            "batchItemResponse": [],
+            "attachableResponse": [],
+            "syncErrorResponse": None,
+            "requestId": None,
+            "time": epoch_ms,
+            "status": None,
+            "cdcresponse": [],
+        }
+    )
 
 
 def throttle_body(kind: str, time_text: str) -> tuple[str, bytes]:
     detail = "The request limit was reached.  Try again later"
     message = "message=ThrottleExceeded; errorCode=003001; statusCode=429"
     if kind == "json":
-        body = {"Fault": {"Error": [{"Message": message, "Detail": detail, "code": "3001",
-                                     "element": ""}], "type": "SERVICE"}, "time": time_text}
+        body = {
+            "Fault": {
+                "Error": [{"Message": message, "Detail": detail, "code": "3001", "element": ""}],
+                "type": "SERVICE",
+            },
+            "time": time_text,
+        }
         return "application/json;charset=UTF-8", dumps(body)
-    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           f'<IntuitResponse xmlns="http://schema.intuit.com/finance/v3" time="{time_text}">'
-           f'<Fault type="SERVICE"><Error code="3001"><Message>{message}</Message>'
-           f'<Detail>{detail}</Detail></Error></Fault></IntuitResponse>')
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<IntuitResponse xmlns="http://schema.intuit.com/finance/v3" time="{time_text}">'
+        f'<Fault type="SERVICE"><Error code="3001"><Message>{message}</Message>'
+        f"<Detail>{detail}</Detail></Error></Fault></IntuitResponse>"
+    )
     return "application/xml", xml.encode()

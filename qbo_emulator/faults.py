@@ -40,8 +40,19 @@ class FaultRule:
 def rule_from(spec: dict, rule_id: int) -> FaultRule:
     if not isinstance(spec, dict):
         raise ValueError("a fault is a JSON object")
-    allowed = {"action", "method", "path", "entity", "realm_id", "probability", "every", "times",
-               "status", "latency_ms", "seed"}
+    allowed = {
+        "action",
+        "method",
+        "path",
+        "entity",
+        "realm_id",
+        "probability",
+        "every",
+        "times",
+        "status",
+        "latency_ms",
+        "seed",
+    }
     unknown = set(spec) - allowed
     if unknown:
         raise ValueError(f"unknown fault fields: {', '.join(sorted(unknown))}")
@@ -50,11 +61,15 @@ def rule_from(spec: dict, rule_id: int) -> FaultRule:
     if spec["action"] == "status" and spec.get("status", 503) not in (500, 502, 503, 504):
         raise ValueError("status must be 500, 502, 503 or 504")
     probability = spec.get("probability")
-    if probability is not None and not (isinstance(probability, (int, float)) and 0 <= probability <= 1):
+    if probability is not None and not (
+        isinstance(probability, (int, float)) and 0 <= probability <= 1
+    ):
         raise ValueError("probability must be between 0 and 1")
     for key in ("every", "times", "latency_ms", "seed"):
         value = spec.get(key)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 0
+        ):
             raise ValueError(f"{key} must be a whole number >= 0")
     if spec.get("path"):
         re.compile(spec["path"])

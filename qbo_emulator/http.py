@@ -40,18 +40,27 @@ class Request:
         lists = parse_qs(parts.query, keep_blank_values=True)
         if isinstance(body, str):
             body = body.encode("utf-8")
-        return cls(method=method.upper(), url=url,
-                   headers={str(k).lower(): str(v) for k, v in dict(headers or {}).items()},
-                   body=body or b"", base=f"{parts.scheme}://{parts.netloc}",
-                   path=parts.path or "/", query={k: v[0] for k, v in lists.items()},
-                   query_lists=lists)
+        return cls(
+            method=method.upper(),
+            url=url,
+            headers={str(k).lower(): str(v) for k, v in dict(headers or {}).items()},
+            body=body or b"",
+            base=f"{parts.scheme}://{parts.netloc}",
+            path=parts.path or "/",
+            query={k: v[0] for k, v in lists.items()},
+            query_lists=lists,
+        )
 
     def json(self):
         return json.loads(self.body.decode("utf-8") or "null")
 
     def form(self) -> dict:
-        return {k: v[0] for k, v in parse_qs(self.body.decode("utf-8", "replace"),
-                                             keep_blank_values=True).items()}
+        return {
+            k: v[0]
+            for k, v in parse_qs(
+                self.body.decode("utf-8", "replace"), keep_blank_values=True
+            ).items()
+        }
 
     @property
     def content_type(self) -> str:

@@ -74,8 +74,9 @@ def _check_client(emu, params: dict):
     if app is None:
         return None, _page_error(400, "Unknown client_id: this app is not registered.")
     if params.get("redirect_uri", "") not in app["redirect_uris"]:
-        return None, _page_error(400, "The redirect_uri is not registered for this app "
-                                 "(it must match exactly).")
+        return None, _page_error(
+            400, "The redirect_uri is not registered for this app (it must match exactly)."
+        )
     return app, None
 
 
@@ -88,14 +89,18 @@ def _check_pkce(emu, params: dict):
     method = params.get("code_challenge_method", "")
     if not challenge and not method:
         if emu.settings.pkce == "required":
-            return "", _page_error(400, "This app must use PKCE: code_challenge and "
-                                   "code_challenge_method=S256 are required.")
+            return "", _page_error(
+                400,
+                "This app must use PKCE: code_challenge and "
+                "code_challenge_method=S256 are required.",
+            )
         return "", None
     if method != "S256":
         return "", _page_error(400, "Unsupported code_challenge_method: only S256 is accepted.")
     if not S256_CHALLENGE.fullmatch(challenge):
-        return "", _page_error(400, "Invalid code_challenge: an S256 challenge is 43 base64url "
-                               "characters.")
+        return "", _page_error(
+            400, "Invalid code_challenge: an S256 challenge is 43 base64url characters."
+        )
     return challenge, None
 
 
@@ -128,33 +133,47 @@ def authorize_page(emu, req: Request, error: str = ""):
     if problem:
         return problem
     if params.get("response_type", "code") != "code":
-        return redirect(_with_query(params["redirect_uri"], {
-            "error": "unsupported_response_type", "state": params.get("state", "")}))
+        return redirect(
+            _with_query(
+                params["redirect_uri"],
+                {"error": "unsupported_response_type", "state": params.get("state", "")},
+            )
+        )
     scopes = params.get("scope", "").split()
     if not scopes:
-        return redirect(_with_query(params["redirect_uri"], {
-            "error": "invalid_scope", "state": params.get("state", "")}))
+        return redirect(
+            _with_query(
+                params["redirect_uri"], {"error": "invalid_scope", "state": params.get("state", "")}
+            )
+        )
     companies = "".join(
         f'<label class="co"><input type="radio" name="realm_id" value="{html.escape(c.realm_id)}"'
-        f'{" checked" if i == 0 else ""}> <b>{html.escape(c.name)}</b><br>'
-        f'<small>{html.escape(c.country)} · {html.escape(c.currency)} · realm {c.realm_id}</small></label>'
-        for i, c in enumerate(emu.state.companies.values()))
-    hidden = "".join(f'<input type="hidden" name="{k}" value="{html.escape(params.get(k, ""))}">'
-                     for k in ("client_id", "redirect_uri", "scope", "state", "response_type"))
+        f"{' checked' if i == 0 else ''}> <b>{html.escape(c.name)}</b><br>"
+        f"<small>{html.escape(c.country)} · {html.escape(c.currency)} · realm {c.realm_id}</small></label>"
+        for i, c in enumerate(emu.state.companies.values())
+    )
+    hidden = "".join(
+        f'<input type="hidden" name="{k}" value="{html.escape(params.get(k, ""))}">'
+        for k in ("client_id", "redirect_uri", "scope", "state", "response_type")
+    )
     if challenge:
-        hidden += (f'<input type="hidden" name="code_challenge" value="{html.escape(challenge)}">'
-                   '<input type="hidden" name="code_challenge_method" value="S256">')
-    body = (f"<h1>Sign in</h1><p><small>to connect <b>{html.escape(app.get('name') or app['client_id'])}"
-            f"</b> to QuickBooks</small></p>"
-            f'{f"<p class=err>{html.escape(error)}</p>" if error else ""}'
-            f'<form method="post" action="/connect/oauth2">{hidden}'
-            f'<label>Email or user ID<input type="email" name="email" value="owner@example.com">'
-            f'</label><label>Password<input type="password" name="password" value="emulator">'
-            f"</label><h1>Select a company</h1>{companies}"
-            f"<p><small>{html.escape(app.get('name') or app['client_id'])} will be able to read "
-            f"and change data in the company you choose ({html.escape(' '.join(scopes))}).</small></p>"
-            f'<button class="next" type="submit" name="action" value="next">Next</button> '
-            f'<button type="submit" name="action" value="cancel">Cancel</button></form>')
+        hidden += (
+            f'<input type="hidden" name="code_challenge" value="{html.escape(challenge)}">'
+            '<input type="hidden" name="code_challenge_method" value="S256">'
+        )
+    body = (
+        f"<h1>Sign in</h1><p><small>to connect <b>{html.escape(app.get('name') or app['client_id'])}"
+        f"</b> to QuickBooks</small></p>"
+        f"{f'<p class=err>{html.escape(error)}</p>' if error else ''}"
+        f'<form method="post" action="/connect/oauth2">{hidden}'
+        f'<label>Email or user ID<input type="email" name="email" value="owner@example.com">'
+        f'</label><label>Password<input type="password" name="password" value="emulator">'
+        f"</label><h1>Select a company</h1>{companies}"
+        f"<p><small>{html.escape(app.get('name') or app['client_id'])} will be able to read "
+        f"and change data in the company you choose ({html.escape(' '.join(scopes))}).</small></p>"
+        f'<button class="next" type="submit" name="action" value="next">Next</button> '
+        f'<button type="submit" name="action" value="cancel">Cancel</button></form>'
+    )
     return html_response(200, PAGE.format(app=html.escape(app["client_id"]), body=body))
 
 
@@ -168,8 +187,9 @@ def authorize_submit(emu, req: Request):
         return problem
     state = form.get("state", "")
     if form.get("action") == "cancel":
-        return redirect(_with_query(form["redirect_uri"], {"error": "access_denied",
-                                                           "state": state}))
+        return redirect(
+            _with_query(form["redirect_uri"], {"error": "access_denied", "state": state})
+        )
     realm_id = form.get("realm_id", "")
     if realm_id not in emu.state.companies:
         status, headers, body = authorize_page(emu, req, error="Choose a company.")
@@ -177,10 +197,14 @@ def authorize_submit(emu, req: Request):
     scope = form.get("scope", "")
     code = "AB11" + token(40)
     with emu.state.lock:
-        emu.state.codes[code] = {"client_id": app["client_id"], "redirect_uri": form["redirect_uri"],
-                                 "realm_id": realm_id, "scope": scope,
-                                 "code_challenge": challenge,
-                                 "expires_at": emu.clock.now() + emu.settings.auth_code_ttl}
+        emu.state.codes[code] = {
+            "client_id": app["client_id"],
+            "redirect_uri": form["redirect_uri"],
+            "realm_id": realm_id,
+            "scope": scope,
+            "code_challenge": challenge,
+            "expires_at": emu.clock.now() + emu.settings.auth_code_ttl,
+        }
         emu.persist()
     params = {"code": code, "state": state}
     scopes = scope.split()
@@ -209,16 +233,24 @@ def _client_from(emu, req: Request, form: dict):
     elif "client_id" in form:  # client_secret_post
         client_id, client_secret = form.get("client_id"), form.get("client_secret", "")
     app = emu.state.apps.get(client_id or "")
-    if app is None or not hmac.compare_digest(app["client_secret"].encode(),
-                                              (client_secret or "").encode()):
+    if app is None or not hmac.compare_digest(
+        app["client_secret"].encode(), (client_secret or "").encode()
+    ):
         return None
     return app
 
 
 def new_grant(emu, client_id: str, realm_id: str, scope: str) -> dict:
     now = emu.clock.now()
-    grant = {"id": secrets.token_hex(8), "client_id": client_id, "realm_id": realm_id,
-             "scope": scope, "created": now, "revoked": False, "refresh_token": None}
+    grant = {
+        "id": secrets.token_hex(8),
+        "client_id": client_id,
+        "realm_id": realm_id,
+        "scope": scope,
+        "created": now,
+        "revoked": False,
+        "refresh_token": None,
+    }
     emu.state.grants[grant["id"]] = grant
     _new_refresh_token(emu, grant, now)
     return grant
@@ -226,9 +258,12 @@ def new_grant(emu, client_id: str, realm_id: str, scope: str) -> dict:
 
 def _new_refresh_token(emu, grant: dict, now: float) -> str:
     value = "AB11" + token(46)
-    emu.state.refresh_tokens[value] = {"grant": grant["id"], "issued": now,
-                                       "expires": now + emu.settings.refresh_token_ttl,
-                                       "superseded_at": None}
+    emu.state.refresh_tokens[value] = {
+        "grant": grant["id"],
+        "issued": now,
+        "expires": now + emu.settings.refresh_token_ttl,
+        "superseded_at": None,
+    }
     grant["refresh_token"] = value
     return value
 
@@ -237,15 +272,21 @@ def token_body(emu, grant: dict) -> dict:
     now = emu.clock.now()
     _prune(emu, now)
     access = "eyJlbmMiOiJBMTI4Q0JDLUhTMjU2IiwiYWxnIjoiZGlyIn0.." + token(560)
-    emu.state.access_tokens[access] = {"grant": grant["id"], "client_id": grant["client_id"],
-                                       "realm_id": grant["realm_id"],
-                                       "expires": now + emu.settings.access_token_ttl}
+    emu.state.access_tokens[access] = {
+        "grant": grant["id"],
+        "client_id": grant["client_id"],
+        "realm_id": grant["realm_id"],
+        "expires": now + emu.settings.access_token_ttl,
+    }
     refresh = emu.state.refresh_tokens[grant["refresh_token"]]
     hard_end = grant["created"] + emu.settings.refresh_token_hard_ttl
-    return {"token_type": "bearer", "access_token": access,
-            "refresh_token": grant["refresh_token"],
-            "expires_in": emu.settings.access_token_ttl,
-            "x_refresh_token_expires_in": max(0, round(min(refresh["expires"], hard_end) - now))}
+    return {
+        "token_type": "bearer",
+        "access_token": access,
+        "refresh_token": grant["refresh_token"],
+        "expires_in": emu.settings.access_token_ttl,
+        "x_refresh_token_expires_in": max(0, round(min(refresh["expires"], hard_end) - now)),
+    }
 
 
 def _prune(emu, now: float) -> None:
@@ -265,14 +306,21 @@ def token_endpoint(emu, req: Request):
         now = emu.clock.now()
         if grant_type == "authorization_code":
             code = emu.state.codes.pop(form.get("code", ""), None)
-            if (code is None or code["expires_at"] < now or code["client_id"] != app["client_id"]
-                    or code["redirect_uri"] != form.get("redirect_uri")):
+            if (
+                code is None
+                or code["expires_at"] < now
+                or code["client_id"] != app["client_id"]
+                or code["redirect_uri"] != form.get("redirect_uri")
+            ):
                 emu.persist()
                 return _oauth_error(400, "invalid_grant", "Invalid authorization code")
             if not _pkce_ok(emu, code, form.get("code_verifier", "")):
                 emu.persist()  # the code is used up, as on any other refusal
-                return _oauth_error(400, "invalid_grant", "code_verifier is missing or does "
-                                    "not match the code_challenge")
+                return _oauth_error(
+                    400,
+                    "invalid_grant",
+                    "code_verifier is missing or does not match the code_challenge",
+                )
             grant = new_grant(emu, app["client_id"], code["realm_id"], code["scope"])
         elif grant_type == "refresh_token":
             grant = _refresh(emu, app, form.get("refresh_token", ""), now)
@@ -293,9 +341,13 @@ def _refresh(emu, app: dict, value: str, now: float) -> dict | None:
         return None
     grant = emu.state.grants.get(record["grant"])
     settings = emu.settings
-    if (grant is None or grant["revoked"] or grant["client_id"] != app["client_id"]
-            or record["expires"] < now
-            or now > grant["created"] + settings.refresh_token_hard_ttl):
+    if (
+        grant is None
+        or grant["revoked"]
+        or grant["client_id"] != app["client_id"]
+        or record["expires"] < now
+        or now > grant["created"] + settings.refresh_token_hard_ttl
+    ):
         return None
     if record["superseded_at"] is not None:
         if now - record["superseded_at"] > settings.refresh_grace_seconds:
@@ -366,9 +418,22 @@ def userinfo(emu, req: Request):
         grant, problem = access_grant(emu, req)
     if grant is None:
         return json_response(401, {"error": "invalid_token", "error_description": problem})
-    return json_response(200, {
-        "sub": f"emulator-user-{grant['realm_id']}", "email": "owner@example.com",
-        "emailVerified": True, "givenName": "Emulator", "familyName": "Owner",
-        "phoneNumber": "+1 (514) 555-0100", "phoneNumberVerified": False,
-        "address": {"streetAddress": "1000 rue Sherbrooke Ouest", "locality": "Montréal",
-                    "region": "QC", "postalCode": "H3A 3G4", "country": "CA"}})
+    return json_response(
+        200,
+        {
+            "sub": f"emulator-user-{grant['realm_id']}",
+            "email": "owner@example.com",
+            "emailVerified": True,
+            "givenName": "Emulator",
+            "familyName": "Owner",
+            "phoneNumber": "+1 (514) 555-0100",
+            "phoneNumberVerified": False,
+            "address": {
+                "streetAddress": "1000 rue Sherbrooke Ouest",
+                "locality": "Montréal",
+                "region": "QC",
+                "postalCode": "H3A 3G4",
+                "country": "CA",
+            },
+        },
+    )

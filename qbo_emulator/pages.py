@@ -14,9 +14,15 @@ th,td{border-bottom:1px solid #e3e5e8;padding:6px 8px;text-align:left;vertical-a
 th{background:#eceef1}.num{text-align:right;font-variant-numeric:tabular-nums}.muted{color:#8d9096}
 .card{background:#fff;padding:12px 16px;border-radius:6px;margin-bottom:12px}.bad{color:#d52b1e}"""
 
-TABS = [("customers", "Customers"), ("items", "Items"), ("accounts", "Accounts"),
-        ("taxcodes", "Tax codes"), ("invoices", "Invoices"), ("payments", "Payments"),
-        ("requests", "Request log")]
+TABS = [
+    ("customers", "Customers"),
+    ("items", "Items"),
+    ("accounts", "Accounts"),
+    ("taxcodes", "Tax codes"),
+    ("invoices", "Invoices"),
+    ("payments", "Payments"),
+    ("requests", "Request log"),
+]
 
 
 def e(value) -> str:
@@ -37,19 +43,26 @@ def ref(value) -> str:
 
 
 def page(title: str, body: str, status: int = 200):
-    text = (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(title)} – QBO "
-            f"emulator</title><style>{STYLE}</style></head><body><header><a href='/'>QuickBooks "
-            f"Online emulator</a></header><main>{body}</main></body></html>")
+    text = (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(title)} – QBO "
+        f"emulator</title><style>{STYLE}</style></head><body><header><a href='/'>QuickBooks "
+        f"Online emulator</a></header><main>{body}</main></body></html>"
+    )
     return html_response(status, text)
 
 
 def table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
     if not rows:
         return "<p class='muted'>Nothing yet.</p>"
-    head = "".join(f"<th{' class=num' if i in numeric else ''}>{e(h)}</th>"
-                   for i, h in enumerate(headers))
-    body = "".join("<tr>" + "".join(f"<td{' class=num' if i in numeric else ''}>{c}</td>"
-                                    for i, c in enumerate(row)) + "</tr>" for row in rows)
+    head = "".join(
+        f"<th{' class=num' if i in numeric else ''}>{e(h)}</th>" for i, h in enumerate(headers)
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td{' class=num' if i in numeric else ''}>{c}</td>" for i, c in enumerate(row))
+        + "</tr>"
+        for row in rows
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -73,51 +86,101 @@ def handle(emu, req):
 
 
 def _index(emu):
-    rows = [[f"<a href='/companies/{e(c.realm_id)}'>{e(c.name)}</a>", e(c.realm_id), e(c.country),
-             e(c.currency), str(len(c.table("Customer"))), str(len(c.table("Invoice"))),
-             str(len(c.table("Payment")))] for c in emu.state.companies.values()]
-    apps = [[e(a["client_id"]), "<br>".join(e(u) for u in a["redirect_uris"]),
-             e(a.get("webhook_url"))] for a in emu.state.apps.values()]
-    body = ("<h1>Companies</h1>" + table(["Company", "Realm id", "Country", "Currency",
-                                          "Customers", "Invoices", "Payments"], rows, {4, 5, 6})
-            + "<h2>Apps</h2>" + table(["Client id", "Redirect URIs", "Webhook URL"], apps))
+    rows = [
+        [
+            f"<a href='/companies/{e(c.realm_id)}'>{e(c.name)}</a>",
+            e(c.realm_id),
+            e(c.country),
+            e(c.currency),
+            str(len(c.table("Customer"))),
+            str(len(c.table("Invoice"))),
+            str(len(c.table("Payment"))),
+        ]
+        for c in emu.state.companies.values()
+    ]
+    apps = [
+        [e(a["client_id"]), "<br>".join(e(u) for u in a["redirect_uris"]), e(a.get("webhook_url"))]
+        for a in emu.state.apps.values()
+    ]
+    body = (
+        "<h1>Companies</h1>"
+        + table(
+            ["Company", "Realm id", "Country", "Currency", "Customers", "Invoices", "Payments"],
+            rows,
+            {4, 5, 6},
+        )
+        + "<h2>Apps</h2>"
+        + table(["Client id", "Redirect URIs", "Webhook URL"], apps)
+    )
     return page("Companies", body)
 
 
 def _company_page(emu, company, tab, content):
-    nav = " ".join(f"<a href='/companies/{e(company.realm_id)}/{key}'>"
-                   f"{'<b>' + label + '</b>' if key == tab else label}</a>" for key, label in TABS)
-    body = (f"<h1>{e(company.name)}</h1><p class='muted'>Realm {e(company.realm_id)} · "
-            f"{e(company.country)} · {e(company.currency)}</p><nav>{nav}</nav><br>{content}")
+    nav = " ".join(
+        f"<a href='/companies/{e(company.realm_id)}/{key}'>"
+        f"{'<b>' + label + '</b>' if key == tab else label}</a>"
+        for key, label in TABS
+    )
+    body = (
+        f"<h1>{e(company.name)}</h1><p class='muted'>Realm {e(company.realm_id)} · "
+        f"{e(company.country)} · {e(company.currency)}</p><nav>{nav}</nav><br>{content}"
+    )
     return page(company.name, body)
 
 
 def _sorted(company, entity):
-    return sorted(company.table(entity).values(),
-                  key=lambda r: (not r["Id"].isdigit(), int(r["Id"]) if r["Id"].isdigit() else 0))
+    return sorted(
+        company.table(entity).values(),
+        key=lambda r: (not r["Id"].isdigit(), int(r["Id"]) if r["Id"].isdigit() else 0),
+    )
 
 
 def _customers(emu, company):
-    rows = [[e(c["Id"]), e(c["DisplayName"]), e(c.get("CompanyName")),
-             e((c.get("PrimaryEmailAddr") or {}).get("Address")), money(c.get("Balance")),
-             "" if c.get("Active", True) else "<span class=bad>inactive</span>", e(c["SyncToken"])]
-            for c in _sorted(company, "Customer")]
+    rows = [
+        [
+            e(c["Id"]),
+            e(c["DisplayName"]),
+            e(c.get("CompanyName")),
+            e((c.get("PrimaryEmailAddr") or {}).get("Address")),
+            money(c.get("Balance")),
+            "" if c.get("Active", True) else "<span class=bad>inactive</span>",
+            e(c["SyncToken"]),
+        ]
+        for c in _sorted(company, "Customer")
+    ]
     return table(["Id", "Display name", "Company", "Email", "Balance", "", "SyncToken"], rows, {4})
 
 
 def _items(emu, company):
-    rows = [[e(i["Id"]), e(i["FullyQualifiedName"]), e(i["Type"]), e(i.get("Sku")),
-             money(i.get("UnitPrice")) if i["Type"] != "Category" else "",
-             ref(i.get("IncomeAccountRef")), ref(i.get("SalesTaxCodeRef")),
-             "" if i.get("Active", True) else "<span class=bad>inactive</span>"]
-            for i in _sorted(company, "Item")]
-    return table(["Id", "Name", "Type", "SKU", "Price", "Income account", "Tax code", ""], rows,
-                 {4})
+    rows = [
+        [
+            e(i["Id"]),
+            e(i["FullyQualifiedName"]),
+            e(i["Type"]),
+            e(i.get("Sku")),
+            money(i.get("UnitPrice")) if i["Type"] != "Category" else "",
+            ref(i.get("IncomeAccountRef")),
+            ref(i.get("SalesTaxCodeRef")),
+            "" if i.get("Active", True) else "<span class=bad>inactive</span>",
+        ]
+        for i in _sorted(company, "Item")
+    ]
+    return table(
+        ["Id", "Name", "Type", "SKU", "Price", "Income account", "Tax code", ""], rows, {4}
+    )
 
 
 def _accounts(emu, company):
-    rows = [[e(a["Id"]), e(a["FullyQualifiedName"]), e(a["AccountType"]), e(a["AccountSubType"]),
-             money(a.get("CurrentBalance"))] for a in _sorted(company, "Account")]
+    rows = [
+        [
+            e(a["Id"]),
+            e(a["FullyQualifiedName"]),
+            e(a["AccountType"]),
+            e(a["AccountSubType"]),
+            money(a.get("CurrentBalance")),
+        ]
+        for a in _sorted(company, "Account")
+    ]
     return table(["Id", "Name", "Type", "Detail type", "Balance"], rows, {4})
 
 
@@ -128,21 +191,38 @@ def _taxcodes(emu, company):
         rates = ", ".join(
             f"{e(company.get('TaxRate', d['TaxRateRef']['value'])['Name'])} "
             f"{e(company.get('TaxRate', d['TaxRateRef']['value'])['RateValue'])} %"
-            for d in details if company.get("TaxRate", d["TaxRateRef"]["value"]))
+            for d in details
+            if company.get("TaxRate", d["TaxRateRef"]["value"])
+        )
         rows.append([e(code["Id"]), e(code["Name"]), rates, "yes" if code.get("Taxable") else "no"])
     return table(["Id", "Name", "Rates", "Taxable"], rows)
 
 
 def _invoices(emu, company):
-    rows = [[f"<a href='/companies/{e(company.realm_id)}/invoices/{e(i['Id'])}'>{e(i['DocNumber'])}</a>",
-             e(i["Id"]), e(i["TxnDate"]), ref(i["CustomerRef"]),
-             money((i.get("TxnTaxDetail") or {}).get("TotalTax")), money(i["TotalAmt"]),
-             money(i["Balance"]), "voided" if i["Id"] in company.voided else "",
-             e(i["SyncToken"])] for i in _sorted(company, "Invoice")]
+    rows = [
+        [
+            f"<a href='/companies/{e(company.realm_id)}/invoices/{e(i['Id'])}'>{e(i['DocNumber'])}</a>",
+            e(i["Id"]),
+            e(i["TxnDate"]),
+            ref(i["CustomerRef"]),
+            money((i.get("TxnTaxDetail") or {}).get("TotalTax")),
+            money(i["TotalAmt"]),
+            money(i["Balance"]),
+            "voided" if i["Id"] in company.voided else "",
+            e(i["SyncToken"]),
+        ]
+        for i in _sorted(company, "Invoice")
+    ]
     deleted = sorted(company.tombstones.get("Invoice", {}), key=int)
     extra = f"<p class='muted'>Deleted: {e(', '.join(deleted))}</p>" if deleted else ""
-    return table(["No.", "Id", "Date", "Customer", "Tax", "Total", "Balance", "", "SyncToken"],
-                 rows, {4, 5, 6}) + extra
+    return (
+        table(
+            ["No.", "Id", "Date", "Customer", "Tax", "Total", "Balance", "", "SyncToken"],
+            rows,
+            {4, 5, 6},
+        )
+        + extra
+    )
 
 
 def _invoice(emu, company, obj_id):
@@ -152,47 +232,104 @@ def _invoice(emu, company, obj_id):
     lines = []
     for line in invoice["Line"]:
         detail = line.get("SalesItemLineDetail") or {}
-        label = {"SubTotalLineDetail": "<b>Subtotal</b>",
-                 "DiscountLineDetail": "Discount"}.get(line["DetailType"], ref(detail.get("ItemRef")))
-        lines.append([label, e(line.get("Description")), e(detail.get("Qty")),
-                      money(detail.get("UnitPrice")) if "UnitPrice" in detail else "",
-                      ref(detail.get("TaxCodeRef")), money(line.get("Amount"))])
-    taxes = [[e(company.get("TaxRate", t["TaxLineDetail"]["TaxRateRef"]["value"])["Name"]),
-              e(t["TaxLineDetail"]["TaxPercent"]), money(t["TaxLineDetail"]["NetAmountTaxable"]),
-              money(t["Amount"])] for t in (invoice.get("TxnTaxDetail") or {}).get("TaxLine", [])]
+        label = {"SubTotalLineDetail": "<b>Subtotal</b>", "DiscountLineDetail": "Discount"}.get(
+            line["DetailType"], ref(detail.get("ItemRef"))
+        )
+        lines.append(
+            [
+                label,
+                e(line.get("Description")),
+                e(detail.get("Qty")),
+                money(detail.get("UnitPrice")) if "UnitPrice" in detail else "",
+                ref(detail.get("TaxCodeRef")),
+                money(line.get("Amount")),
+            ]
+        )
+    taxes = [
+        [
+            e(company.get("TaxRate", t["TaxLineDetail"]["TaxRateRef"]["value"])["Name"]),
+            e(t["TaxLineDetail"]["TaxPercent"]),
+            money(t["TaxLineDetail"]["NetAmountTaxable"]),
+            money(t["Amount"]),
+        ]
+        for t in (invoice.get("TxnTaxDetail") or {}).get("TaxLine", [])
+    ]
     links = ", ".join(f"{e(link['TxnType'])} {e(link['TxnId'])}" for link in invoice["LinkedTxn"])
-    body = (f"<div class='card'><h2>Invoice {e(invoice['DocNumber'])}</h2>"
-            f"<p>{ref(invoice['CustomerRef'])} · {e(invoice['TxnDate'])} → due "
-            f"{e(invoice['DueDate'])}</p><p>Total <b>{money(invoice['TotalAmt'])}</b> · Balance "
-            f"<b>{money(invoice['Balance'])}</b> · Linked: {links or '—'}</p>"
-            f"<p class='muted'>{e(invoice.get('PrivateNote'))}</p></div>"
-            + table(["Item", "Description", "Qty", "Rate", "Tax code", "Amount"], lines, {2, 3, 5})
-            + "<h3>Taxes</h3>" + table(["Rate", "%", "Taxable", "Tax"], taxes, {1, 2, 3}))
+    body = (
+        f"<div class='card'><h2>Invoice {e(invoice['DocNumber'])}</h2>"
+        f"<p>{ref(invoice['CustomerRef'])} · {e(invoice['TxnDate'])} → due "
+        f"{e(invoice['DueDate'])}</p><p>Total <b>{money(invoice['TotalAmt'])}</b> · Balance "
+        f"<b>{money(invoice['Balance'])}</b> · Linked: {links or '—'}</p>"
+        f"<p class='muted'>{e(invoice.get('PrivateNote'))}</p></div>"
+        + table(["Item", "Description", "Qty", "Rate", "Tax code", "Amount"], lines, {2, 3, 5})
+        + "<h3>Taxes</h3>"
+        + table(["Rate", "%", "Taxable", "Tax"], taxes, {1, 2, 3})
+    )
     return _company_page(emu, company, "invoices", body)
 
 
 def _payments(emu, company):
     rows = []
     for p in _sorted(company, "Payment"):
-        applied = ", ".join(f"{e(link['TxnId'])}: {money(line['Amount'])}"
-                            for line in p.get("Line", []) for link in line.get("LinkedTxn", []))
-        rows.append([e(p["Id"]), e(p["TxnDate"]), ref(p["CustomerRef"]),
-                     ref(p.get("PaymentMethodRef")), ref(p.get("DepositToAccountRef")),
-                     money(p["TotalAmt"]), money(p.get("UnappliedAmt")), applied,
-                     "voided" if p["Id"] in company.voided else ""])
-    return table(["Id", "Date", "Customer", "Method", "Deposit to", "Amount", "Unapplied",
-                  "Applied to invoices", ""], rows, {5, 6})
+        applied = ", ".join(
+            f"{e(link['TxnId'])}: {money(line['Amount'])}"
+            for line in p.get("Line", [])
+            for link in line.get("LinkedTxn", [])
+        )
+        rows.append(
+            [
+                e(p["Id"]),
+                e(p["TxnDate"]),
+                ref(p["CustomerRef"]),
+                ref(p.get("PaymentMethodRef")),
+                ref(p.get("DepositToAccountRef")),
+                money(p["TotalAmt"]),
+                money(p.get("UnappliedAmt")),
+                applied,
+                "voided" if p["Id"] in company.voided else "",
+            ]
+        )
+    return table(
+        [
+            "Id",
+            "Date",
+            "Customer",
+            "Method",
+            "Deposit to",
+            "Amount",
+            "Unapplied",
+            "Applied to invoices",
+            "",
+        ],
+        rows,
+        {5, 6},
+    )
 
 
 def _requests(emu, company):
     entries = [x for x in emu.log if x.get("realm_id") == company.realm_id][-200:]
-    rows = [[e(x["time"]), e(x["method"]), e(x["path"]) + (f"<br><span class=muted>"
-             f"{e(x['query'])}</span>" if x.get("query") else ""), e(x["status"]),
-             e(x.get("requestid")), e(x.get("client_id")), e(x.get("duration_ms"))]
-            for x in reversed(entries)]
+    rows = [
+        [
+            e(x["time"]),
+            e(x["method"]),
+            e(x["path"])
+            + (f"<br><span class=muted>{e(x['query'])}</span>" if x.get("query") else ""),
+            e(x["status"]),
+            e(x.get("requestid")),
+            e(x.get("client_id")),
+            e(x.get("duration_ms")),
+        ]
+        for x in reversed(entries)
+    ]
     return table(["Time (UTC)", "Method", "Path", "Status", "requestid", "App", "ms"], rows, {6})
 
 
-RENDERERS = {"customers": _customers, "items": _items, "accounts": _accounts,
-             "taxcodes": _taxcodes, "invoices": _invoices, "payments": _payments,
-             "requests": _requests}
+RENDERERS = {
+    "customers": _customers,
+    "items": _items,
+    "accounts": _accounts,
+    "taxcodes": _taxcodes,
+    "invoices": _invoices,
+    "payments": _payments,
+    "requests": _requests,
+}

@@ -10,32 +10,89 @@ from decimal import Decimal, InvalidOperation
 from .errors import ApiFault
 from .util import parse_instant
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     \s*(?:
       (?P<string>'(?:\\.|[^'\\])*')
      |(?P<number>-?\d+(?:\.\d+)?)(?![\w.])
      |(?P<op><=|>=|!=|<>|=|<|>)
      |(?P<punct>[(),*])
      |(?P<word>[A-Za-z_][\w.]*)
-    )""", re.VERBOSE)
+    )""",
+    re.VERBOSE,
+)
 
 COMMON = {"Id", "MetaData.CreateTime", "MetaData.LastUpdatedTime", "SyncToken"}
 QUERYABLE = {
-    "Customer": {"DisplayName", "GivenName", "FamilyName", "MiddleName", "CompanyName", "Title",
-                 "Suffix", "PrimaryEmailAddr", "PrimaryEmailAddr.Address", "Balance", "Active",
-                 "Job", "ParentRef", "FullyQualifiedName", "PrintOnCheckName", "Taxable"},
-    "Item": {"Name", "Type", "Sku", "Active", "FullyQualifiedName", "ParentRef", "SubItem",
-             "Taxable", "UnitPrice", "QtyOnHand", "Level"},
-    "Account": {"Name", "AccountType", "AccountSubType", "Classification", "Active", "SubAccount",
-                "FullyQualifiedName", "ParentRef", "AcctNum", "CurrentBalance"},
+    "Customer": {
+        "DisplayName",
+        "GivenName",
+        "FamilyName",
+        "MiddleName",
+        "CompanyName",
+        "Title",
+        "Suffix",
+        "PrimaryEmailAddr",
+        "PrimaryEmailAddr.Address",
+        "Balance",
+        "Active",
+        "Job",
+        "ParentRef",
+        "FullyQualifiedName",
+        "PrintOnCheckName",
+        "Taxable",
+    },
+    "Item": {
+        "Name",
+        "Type",
+        "Sku",
+        "Active",
+        "FullyQualifiedName",
+        "ParentRef",
+        "SubItem",
+        "Taxable",
+        "UnitPrice",
+        "QtyOnHand",
+        "Level",
+    },
+    "Account": {
+        "Name",
+        "AccountType",
+        "AccountSubType",
+        "Classification",
+        "Active",
+        "SubAccount",
+        "FullyQualifiedName",
+        "ParentRef",
+        "AcctNum",
+        "CurrentBalance",
+    },
     "TaxCode": {"Name", "Active", "Taxable", "TaxGroup", "Hidden"},
     "TaxRate": {"Name", "Active", "RateValue", "AgencyRef", "SpecialTaxType", "DisplayType"},
     "PaymentMethod": {"Name", "Active", "Type"},
     "Term": {"Name", "Active", "Type", "DueDays"},
-    "Invoice": {"DocNumber", "TxnDate", "DueDate", "CustomerRef", "Balance", "TotalAmt",
-                "EmailStatus", "PrintStatus", "DepartmentRef", "ClassRef", "SalesTermRef"},
-    "Payment": {"TxnDate", "CustomerRef", "TotalAmt", "PaymentRefNum", "DepositToAccountRef",
-                "UnappliedAmt", "PaymentMethodRef"},
+    "Invoice": {
+        "DocNumber",
+        "TxnDate",
+        "DueDate",
+        "CustomerRef",
+        "Balance",
+        "TotalAmt",
+        "EmailStatus",
+        "PrintStatus",
+        "DepartmentRef",
+        "ClassRef",
+        "SalesTermRef",
+    },
+    "Payment": {
+        "TxnDate",
+        "CustomerRef",
+        "TotalAmt",
+        "PaymentRefNum",
+        "DepositToAccountRef",
+        "UnappliedAmt",
+        "PaymentMethodRef",
+    },
     "CompanyInfo": {"CompanyName", "Country"},
     "Preferences": set(),
 }
@@ -65,8 +122,9 @@ def _tokens(text: str):
             break
         match = _TOKEN.match(text, pos)
         if not match or match.end() == pos:
-            raise _parse_error(f'Encountered "{text[pos:pos + 10].strip()}" at line 1, column '
-                               f"{pos + 1}.")
+            raise _parse_error(
+                f'Encountered "{text[pos : pos + 10].strip()}" at line 1, column {pos + 1}.'
+            )
         kind = match.lastgroup
         value = match.group(kind)
         if kind == "string":
@@ -89,7 +147,7 @@ class _Parser:
     def next(self):
         token = self.peek()
         if token[0] is None:
-            raise _parse_error("Encountered \"<EOF>\" at line 1.")
+            raise _parse_error('Encountered "<EOF>" at line 1.')
         self.i += 1
         return token
 
@@ -104,8 +162,10 @@ class _Parser:
         if not self.keyword(*words):
             kind, value, col = self.peek()
             found = "<EOF>" if kind is None else value
-            raise _parse_error(f'Encountered " {found} "" at line 1, column {col}. Was expecting '
-                               f'one of: {", ".join(repr(w) for w in words)}')
+            raise _parse_error(
+                f'Encountered " {found} "" at line 1, column {col}. Was expecting '
+                f"one of: {', '.join(repr(w) for w in words)}"
+            )
 
     def parse(self) -> Query:
         self.expect("select")
@@ -147,9 +207,11 @@ class _Parser:
                 query.max_results = self.integer("MAXRESULTS")
             else:
                 kind, value, col = self.next()
-                raise _parse_error(f'Encountered " "{value}" "" at line 1, column {col}. Was '
-                                   f'expecting one of: "maxresults" ... "order" ... "orderby" ... '
-                                   f'"startposition" ...')
+                raise _parse_error(
+                    f'Encountered " "{value}" "" at line 1, column {col}. Was '
+                    f'expecting one of: "maxresults" ... "order" ... "orderby" ... '
+                    f'"startposition" ...'
+                )
         return query
 
     def _by(self) -> bool:
@@ -159,8 +221,9 @@ class _Parser:
     def integer(self, name: str) -> int:
         kind, value, col = self.next()
         if kind != "number" or "." in value:
-            raise _parse_error(f'Encountered "{value}" at line 1, column {col}. {name} needs an '
-                               f"integer.")
+            raise _parse_error(
+                f'Encountered "{value}" at line 1, column {col}. {name} needs an integer.'
+            )
         return int(value)
 
     def order_item(self):
@@ -205,8 +268,9 @@ class _Parser:
             return prop, "like", value
         kind, op, col = self.next()
         if kind != "op":
-            raise _parse_error(f'Encountered "{op}" at line 1, column {col}. Was expecting an '
-                               f"operator.")
+            raise _parse_error(
+                f'Encountered "{op}" at line 1, column {col}. Was expecting an operator.'
+            )
         return prop, "!=" if op == "<>" else op, self.value()
 
 
@@ -218,17 +282,25 @@ def validate(query: Query, max_results: int) -> None:
     allowed = COMMON | QUERYABLE[query.entity]
     for prop in [c[0] for c in query.conditions] + [o[0] for o in query.order]:
         if prop not in allowed:
-            raise ApiFault("4001", f"QueryValidationError: property '{prop}' is not queryable",
-                           element=prop)
+            raise ApiFault(
+                "4001", f"QueryValidationError: property '{prop}' is not queryable", element=prop
+            )
     if query.start < 1:
-        raise ApiFault("4001", f"QueryValidationError: value {query.start} is too small. Min "
-                       f"allowed value is 1")
+        raise ApiFault(
+            "4001",
+            f"QueryValidationError: value {query.start} is too small. Min allowed value is 1",
+        )
     if query.max_results is not None and query.max_results > max_results:
-        raise ApiFault("4001", f"QueryValidationError: value {query.max_results} is too large. "
-                       f"Max allowed value is {max_results}")
+        raise ApiFault(
+            "4001",
+            f"QueryValidationError: value {query.max_results} is too large. "
+            f"Max allowed value is {max_results}",
+        )
     if query.max_results is not None and query.max_results < 1:
-        raise ApiFault("4001", f"QueryValidationError: value {query.max_results} is too small. "
-                       f"Min allowed value is 1")
+        raise ApiFault(
+            "4001",
+            f"QueryValidationError: value {query.max_results} is too small. Min allowed value is 1",
+        )
 
 
 def _lookup(record: dict, prop: str):
@@ -285,8 +357,7 @@ def _matches(record: dict, condition, tz: str) -> bool:
         return re.match(pattern, str(actual).casefold(), re.DOTALL) is not None
     a, b = _comparable(prop, actual, operand, tz)
     try:
-        return {"=": a == b, "!=": a != b, "<": a < b, ">": a > b, "<=": a <= b,
-                ">=": a >= b}[op]
+        return {"=": a == b, "!=": a != b, "<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
     except TypeError:
         return False
 
@@ -320,7 +391,7 @@ def run(query: Query, table: dict[str, dict], tz: str, default_results: int) -> 
     for prop, descending in reversed(query.order):
         records.sort(key=lambda r, p=prop: _sort_key(r, p), reverse=descending)
     size = query.max_results or default_results
-    page = records[query.start - 1:query.start - 1 + size]
+    page = records[query.start - 1 : query.start - 1 + size]
     if not page:
         return {}
     return {query.entity: page, "startPosition": query.start, "maxResults": len(page)}

@@ -26,16 +26,56 @@ DEV_APP = {
     "verifier_token": "plannit-dev-verifier",
 }
 
-FR_GIVEN = ["Marie", "Jean", "Sophie", "Luc", "Isabelle", "François", "Chantal", "Mathieu",
-            "Geneviève", "Étienne", "Nathalie", "Pierre", "Josée", "Sébastien", "Mélanie"]
-FR_FAMILY = ["Tremblay", "Gagnon", "Roy", "Côté", "Bouchard", "Gauthier", "Morin", "Lavoie",
-             "Fortin", "Gagné", "Ouellet", "Pelletier", "Bélanger", "Lévesque", "Bergeron"]
-FR_CITIES = [("Montréal", "H2X 1Y4"), ("Québec", "G1R 4P5"), ("Laval", "H7N 5H9"),
-             ("Gatineau", "J8X 3X7"), ("Sherbrooke", "J1H 1Z3"), ("Longueuil", "J4K 2T5")]
+FR_GIVEN = [
+    "Marie",
+    "Jean",
+    "Sophie",
+    "Luc",
+    "Isabelle",
+    "François",
+    "Chantal",
+    "Mathieu",
+    "Geneviève",
+    "Étienne",
+    "Nathalie",
+    "Pierre",
+    "Josée",
+    "Sébastien",
+    "Mélanie",
+]
+FR_FAMILY = [
+    "Tremblay",
+    "Gagnon",
+    "Roy",
+    "Côté",
+    "Bouchard",
+    "Gauthier",
+    "Morin",
+    "Lavoie",
+    "Fortin",
+    "Gagné",
+    "Ouellet",
+    "Pelletier",
+    "Bélanger",
+    "Lévesque",
+    "Bergeron",
+]
+FR_CITIES = [
+    ("Montréal", "H2X 1Y4"),
+    ("Québec", "G1R 4P5"),
+    ("Laval", "H7N 5H9"),
+    ("Gatineau", "J8X 3X7"),
+    ("Sherbrooke", "J1H 1Z3"),
+    ("Longueuil", "J4K 2T5"),
+]
 EN_GIVEN = ["Amy", "Bill", "Carol", "Dan", "Emma", "Frank", "Grace", "Henry", "Ivy", "Jack"]
 EN_FAMILY = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson"]
-EN_CITIES = [("San Pablo", "94806"), ("Mountain View", "94042"), ("Sacramento", "95814"),
-             ("Fresno", "93721")]
+EN_CITIES = [
+    ("San Pablo", "94806"),
+    ("Mountain View", "94042"),
+    ("Sacramento", "95814"),
+    ("Fresno", "93721"),
+]
 
 
 def _insert(company: Company, ctx: Ctx, entity: str, obj_id: str, record: dict) -> dict:
@@ -52,117 +92,259 @@ def _save(ctx: Ctx, entity: str, payload: dict) -> dict:
 
 
 def _rate(name, value, agency, special="NONE"):
-    return {"Name": name, "Description": name, "Active": True, "RateValue": value,
-            "AgencyRef": {"value": agency}, "SpecialTaxType": special, "DisplayType": "ReadOnly",
-            "EffectiveTaxRate": [{"RateValue": value, "EffectiveDate": "2013-01-01T00:00:00-05:00"}]}
+    return {
+        "Name": name,
+        "Description": name,
+        "Active": True,
+        "RateValue": value,
+        "AgencyRef": {"value": agency},
+        "SpecialTaxType": special,
+        "DisplayType": "ReadOnly",
+        "EffectiveTaxRate": [{"RateValue": value, "EffectiveDate": "2013-01-01T00:00:00-05:00"}],
+    }
 
 
 def _code(name, rates, taxable=True):
-    details = [{"TaxRateRef": {"value": rid, "name": rname}, "TaxTypeApplicable": "TaxOnAmount",
-                "TaxOrder": 0} for rid, rname in rates]
-    return {"Name": name, "Description": name, "Active": True, "Hidden": False,
-            "Taxable": taxable, "TaxGroup": len(details) > 1,
-            "SalesTaxRateList": {"TaxRateDetail": details},
-            "PurchaseTaxRateList": {"TaxRateDetail": []}, "TaxCodeConfigType": "SYSTEM_GENERATED"}
+    details = [
+        {
+            "TaxRateRef": {"value": rid, "name": rname},
+            "TaxTypeApplicable": "TaxOnAmount",
+            "TaxOrder": 0,
+        }
+        for rid, rname in rates
+    ]
+    return {
+        "Name": name,
+        "Description": name,
+        "Active": True,
+        "Hidden": False,
+        "Taxable": taxable,
+        "TaxGroup": len(details) > 1,
+        "SalesTaxRateList": {"TaxRateDetail": details},
+        "PurchaseTaxRateList": {"TaxRateDetail": []},
+        "TaxCodeConfigType": "SYSTEM_GENERATED",
+    }
 
 
 def _company_info(company: Company, ctx: Ctx, addr: dict, languages: str, email: str) -> None:
-    _insert(company, ctx, "CompanyInfo", "1", {
-        "CompanyName": company.name, "LegalName": company.name, "CompanyAddr": dict(addr, Id="1"),
-        "CustomerCommunicationAddr": dict(addr, Id="1"), "LegalAddr": dict(addr, Id="1"),
-        "PrimaryPhone": {}, "CompanyStartDate": "2024-01-01", "FiscalYearStartMonth": "January",
-        "Country": company.country, "Email": {"Address": email}, "WebAddr": {},
-        "SupportedLanguages": languages,
-        "NameValue": [{"Name": "NeoEnabled", "Value": "true"},
-                      {"Name": "SubscriptionStatus", "Value": "PAID"},
-                      {"Name": "OfferingSku", "Value": "QuickBooks Online Plus"},
-                      {"Name": "PayrollFeature", "Value": "false"},
-                      {"Name": "AccountantFeature", "Value": "false"},
-                      {"Name": "IsQbdtMigrated", "Value": "false"},
-                      {"Name": "ItemCategoriesFeature", "Value": "true"}],
-    })
+    _insert(
+        company,
+        ctx,
+        "CompanyInfo",
+        "1",
+        {
+            "CompanyName": company.name,
+            "LegalName": company.name,
+            "CompanyAddr": dict(addr, Id="1"),
+            "CustomerCommunicationAddr": dict(addr, Id="1"),
+            "LegalAddr": dict(addr, Id="1"),
+            "PrimaryPhone": {},
+            "CompanyStartDate": "2024-01-01",
+            "FiscalYearStartMonth": "January",
+            "Country": company.country,
+            "Email": {"Address": email},
+            "WebAddr": {},
+            "SupportedLanguages": languages,
+            "NameValue": [
+                {"Name": "NeoEnabled", "Value": "true"},
+                {"Name": "SubscriptionStatus", "Value": "PAID"},
+                {"Name": "OfferingSku", "Value": "QuickBooks Online Plus"},
+                {"Name": "PayrollFeature", "Value": "false"},
+                {"Name": "AccountantFeature", "Value": "false"},
+                {"Name": "IsQbdtMigrated", "Value": "false"},
+                {"Name": "ItemCategoriesFeature", "Value": "true"},
+            ],
+        },
+    )
 
 
 def _preferences(company: Company, ctx: Ctx, tax_code: str | None, net30: str) -> None:
     tax_prefs = {"UsingSalesTax": True, "PartnerTaxEnabled": False}
     if tax_code:
         tax_prefs["TaxGroupCodeRef"] = {"value": tax_code}
-    _insert(company, ctx, "Preferences", "1", {
-        "AccountingInfoPrefs": {"TrackDepartments": False, "ClassTrackingPerTxn": False,
-                                "CustomerTerminology": "Customers"},
-        "ProductAndServicesPrefs": {"ForSales": True, "ForPurchase": True,
-                                    "QuantityWithPriceAndRate": True, "QuantityOnHand": True},
-        "SalesFormsPrefs": {"CustomTxnNumbers": True, "AllowDeposit": True,
-                            "AllowDiscount": True, "AllowShipping": False,
-                            "AllowServiceDate": True, "DefaultTerms": {"value": net30},
-                            "AutoApplyCredit": True, "UsingPriceLevels": False,
-                            "UsingProgressInvoicing": False},
-        "TaxPrefs": tax_prefs,
-        "CurrencyPrefs": {"MultiCurrencyEnabled": False,
-                          "HomeCurrency": {"value": company.currency}},
-        "OtherPrefs": {"NameValue": [{"Name": "SalesFormsPrefs.DefaultItem", "Value": "1"},
-                                     {"Name": "ItemCategoriesFeature", "Value": "true"}]},
-    })
+    _insert(
+        company,
+        ctx,
+        "Preferences",
+        "1",
+        {
+            "AccountingInfoPrefs": {
+                "TrackDepartments": False,
+                "ClassTrackingPerTxn": False,
+                "CustomerTerminology": "Customers",
+            },
+            "ProductAndServicesPrefs": {
+                "ForSales": True,
+                "ForPurchase": True,
+                "QuantityWithPriceAndRate": True,
+                "QuantityOnHand": True,
+            },
+            "SalesFormsPrefs": {
+                "CustomTxnNumbers": True,
+                "AllowDeposit": True,
+                "AllowDiscount": True,
+                "AllowShipping": False,
+                "AllowServiceDate": True,
+                "DefaultTerms": {"value": net30},
+                "AutoApplyCredit": True,
+                "UsingPriceLevels": False,
+                "UsingProgressInvoicing": False,
+            },
+            "TaxPrefs": tax_prefs,
+            "CurrencyPrefs": {
+                "MultiCurrencyEnabled": False,
+                "HomeCurrency": {"value": company.currency},
+            },
+            "OtherPrefs": {
+                "NameValue": [
+                    {"Name": "SalesFormsPrefs.DefaultItem", "Value": "1"},
+                    {"Name": "ItemCategoriesFeature", "Value": "true"},
+                ]
+            },
+        },
+    )
 
 
 def _customers(ctx: Ctx, count: int, rng: random.Random, french: bool, start: int = 0) -> None:
-    given, family, cities = ((FR_GIVEN, FR_FAMILY, FR_CITIES) if french
-                             else (EN_GIVEN, EN_FAMILY, EN_CITIES))
+    given, family, cities = (
+        (FR_GIVEN, FR_FAMILY, FR_CITIES) if french else (EN_GIVEN, EN_FAMILY, EN_CITIES)
+    )
     region, country = ("QC", "CAN") if french else ("CA", "USA")
     for n in range(start, start + count):
         first, last = given[n % len(given)], family[(n * 7 + n // len(given)) % len(family)]
         city, postal = cities[rng.randrange(len(cities))]
         display = f"{first} {last}" if n < len(given) * len(family) else f"{first} {last} {n}"
-        payload = {"GivenName": first, "FamilyName": last, "DisplayName": display,
-                   "PrimaryEmailAddr": {"Address": f"client{n + 1}@example.com"},
-                   "PrimaryPhone": {"FreeFormNumber": f"(514) 555-{1000 + n:04d}"},
-                   "BillAddr": {"Line1": f"{100 + n * 3} rue Principale" if french
-                                else f"{100 + n * 3} Main St", "City": city,
-                                "CountrySubDivisionCode": region, "PostalCode": postal,
-                                "Country": country}}
+        payload = {
+            "GivenName": first,
+            "FamilyName": last,
+            "DisplayName": display,
+            "PrimaryEmailAddr": {"Address": f"client{n + 1}@example.com"},
+            "PrimaryPhone": {"FreeFormNumber": f"(514) 555-{1000 + n:04d}"},
+            "BillAddr": {
+                "Line1": f"{100 + n * 3} rue Principale" if french else f"{100 + n * 3} Main St",
+                "City": city,
+                "CountrySubDivisionCode": region,
+                "PostalCode": postal,
+                "Country": country,
+            },
+        }
         if n % 3 == 0:
-            payload["CompanyName"] = (f"{last} et fils inc." if french else f"{last} LLC")
+            payload["CompanyName"] = f"{last} et fils inc." if french else f"{last} LLC"
         _save(ctx, "Customer", payload)
 
 
-def seed_canada(state: State, ctx_for, realm_id: str = CA_REALM, name: str = "Compagnie ABC",
-                customers: int = 30, extra_items: int = 0, currency: str = "CAD") -> Company:
+def seed_canada(
+    state: State,
+    ctx_for,
+    realm_id: str = CA_REALM,
+    name: str = "Compagnie ABC",
+    customers: int = 30,
+    extra_items: int = 0,
+    currency: str = "CAD",
+) -> Company:
     company = Company(realm_id, name, "CA", currency, "America/Toronto")
     state.companies[realm_id] = company
     ctx = ctx_for(company)
-    _company_info(company, ctx, {"Line1": "1000 rue Sherbrooke Ouest", "City": "Montréal",
-                                 "CountrySubDivisionCode": "QC", "PostalCode": "H3A 3G4",
-                                 "Country": "CAN"}, "fr,en", "info@compagnie-abc.example")
+    _company_info(
+        company,
+        ctx,
+        {
+            "Line1": "1000 rue Sherbrooke Ouest",
+            "City": "Montréal",
+            "CountrySubDivisionCode": "QC",
+            "PostalCode": "H3A 3G4",
+            "Country": "CAN",
+        },
+        "fr,en",
+        "info@compagnie-abc.example",
+    )
     acct = {}
     for key, payload in [
-        ("ar", {"Name": "Comptes clients", "AccountType": "Accounts Receivable",
-                "AccountSubType": "AccountsReceivable"}),
+        (
+            "ar",
+            {
+                "Name": "Comptes clients",
+                "AccountType": "Accounts Receivable",
+                "AccountSubType": "AccountsReceivable",
+            },
+        ),
         ("chequing", {"Name": "Chèques", "AccountType": "Bank", "AccountSubType": "Checking"}),
         ("savings", {"Name": "Épargne", "AccountType": "Bank", "AccountSubType": "Savings"}),
-        ("undeposited", {"Name": "Fonds non déposés", "AccountType": "Other Current Asset",
-                         "AccountSubType": "UndepositedFunds"}),
-        ("inventory", {"Name": "Stocks", "AccountType": "Other Current Asset",
-                       "AccountSubType": "Inventory"}),
-        ("sales", {"Name": "Ventes", "AccountType": "Income",
-                   "AccountSubType": "SalesOfProductIncome"}),
-        ("services", {"Name": "Revenus de services", "AccountType": "Income",
-                      "AccountSubType": "ServiceFeeIncome"}),
-        ("other", {"Name": "Revenus autres", "AccountType": "Other Income",
-                   "AccountSubType": "OtherMiscellaneousIncome"}),
-        ("discounts", {"Name": "Remises accordées", "AccountType": "Income",
-                       "AccountSubType": "DiscountsRefundsGiven"}),
-        ("gst", {"Name": "TPS/TVH à payer", "AccountType": "Other Current Liability",
-                 "AccountSubType": "GlobalTaxPayable"}),
-        ("qst", {"Name": "TVQ à payer", "AccountType": "Other Current Liability",
-                 "AccountSubType": "GlobalTaxPayable"}),
-        ("cogs", {"Name": "Coût des marchandises vendues", "AccountType": "Cost of Goods Sold",
-                  "AccountSubType": "SuppliesMaterialsCogs"}),
+        (
+            "undeposited",
+            {
+                "Name": "Fonds non déposés",
+                "AccountType": "Other Current Asset",
+                "AccountSubType": "UndepositedFunds",
+            },
+        ),
+        (
+            "inventory",
+            {"Name": "Stocks", "AccountType": "Other Current Asset", "AccountSubType": "Inventory"},
+        ),
+        (
+            "sales",
+            {"Name": "Ventes", "AccountType": "Income", "AccountSubType": "SalesOfProductIncome"},
+        ),
+        (
+            "services",
+            {
+                "Name": "Revenus de services",
+                "AccountType": "Income",
+                "AccountSubType": "ServiceFeeIncome",
+            },
+        ),
+        (
+            "other",
+            {
+                "Name": "Revenus autres",
+                "AccountType": "Other Income",
+                "AccountSubType": "OtherMiscellaneousIncome",
+            },
+        ),
+        (
+            "discounts",
+            {
+                "Name": "Remises accordées",
+                "AccountType": "Income",
+                "AccountSubType": "DiscountsRefundsGiven",
+            },
+        ),
+        (
+            "gst",
+            {
+                "Name": "TPS/TVH à payer",
+                "AccountType": "Other Current Liability",
+                "AccountSubType": "GlobalTaxPayable",
+            },
+        ),
+        (
+            "qst",
+            {
+                "Name": "TVQ à payer",
+                "AccountType": "Other Current Liability",
+                "AccountSubType": "GlobalTaxPayable",
+            },
+        ),
+        (
+            "cogs",
+            {
+                "Name": "Coût des marchandises vendues",
+                "AccountType": "Cost of Goods Sold",
+                "AccountSubType": "SuppliesMaterialsCogs",
+            },
+        ),
     ]:
         acct[key] = _save(ctx, "Account", payload)["Id"]
     rates = {}
-    for key, args in [("gst", ("TPS", 5, "1")), ("qst", ("TVQ", 9.975, "2")),
-                      ("hst13", ("TVH ON", 13, "1")), ("hst15", ("TVH (Atlantique)", 15, "1")),
-                      ("zero", ("Détaxé", 0, "1", "ZERO_RATE")), ("exempt", ("Exonéré", 0, "1"))]:
+    for key, args in [
+        ("gst", ("TPS", 5, "1")),
+        ("qst", ("TVQ", 9.975, "2")),
+        ("hst13", ("TVH ON", 13, "1")),
+        ("hst15", ("TVH (Atlantique)", 15, "1")),
+        ("zero", ("Détaxé", 0, "1", "ZERO_RATE")),
+        ("exempt", ("Exonéré", 0, "1")),
+    ]:
         rates[key] = _insert(company, ctx, "TaxRate", str(len(rates) + 1), _rate(*args))
     codes = {}
     for key, code_name, rate_keys, taxable in [
@@ -174,72 +356,180 @@ def seed_canada(state: State, ctx_for, realm_id: str = CA_REALM, name: str = "Co
         ("exempt", "Exonéré", ["exempt"], False),
     ]:
         rate_refs = [(rates[k]["Id"], rates[k]["Name"]) for k in rate_keys]
-        codes[key] = _insert(company, ctx, "TaxCode", str(len(codes) + 2),
-                             _code(code_name, rate_refs, taxable))
+        codes[key] = _insert(
+            company, ctx, "TaxCode", str(len(codes) + 2), _code(code_name, rate_refs, taxable)
+        )
     terms = {}
-    for name_, days in [("Payable dès réception", 0), ("Net 15", 15), ("Net 30", 30),
-                        ("Net 60", 60)]:
+    for name_, days in [
+        ("Payable dès réception", 0),
+        ("Net 15", 15),
+        ("Net 30", 30),
+        ("Net 60", 60),
+    ]:
         terms[days] = _save(ctx, "Term", {"Name": name_, "DueDays": days})["Id"]
-    for method, kind in [("Comptant", "NON_CREDIT_CARD"), ("Chèque", "NON_CREDIT_CARD"),
-                         ("Visa", "CREDIT_CARD"), ("MasterCard", "CREDIT_CARD"),
-                         ("Virement Interac", "NON_CREDIT_CARD")]:
+    for method, kind in [
+        ("Comptant", "NON_CREDIT_CARD"),
+        ("Chèque", "NON_CREDIT_CARD"),
+        ("Visa", "CREDIT_CARD"),
+        ("MasterCard", "CREDIT_CARD"),
+        ("Virement Interac", "NON_CREDIT_CARD"),
+    ]:
         _save(ctx, "PaymentMethod", {"Name": method, "Type": kind})
     _preferences(company, ctx, None, terms[30])
     gst_qst = {"value": codes["gst_qst"]["Id"]}
     services = {"value": acct["services"]}
-    _save(ctx, "Item", {"Name": "Services", "Type": "Service", "IncomeAccountRef": services,
-                        "SalesTaxCodeRef": gst_qst})
+    _save(
+        ctx,
+        "Item",
+        {
+            "Name": "Services",
+            "Type": "Service",
+            "IncomeAccountRef": services,
+            "SalesTaxCodeRef": gst_qst,
+        },
+    )
     labour = _save(ctx, "Item", {"Name": "Main-d'œuvre", "Type": "Category"})["Id"]
     parts = _save(ctx, "Item", {"Name": "Pièces", "Type": "Category"})["Id"]
     for payload in [
-        {"Name": "Main-d'œuvre (heure)", "Type": "Service", "UnitPrice": 95, "Sku": "MO-H",
-         "ParentRef": {"value": labour}, "SubItem": True, "IncomeAccountRef": services},
-        {"Name": "Déplacement", "Type": "Service", "UnitPrice": 45, "Sku": "DEP",
-         "ParentRef": {"value": labour}, "SubItem": True, "IncomeAccountRef": services},
-        {"Name": "Contrat d'entretien annuel", "Type": "Service", "UnitPrice": 299,
-         "Sku": "CONTRAT", "IncomeAccountRef": services},
-        {"Name": "Filtre à fournaise", "Type": "NonInventory", "UnitPrice": 29.99, "Sku": "FILT-16",
-         "ParentRef": {"value": parts}, "SubItem": True,
-         "IncomeAccountRef": {"value": acct["sales"]}},
-        {"Name": "Thermostat intelligent", "Type": "Inventory", "UnitPrice": 149, "Sku": "THERMO",
-         "ParentRef": {"value": parts}, "SubItem": True, "IncomeAccountRef": {"value": acct["sales"]},
-         "ExpenseAccountRef": {"value": acct["cogs"]}, "AssetAccountRef": {"value": acct["inventory"]},
-         "TrackQtyOnHand": True, "QtyOnHand": 12, "InvStartDate": "2024-01-01"},
-        {"Name": "Autres revenus", "Type": "Service", "UnitPrice": 0, "Sku": "AUTRE",
-         "IncomeAccountRef": {"value": acct["other"]}},
+        {
+            "Name": "Main-d'œuvre (heure)",
+            "Type": "Service",
+            "UnitPrice": 95,
+            "Sku": "MO-H",
+            "ParentRef": {"value": labour},
+            "SubItem": True,
+            "IncomeAccountRef": services,
+        },
+        {
+            "Name": "Déplacement",
+            "Type": "Service",
+            "UnitPrice": 45,
+            "Sku": "DEP",
+            "ParentRef": {"value": labour},
+            "SubItem": True,
+            "IncomeAccountRef": services,
+        },
+        {
+            "Name": "Contrat d'entretien annuel",
+            "Type": "Service",
+            "UnitPrice": 299,
+            "Sku": "CONTRAT",
+            "IncomeAccountRef": services,
+        },
+        {
+            "Name": "Filtre à fournaise",
+            "Type": "NonInventory",
+            "UnitPrice": 29.99,
+            "Sku": "FILT-16",
+            "ParentRef": {"value": parts},
+            "SubItem": True,
+            "IncomeAccountRef": {"value": acct["sales"]},
+        },
+        {
+            "Name": "Thermostat intelligent",
+            "Type": "Inventory",
+            "UnitPrice": 149,
+            "Sku": "THERMO",
+            "ParentRef": {"value": parts},
+            "SubItem": True,
+            "IncomeAccountRef": {"value": acct["sales"]},
+            "ExpenseAccountRef": {"value": acct["cogs"]},
+            "AssetAccountRef": {"value": acct["inventory"]},
+            "TrackQtyOnHand": True,
+            "QtyOnHand": 12,
+            "InvStartDate": "2024-01-01",
+        },
+        {
+            "Name": "Autres revenus",
+            "Type": "Service",
+            "UnitPrice": 0,
+            "Sku": "AUTRE",
+            "IncomeAccountRef": {"value": acct["other"]},
+        },
     ]:
         payload.setdefault("SalesTaxCodeRef", gst_qst)
         _save(ctx, "Item", payload)
     for n in range(extra_items):
-        _save(ctx, "Item", {"Name": f"Produit {n + 1}", "Type": "Service",
-                            "UnitPrice": 10 + n, "IncomeAccountRef": services})
+        _save(
+            ctx,
+            "Item",
+            {
+                "Name": f"Produit {n + 1}",
+                "Type": "Service",
+                "UnitPrice": 10 + n,
+                "IncomeAccountRef": services,
+            },
+        )
     _customers(ctx, customers, random.Random(realm_id), french=True)
     return company
 
 
-def seed_us(state: State, ctx_for, realm_id: str = US_REALM, name: str = "Sandbox Company US",
-            customers: int = 20, extra_items: int = 0, currency: str = "USD") -> Company:
+def seed_us(
+    state: State,
+    ctx_for,
+    realm_id: str = US_REALM,
+    name: str = "Sandbox Company US",
+    customers: int = 20,
+    extra_items: int = 0,
+    currency: str = "USD",
+) -> Company:
     company = Company(realm_id, name, "US", currency, "America/Los_Angeles")
     state.companies[realm_id] = company
     ctx = ctx_for(company)
-    _company_info(company, ctx, {"Line1": "123 Sierra Way", "City": "San Pablo",
-                                 "CountrySubDivisionCode": "CA", "PostalCode": "87999",
-                                 "Country": "USA"}, "en", "noreply@quickbooks.example")
+    _company_info(
+        company,
+        ctx,
+        {
+            "Line1": "123 Sierra Way",
+            "City": "San Pablo",
+            "CountrySubDivisionCode": "CA",
+            "PostalCode": "87999",
+            "Country": "USA",
+        },
+        "en",
+        "noreply@quickbooks.example",
+    )
     acct = {}
     for key, payload in [
         ("ar", {"Name": "Accounts Receivable (A/R)", "AccountType": "Accounts Receivable"}),
         ("checking", {"Name": "Checking", "AccountType": "Bank", "AccountSubType": "Checking"}),
         ("savings", {"Name": "Savings", "AccountType": "Bank", "AccountSubType": "Savings"}),
-        ("undeposited", {"Name": "Undeposited Funds", "AccountType": "Other Current Asset",
-                         "AccountSubType": "UndepositedFunds"}),
-        ("sales", {"Name": "Sales of Product Income", "AccountType": "Income",
-                   "AccountSubType": "SalesOfProductIncome"}),
-        ("services", {"Name": "Services", "AccountType": "Income",
-                      "AccountSubType": "ServiceFeeIncome"}),
-        ("other", {"Name": "Other Income", "AccountType": "Other Income",
-                   "AccountSubType": "OtherMiscellaneousIncome"}),
-        ("tax", {"Name": "Sales Tax Payable", "AccountType": "Other Current Liability",
-                 "AccountSubType": "SalesTaxPayable"}),
+        (
+            "undeposited",
+            {
+                "Name": "Undeposited Funds",
+                "AccountType": "Other Current Asset",
+                "AccountSubType": "UndepositedFunds",
+            },
+        ),
+        (
+            "sales",
+            {
+                "Name": "Sales of Product Income",
+                "AccountType": "Income",
+                "AccountSubType": "SalesOfProductIncome",
+            },
+        ),
+        (
+            "services",
+            {"Name": "Services", "AccountType": "Income", "AccountSubType": "ServiceFeeIncome"},
+        ),
+        (
+            "other",
+            {
+                "Name": "Other Income",
+                "AccountType": "Other Income",
+                "AccountSubType": "OtherMiscellaneousIncome",
+            },
+        ),
+        (
+            "tax",
+            {
+                "Name": "Sales Tax Payable",
+                "AccountType": "Other Current Liability",
+                "AccountSubType": "SalesTaxPayable",
+            },
+        ),
     ]:
         acct[key] = _save(ctx, "Account", payload)["Id"]
     _insert(company, ctx, "TaxRate", "3", _rate("California", 8, "1"))
@@ -247,46 +537,97 @@ def seed_us(state: State, ctx_for, realm_id: str = US_REALM, name: str = "Sandbo
         record = {"Name": pseudo, "Description": pseudo, "Taxable": taxable, "TaxGroup": False}
         finish(ctx, KINDS["TaxCode"], record, pseudo, 0, ctx.now)
         company.put("TaxCode", record, ctx.now)
-    _insert(company, ctx, "TaxCode", "2", _code("California", [("3", "California")]) | {
-        "TaxGroup": True, "TaxCodeConfigType": "USER_DEFINED"})
+    _insert(
+        company,
+        ctx,
+        "TaxCode",
+        "2",
+        _code("California", [("3", "California")])
+        | {"TaxGroup": True, "TaxCodeConfigType": "USER_DEFINED"},
+    )
     terms = {}
     for name_, days in [("Due on receipt", 0), ("Net 15", 15), ("Net 30", 30), ("Net 60", 60)]:
         terms[days] = _save(ctx, "Term", {"Name": name_, "DueDays": days})["Id"]
-    for method, kind in [("Cash", "NON_CREDIT_CARD"), ("Check", "NON_CREDIT_CARD"),
-                         ("Visa", "CREDIT_CARD"), ("MasterCard", "CREDIT_CARD")]:
+    for method, kind in [
+        ("Cash", "NON_CREDIT_CARD"),
+        ("Check", "NON_CREDIT_CARD"),
+        ("Visa", "CREDIT_CARD"),
+        ("MasterCard", "CREDIT_CARD"),
+    ]:
         _save(ctx, "PaymentMethod", {"Name": method, "Type": kind})
     _preferences(company, ctx, "2", terms[30])
     services = {"value": acct["services"]}
     _save(ctx, "Item", {"Name": "Services", "Type": "Service", "IncomeAccountRef": services})
     category = _save(ctx, "Item", {"Name": "Repairs", "Type": "Category"})["Id"]
     for payload in [
-        {"Name": "Hours", "Type": "Service", "UnitPrice": 95, "Sku": "HRS",
-         "ParentRef": {"value": category}, "SubItem": True, "IncomeAccountRef": services},
-        {"Name": "Installation", "Type": "Service", "UnitPrice": 50, "Sku": "INST",
-         "IncomeAccountRef": services},
-        {"Name": "Pump", "Type": "NonInventory", "UnitPrice": 15, "Taxable": True, "Sku": "PUMP",
-         "IncomeAccountRef": {"value": acct["sales"]}},
-        {"Name": "Other income", "Type": "Service", "UnitPrice": 0, "Sku": "OTHER",
-         "IncomeAccountRef": {"value": acct["other"]}},
+        {
+            "Name": "Hours",
+            "Type": "Service",
+            "UnitPrice": 95,
+            "Sku": "HRS",
+            "ParentRef": {"value": category},
+            "SubItem": True,
+            "IncomeAccountRef": services,
+        },
+        {
+            "Name": "Installation",
+            "Type": "Service",
+            "UnitPrice": 50,
+            "Sku": "INST",
+            "IncomeAccountRef": services,
+        },
+        {
+            "Name": "Pump",
+            "Type": "NonInventory",
+            "UnitPrice": 15,
+            "Taxable": True,
+            "Sku": "PUMP",
+            "IncomeAccountRef": {"value": acct["sales"]},
+        },
+        {
+            "Name": "Other income",
+            "Type": "Service",
+            "UnitPrice": 0,
+            "Sku": "OTHER",
+            "IncomeAccountRef": {"value": acct["other"]},
+        },
     ]:
         _save(ctx, "Item", payload)
     for n in range(extra_items):
-        _save(ctx, "Item", {"Name": f"Product {n + 1}", "Type": "Service", "UnitPrice": 10 + n,
-                            "IncomeAccountRef": services})
+        _save(
+            ctx,
+            "Item",
+            {
+                "Name": f"Product {n + 1}",
+                "Type": "Service",
+                "UnitPrice": 10 + n,
+                "IncomeAccountRef": services,
+            },
+        )
     _customers(ctx, customers, random.Random(realm_id), french=False)
     return company
 
 
 def seed(state: State, ctx_for) -> None:
-    state.apps = {DEV_APP["client_id"]: {**DEV_APP, "redirect_uris": list(DEV_APP["redirect_uris"])}}
+    state.apps = {
+        DEV_APP["client_id"]: {**DEV_APP, "redirect_uris": list(DEV_APP["redirect_uris"])}
+    }
     state.companies = {}
     state.grants, state.refresh_tokens, state.access_tokens, state.codes = {}, {}, {}, {}
     seed_canada(state, ctx_for)
     seed_us(state, ctx_for)
 
 
-def generate_company(state: State, ctx_for, *, name: str, country: str, currency: str | None,
-                     customers: int, items: int) -> Company:
+def generate_company(
+    state: State,
+    ctx_for,
+    *,
+    name: str,
+    country: str,
+    currency: str | None,
+    customers: int,
+    items: int,
+) -> Company:
     numbers = [int(r) for r in state.companies if r.isdigit()] + [FIRST_GENERATED_REALM - 1]
     realm_id = str(max(max(numbers) + 1, FIRST_GENERATED_REALM))
     if country == "US":

@@ -22,7 +22,10 @@ def make_handler(emulator, public_base: str | None):
         def _serve(self):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
+            host = (
+                self.headers.get("Host")
+                or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
+            )
             base = f"http://{host}"
             request_headers = dict(self.headers.items())
             if public_base:
@@ -30,8 +33,9 @@ def make_handler(emulator, public_base: str | None):
                 # servers (e.g. the app in another container) keep the one they called.
                 request_headers["X-Emulator-Browser-Base"] = public_base.rstrip("/")
             try:
-                status, headers, payload = emulator.handle(self.command, base + self.path,
-                                                           request_headers, body)
+                status, headers, payload = emulator.handle(
+                    self.command, base + self.path, request_headers, body
+                )
             except ConnectionDropped:
                 self.close_connection = True
                 try:
@@ -67,8 +71,14 @@ class EmulatorServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
 
-def serve(emulator, host: str = "127.0.0.1", port: int = 8765, public_base: str | None = None,
-          verbose: bool = False, ready=None) -> None:
+def serve(
+    emulator,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    public_base: str | None = None,
+    verbose: bool = False,
+    ready=None,
+) -> None:
     server = EmulatorServer((host, port), make_handler(emulator, public_base))
     server.verbose = verbose
     emulator.start_background()

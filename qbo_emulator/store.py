@@ -13,8 +13,13 @@ import threading
 
 # Name spaces for uniqueness (reference §3.1, §3.2): one for customers/vendors/employees, one for
 # items and categories together.
-NAME_SPACE = {"Customer": "names", "Item": "items", "PaymentMethod": "paymentmethods",
-              "Term": "terms", "Account": "accounts"}
+NAME_SPACE = {
+    "Customer": "names",
+    "Item": "items",
+    "PaymentMethod": "paymentmethods",
+    "Term": "terms",
+    "Account": "accounts",
+}
 # Id sequences: transactions share one (reference §2.7), each name list has its own.
 SEQUENCE = {"Invoice": "txn", "Payment": "txn"}
 
@@ -78,12 +83,20 @@ class Company:
             index[new_key] = obj_id
 
     def header(self) -> dict:
-        return {"realm_id": self.realm_id, "name": self.name, "country": self.country,
-                "currency": self.currency, "tz": self.tz, "counters": self.counters,
-                "names": self.names, "docnumbers": self.docnumbers,
-                "next_docnumber": self.next_docnumber, "changed": self.changed,
-                "voided": sorted(self.voided),
-                "tombstones": self.tombstones}
+        return {
+            "realm_id": self.realm_id,
+            "name": self.name,
+            "country": self.country,
+            "currency": self.currency,
+            "tz": self.tz,
+            "counters": self.counters,
+            "names": self.names,
+            "docnumbers": self.docnumbers,
+            "next_docnumber": self.next_docnumber,
+            "changed": self.changed,
+            "voided": sorted(self.voided),
+            "tombstones": self.tombstones,
+        }
 
     @classmethod
     def from_header(cls, data: dict) -> "Company":
@@ -112,8 +125,13 @@ class State:
         self.meta_dirty = False
 
     def meta(self) -> dict:
-        return {"apps": self.apps, "grants": self.grants, "refresh_tokens": self.refresh_tokens,
-                "access_tokens": self.access_tokens, "codes": self.codes}
+        return {
+            "apps": self.apps,
+            "grants": self.grants,
+            "refresh_tokens": self.refresh_tokens,
+            "access_tokens": self.access_tokens,
+            "codes": self.codes,
+        }
 
 
 class SqliteStore:
@@ -124,10 +142,13 @@ class SqliteStore:
         self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+        )
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS entity (realm TEXT, entity TEXT, id TEXT, body TEXT, "
-            "PRIMARY KEY (realm, entity, id))")
+            "PRIMARY KEY (realm, entity, id))"
+        )
 
     def is_empty(self) -> bool:
         return self.db.execute("SELECT count(*) FROM meta").fetchone()[0] == 0
@@ -142,7 +163,9 @@ class SqliteStore:
             if key.startswith("company:"):
                 company = Company.from_header(json.loads(value))
                 state.companies[company.realm_id] = company
-        for realm, entity, _id, body in self.db.execute("SELECT realm, entity, id, body FROM entity"):
+        for realm, entity, _id, body in self.db.execute(
+            "SELECT realm, entity, id, body FROM entity"
+        ):
             record = json.loads(body)
             state.companies[realm].table(entity)[record["Id"]] = record
 
@@ -154,22 +177,33 @@ class SqliteStore:
             if full:
                 cur.execute("DELETE FROM meta")
                 cur.execute("DELETE FROM entity")
-            cur.execute("INSERT OR REPLACE INTO meta VALUES ('state', ?)", (json.dumps(state.meta()),))
+            cur.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('state', ?)", (json.dumps(state.meta()),)
+            )
             for company in state.companies.values():
                 if not company.dirty and not full:
                     continue
-                cur.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                            (f"company:{company.realm_id}", json.dumps(company.header())))
-                keys = ([(e, i) for e, t in company.entities.items() for i in t] if full
-                        else list(company.dirty))
+                cur.execute(
+                    "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                    (f"company:{company.realm_id}", json.dumps(company.header())),
+                )
+                keys = (
+                    [(e, i) for e, t in company.entities.items() for i in t]
+                    if full
+                    else list(company.dirty)
+                )
                 for entity, obj_id in keys:
                     record = company.get(entity, obj_id)
                     if record is None:
-                        cur.execute("DELETE FROM entity WHERE realm=? AND entity=? AND id=?",
-                                    (company.realm_id, entity, obj_id))
+                        cur.execute(
+                            "DELETE FROM entity WHERE realm=? AND entity=? AND id=?",
+                            (company.realm_id, entity, obj_id),
+                        )
                     else:
-                        cur.execute("INSERT OR REPLACE INTO entity VALUES (?, ?, ?, ?)",
-                                    (company.realm_id, entity, obj_id, json.dumps(record)))
+                        cur.execute(
+                            "INSERT OR REPLACE INTO entity VALUES (?, ?, ?, ?)",
+                            (company.realm_id, entity, obj_id, json.dumps(record)),
+                        )
                 company.dirty.clear()
             cur.execute("COMMIT")
         except BaseException:

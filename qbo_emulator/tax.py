@@ -36,9 +36,17 @@ def _client_overrides(txn_tax_detail: dict | None) -> dict[str, Decimal]:
     return overrides
 
 
-def compute(company, *, lines: list[tuple[Decimal, str]], customer: dict,
-            txn_tax_detail: dict | None, discount_factor: Decimal, rounding: str,
-            global_calc: str, default_code: str | None) -> tuple[dict, Decimal]:
+def compute(
+    company,
+    *,
+    lines: list[tuple[Decimal, str]],
+    customer: dict,
+    txn_tax_detail: dict | None,
+    discount_factor: Decimal,
+    rounding: str,
+    global_calc: str,
+    default_code: str | None,
+) -> tuple[dict, Decimal]:
     """``lines`` = (net amount, tax code value) of each sales line. Returns (TxnTaxDetail, tax)."""
     if global_calc == "NotApplicable":
         return {"TotalTax": 0}, ZERO
@@ -77,9 +85,18 @@ def compute(company, *, lines: list[tuple[Decimal, str]], customer: dict,
         if amount is None:
             amount = round_money(base * percents[rate_id] / 100, rounding)
         total += amount
-        tax_lines.append({"Amount": num(amount), "DetailType": "TaxLineDetail", "TaxLineDetail": {
-            "TaxRateRef": {"value": rate_id}, "PercentBased": True,
-            "TaxPercent": num(percents[rate_id]), "NetAmountTaxable": num(base)}})
+        tax_lines.append(
+            {
+                "Amount": num(amount),
+                "DetailType": "TaxLineDetail",
+                "TaxLineDetail": {
+                    "TaxRateRef": {"value": rate_id},
+                    "PercentBased": True,
+                    "TaxPercent": num(percents[rate_id]),
+                    "NetAmountTaxable": num(base),
+                },
+            }
+        )
     detail = {}
     if txn_code_ref:
         detail["TxnTaxCodeRef"] = txn_code_ref

@@ -11,12 +11,23 @@ import responses
 from .http import ConnectionDropped, RequestHung
 
 INTUIT_HOSTS = (
-    "developer.intuit.com", "appcenter.intuit.com", "oauth.platform.intuit.com",
-    "developer.api.intuit.com", "quickbooks.api.intuit.com", "sandbox-quickbooks.api.intuit.com",
-    "accounts.platform.intuit.com", "sandbox-accounts.platform.intuit.com",
+    "developer.intuit.com",
+    "appcenter.intuit.com",
+    "oauth.platform.intuit.com",
+    "developer.api.intuit.com",
+    "quickbooks.api.intuit.com",
+    "sandbox-quickbooks.api.intuit.com",
+    "accounts.platform.intuit.com",
+    "sandbox-accounts.platform.intuit.com",
 )
-METHODS = (responses.GET, responses.POST, responses.PUT, responses.DELETE, responses.PATCH,
-           responses.HEAD)
+METHODS = (
+    responses.GET,
+    responses.POST,
+    responses.PUT,
+    responses.DELETE,
+    responses.PATCH,
+    responses.HEAD,
+)
 
 
 def base_urls(configured: list[str]) -> list[str]:
@@ -27,14 +38,17 @@ def base_urls(configured: list[str]) -> list[str]:
 def callback_for(emulator):
     def callback(request):
         try:
-            status, headers, body = emulator.handle(request.method, request.url,
-                                                    dict(request.headers), request.body or b"")
+            status, headers, body = emulator.handle(
+                request.method, request.url, dict(request.headers), request.body or b""
+            )
         except ConnectionDropped as exc:
             raise requests.exceptions.ConnectionError(
-                f"Connection aborted: RemoteDisconnected ({exc})", request=request) from None
+                f"Connection aborted: RemoteDisconnected ({exc})", request=request
+            ) from None
         except RequestHung:
             raise requests.exceptions.ReadTimeout(
-                "Read timed out (the emulator is hanging on purpose)", request=request) from None
+                "Read timed out (the emulator is hanging on purpose)", request=request
+            ) from None
         return status, headers, body
 
     return callback

@@ -16,8 +16,14 @@ from collections import deque
 
 from .util import dumps
 
-VERBS = {"Create": "created", "Update": "updated", "Delete": "deleted", "Void": "voided",
-         "Emailed": "emailed", "Merge": "merged"}
+VERBS = {
+    "Create": "created",
+    "Update": "updated",
+    "Delete": "deleted",
+    "Void": "voided",
+    "Emailed": "emailed",
+    "Merge": "merged",
+}
 
 
 def sign(body: bytes, verifier_token: str) -> str:
@@ -26,8 +32,11 @@ def sign(body: bytes, verifier_token: str) -> str:
 
 
 def _utc(ts: float) -> str:
-    return dt.datetime.fromtimestamp(ts, dt.timezone.utc).isoformat(
-        timespec="milliseconds").replace("+00:00", "Z")
+    return (
+        dt.datetime.fromtimestamp(ts, dt.timezone.utc)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
+    )
 
 
 class Webhooks:
@@ -47,10 +56,16 @@ class Webhooks:
 
     def _apps_for(self, realm: str) -> list[dict]:
         state = self.emu.state
-        connected = {g["client_id"] for g in state.grants.values()
-                     if g["realm_id"] == realm and not g["revoked"]}
-        return [state.apps[c] for c in sorted(connected)
-                if c in state.apps and state.apps[c].get("webhook_url")]
+        connected = {
+            g["client_id"]
+            for g in state.grants.values()
+            if g["realm_id"] == realm and not g["revoked"]
+        }
+        return [
+            state.apps[c]
+            for c in sorted(connected)
+            if c in state.apps and state.apps[c].get("webhook_url")
+        ]
 
     def record(self, realm: str, events: list, now: float) -> None:
         if self.emu.settings.webhook_delivery == "off":
@@ -64,31 +79,58 @@ class Webhooks:
                 for entity, obj_id, operation in events:
                     key = (realm, entity, obj_id, operation)
                     queue.pop(key, None)  # aggregated: the latest occurrence wins
-                    queue[key] = {"realm": realm, "entity": entity, "id": obj_id,
-                                  "operation": operation, "time": now}
+                    queue[key] = {
+                        "realm": realm,
+                        "entity": entity,
+                        "id": obj_id,
+                        "operation": operation,
+                        "time": now,
+                    }
 
     def pending_events(self) -> list[dict]:
         with self.lock:
-            return [dict(event, client_id=client_id) for client_id, queue in self.pending.items()
-                    for event in queue.values()]
+            return [
+                dict(event, client_id=client_id)
+                for client_id, queue in self.pending.items()
+                for event in queue.values()
+            ]
 
     def _body(self, events: list[dict]) -> bytes:
         if self.emu.settings.webhook_format == "legacy":
             realms: dict[str, list] = {}
             for e in events:
                 realms.setdefault(e["realm"], []).append(
-                    {"name": e["entity"], "id": e["id"], "operation": e["operation"],
-                     "lastUpdated": _utc(e["time"])})
-            return dumps({"eventNotifications": [
-                {"realmId": realm, "dataChangeEvent": {"entities": entities}}
-                for realm, entities in realms.items()]})
-        return dumps([{
-            "specversion": "1.0", "id": str(uuid.uuid4()),
-            "source": "intuit.qbo-emulator", "type":
-                f"qbo.{e['entity'].lower()}.{VERBS.get(e['operation'], 'updated')}.v1",
-            "datacontenttype": "application/json", "time": _utc(e["time"]),
-            "intuitentityid": e["id"], "intuitaccountid": e["realm"], "data": {}}
-            for e in events])
+                    {
+                        "name": e["entity"],
+                        "id": e["id"],
+                        "operation": e["operation"],
+                        "lastUpdated": _utc(e["time"]),
+                    }
+                )
+            return dumps(
+                {
+                    "eventNotifications": [
+                        {"realmId": realm, "dataChangeEvent": {"entities": entities}}
+                        for realm, entities in realms.items()
+                    ]
+                }
+            )
+        return dumps(
+            [
+                {
+                    "specversion": "1.0",
+                    "id": str(uuid.uuid4()),
+                    "source": "intuit.qbo-emulator",
+                    "type": f"qbo.{e['entity'].lower()}.{VERBS.get(e['operation'], 'updated')}.v1",
+                    "datacontenttype": "application/json",
+                    "time": _utc(e["time"]),
+                    "intuitentityid": e["id"],
+                    "intuitaccountid": e["realm"],
+                    "data": {},
+                }
+                for e in events
+            ]
+        )
 
     def _build(self, now: float, force: bool) -> None:
         delay = self.emu.settings.webhook_delay_seconds
@@ -106,15 +148,25 @@ class Webhooks:
             if app is None or not app.get("webhook_url"):
                 continue
             for start in range(0, len(events), limit):
-                chunk = events[start:start + limit]
+                chunk = events[start : start + limit]
                 body = self._body(chunk)
-                self.outbox.append({
-                    "id": next(self._ids), "client_id": client_id, "url": app["webhook_url"],
-                    "body": body, "events": chunk, "attempts": 0, "next_at": now,
-                    "created": now,
-                    "headers": {"Content-Type": "application/json",
-                                "intuit-signature": sign(body, app.get("verifier_token", "")),
-                                "User-Agent": "Intuit-Webhooks-Emulator"}})
+                self.outbox.append(
+                    {
+                        "id": next(self._ids),
+                        "client_id": client_id,
+                        "url": app["webhook_url"],
+                        "body": body,
+                        "events": chunk,
+                        "attempts": 0,
+                        "next_at": now,
+                        "created": now,
+                        "headers": {
+                            "Content-Type": "application/json",
+                            "intuit-signature": sign(body, app.get("verifier_token", "")),
+                            "User-Agent": "Intuit-Webhooks-Emulator",
+                        },
+                    }
+                )
 
     def deliver(self, target=None, *, force: bool = True) -> list[dict]:
         """Send what is due (everything when ``force``). ``target`` is None (POST to the app's
@@ -139,23 +191,37 @@ class Webhooks:
             else:
                 import requests
 
-                answer = requests.post(target or delivery["url"], data=delivery["body"],
-                                       headers=delivery["headers"],
-                                       timeout=self.emu.settings.webhook_timeout_seconds)
+                answer = requests.post(
+                    target or delivery["url"],
+                    data=delivery["body"],
+                    headers=delivery["headers"],
+                    timeout=self.emu.settings.webhook_timeout_seconds,
+                )
                 status = answer.status_code
         except Exception as exc:  # the receiver is outside: any failure means "retry later"
             error = f"{type(exc).__name__}: {exc}"
         delivered = status == 200
-        record = {"delivery_id": delivery["id"], "client_id": delivery["client_id"],
-                  "url": delivery["url"], "attempt": delivery["attempts"], "status": status,
-                  "error": error, "delivered": delivered, "body": delivery["body"].decode(),
-                  "headers": dict(delivery["headers"]), "time": now}
+        record = {
+            "delivery_id": delivery["id"],
+            "client_id": delivery["client_id"],
+            "url": delivery["url"],
+            "attempt": delivery["attempts"],
+            "status": status,
+            "error": error,
+            "delivered": delivered,
+            "body": delivery["body"].decode(),
+            "headers": dict(delivery["headers"]),
+            "time": now,
+        }
         with self.lock:
             self.history.append(record)
             if not delivered:
                 schedule = self.emu.settings.webhook_retry_schedule or [21600]
                 wait = schedule[min(delivery["attempts"] - 1, len(schedule) - 1)]
-                if now + wait - delivery["created"] <= self.emu.settings.webhook_give_up_after_seconds:
+                if (
+                    now + wait - delivery["created"]
+                    <= self.emu.settings.webhook_give_up_after_seconds
+                ):
                     delivery["next_at"] = now + wait
                     self.outbox.append(delivery)
         return record

@@ -1,11 +1,11 @@
-pytest_plugins = ["qbo_emulator.pytest_plugin"]
-
 import ipaddress
 import socket
 
 import pytest
 
 from tests.factories.businesses import BusinessFactory, MembershipFactory, UserFactory
+
+pytest_plugins = ["qbo_emulator.pytest_plugin"]
 
 _real_connect = socket.socket.connect
 _real_create_connection = socket.create_connection

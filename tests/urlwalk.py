@@ -1,4 +1,5 @@
 """Helpers to walk every URL pattern of the project (tenancy and bad-input tests)."""
+
 import re
 from dataclasses import dataclass
 

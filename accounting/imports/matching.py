@@ -1,5 +1,6 @@
 """Pure functions that decide whether two names, emails or phones are the same, and which
 QuickBooks item best matches a catalog item. No ORM."""
+
 import re
 import unicodedata
 from collections.abc import Iterable

@@ -1,4 +1,5 @@
 """Reads of the imports, always scoped by business."""
+
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -29,11 +30,16 @@ def import_last_runs(*, business: Business) -> dict[str, ImportRun | None]:
 
 def import_run_progress(*, run: ImportRun) -> dict:
     """What the progress bar shows, with its label in the request's language."""
-    noun = {ImportKind.CONTACTS: ngettext("%(done)s of %(total)s customers",
-                                          "%(done)s of %(total)s customers", run.total),
-            ImportKind.ITEMS: ngettext("%(done)s of %(total)s products and services",
-                                       "%(done)s of %(total)s products and services",
-                                       run.total)}[run.kind]
+    noun = {
+        ImportKind.CONTACTS: ngettext(
+            "%(done)s of %(total)s customers", "%(done)s of %(total)s customers", run.total
+        ),
+        ImportKind.ITEMS: ngettext(
+            "%(done)s of %(total)s products and services",
+            "%(done)s of %(total)s products and services",
+            run.total,
+        ),
+    }[run.kind]
     return {
         "id": run.pk,
         "kind": run.kind,
@@ -44,15 +50,18 @@ def import_run_progress(*, run: ImportRun) -> dict:
         "total": run.total,
         "percent": run.percent,
         "label": noun % {"done": run.done, "total": run.total},
-        "counts": {name: getattr(run, name) for name in
-                   ("created", "linked", "updated", "skipped", "to_review", "failed")},
+        "counts": {
+            name: getattr(run, name)
+            for name in ("created", "linked", "updated", "skipped", "to_review", "failed")
+        },
         "error_message": run.error_message,
     }
 
 
 def contact_reviews_pending(*, business: Business) -> QuerySet[ContactReview]:
-    return ContactReview.objects.filter(business=business, status=ReviewStatus.PENDING) \
-        .order_by("display_name", "id")
+    return ContactReview.objects.filter(business=business, status=ReviewStatus.PENDING).order_by(
+        "display_name", "id"
+    )
 
 
 def contact_review_count(*, business: Business) -> int:
@@ -64,19 +73,24 @@ def contact_review_candidates(*, reviews: list[ContactReview]) -> dict[int, list
     ids = {pk for review in reviews for pk in review.candidate_ids}
     if not reviews:
         return {}
-    contacts = Contact.objects.filter(business_id=reviews[0].business_id, pk__in=ids) \
-        .in_bulk()
-    return {review.pk: [contacts[pk] for pk in review.candidate_ids if pk in contacts]
-            for review in reviews}
+    contacts = Contact.objects.filter(business_id=reviews[0].business_id, pk__in=ids).in_bulk()
+    return {
+        review.pk: [contacts[pk] for pk in review.candidate_ids if pk in contacts]
+        for review in reviews
+    }
 
 
 def contacts_unlinked_count(*, business: Business, realm_id: str) -> int:
     linked = CustomerLink.objects.filter(business=business, realm_id=realm_id)
-    return Contact.objects.filter(business=business).exclude(
-        pk__in=linked.values("contact_id")).count()
+    return (
+        Contact.objects.filter(business=business)
+        .exclude(pk__in=linked.values("contact_id"))
+        .count()
+    )
 
 
 # --- Items and their links -----------------------------------------------------------------
+
 
 def qbo_items_linkable(*, connection: QboConnection):
     from .services.items import linkable_qbo_items
@@ -84,21 +98,25 @@ def qbo_items_linkable(*, connection: QboConnection):
     return linkable_qbo_items(connection=connection)
 
 
-def qbo_item_search(*, connection: QboConnection, query: str,
-                    limit: int = QBO_ITEM_SEARCH_LIMIT) -> list[dict]:
+def qbo_item_search(
+    *, connection: QboConnection, query: str, limit: int = QBO_ITEM_SEARCH_LIMIT
+) -> list[dict]:
     """Sellable QuickBooks items (services, non-inventory, inventory) whose name contains the
     query, for the searchable "Linked QuickBooks item" field."""
     query = " ".join(str(query or "").split())[:100]
     items = qbo_items_linkable(connection=connection)
     if query:
         items = items.filter(Q(name__icontains=query) | Q(fully_qualified_name__icontains=query))
-    return [{"id": row.qbo_id, "name": row.fully_qualified_name or row.name,
-             "type": row.item_type} for row in items.order_by("name", "qbo_id")[:limit]]
+    return [
+        {"id": row.qbo_id, "name": row.fully_qualified_name or row.name, "type": row.item_type}
+        for row in items.order_by("name", "qbo_id")[:limit]
+    ]
 
 
 def item_link_for(*, item: Item, realm_id: str) -> ItemLink | None:
-    return ItemLink.objects.filter(business_id=item.business_id, realm_id=realm_id,
-                                   item=item).first()
+    return ItemLink.objects.filter(
+        business_id=item.business_id, realm_id=realm_id, item=item
+    ).first()
 
 
 @dataclass
@@ -122,7 +140,8 @@ class LinkingSummary:
         return ngettext(
             "%(count)d item is not linked: it will use the default item.",
             "%(count)d items are not linked: they will use the default item.",
-            self.unlinked) % {"count": self.unlinked}
+            self.unlinked,
+        ) % {"count": self.unlinked}
 
 
 def item_linking_items(*, business: Business) -> QuerySet[Item]:
@@ -130,15 +149,22 @@ def item_linking_items(*, business: Business) -> QuerySet[Item]:
 
 
 def item_linking_matcher(*, connection: QboConnection) -> ItemMatcher:
-    return ItemMatcher(qbo_items_linkable(connection=connection)
-                       .order_by("name", "qbo_id").values_list("qbo_id", "name"))
+    return ItemMatcher(
+        qbo_items_linkable(connection=connection)
+        .order_by("name", "qbo_id")
+        .values_list("qbo_id", "name")
+    )
 
 
-def item_linking_summary(*, business: Business, connection: QboConnection,
-                         matcher: ItemMatcher) -> LinkingSummary:
+def item_linking_summary(
+    *, business: Business, connection: QboConnection, matcher: ItemMatcher
+) -> LinkingSummary:
     items = item_linking_items(business=business)
-    linked_ids = set(ItemLink.objects.filter(business=business, realm_id=connection.realm_id)
-                     .values_list("item_id", flat=True))
+    linked_ids = set(
+        ItemLink.objects.filter(business=business, realm_id=connection.realm_id).values_list(
+            "item_id", flat=True
+        )
+    )
     total, linked, exact = 0, 0, 0
     for pk, name in items.values_list("pk", "name"):
         total += 1
@@ -149,13 +175,23 @@ def item_linking_summary(*, business: Business, connection: QboConnection,
     return LinkingSummary(total=total, linked=linked, exact_available=exact)
 
 
-def item_linking_rows(*, items: list[Item], connection: QboConnection,
-                      matcher: ItemMatcher) -> list[LinkRow]:
+def item_linking_rows(
+    *, items: list[Item], connection: QboConnection, matcher: ItemMatcher
+) -> list[LinkRow]:
     """One row per item of the page: its link, else the suggested QuickBooks item."""
-    links = {link.item_id: link for link in ItemLink.objects.filter(
-        business_id=connection.business_id, realm_id=connection.realm_id,
-        item_id__in=[item.pk for item in items])}
-    return [LinkRow(item=item, link=links.get(item.pk),
-                    suggestion=None if item.pk in links else matcher.suggest(item.name))
-            for item in items]
-
+    links = {
+        link.item_id: link
+        for link in ItemLink.objects.filter(
+            business_id=connection.business_id,
+            realm_id=connection.realm_id,
+            item_id__in=[item.pk for item in items],
+        )
+    }
+    return [
+        LinkRow(
+            item=item,
+            link=links.get(item.pk),
+            suggestion=None if item.pk in links else matcher.suggest(item.name),
+        )
+        for item in items
+    ]

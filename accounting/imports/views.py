@@ -11,7 +11,7 @@ from businesses.mixins import business_member_required
 from businesses.scoping import get_for_business
 from catalog.models import Item
 from catalog.views import ItemFormView
-from plannit.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 
 from . import selectors, services
 from .forms import (
@@ -36,8 +36,13 @@ def _ready(request):
 
 
 def _not_ready(request):
-    messages.warning(request, _("Finish the QuickBooks Online configuration first: the imports "
-                                "appear once every step of the checklist is done."))
+    messages.warning(
+        request,
+        _(
+            "Finish the QuickBooks Online configuration first: the imports "
+            "appear once every step of the checklist is done."
+        ),
+    )
     return redirect("accounting:settings")
 
 
@@ -45,8 +50,7 @@ def _catalog_has_unlinked_items(business, connection) -> bool:
     from accounting.sync.models import ItemLink
 
     linked = ItemLink.objects.filter(business=business, realm_id=connection.realm_id)
-    return Item.objects.filter(business=business).exclude(
-        pk__in=linked.values("item_id")).exists()
+    return Item.objects.filter(business=business).exclude(pk__in=linked.values("item_id")).exists()
 
 
 @business_member_required(owner_only=True)
@@ -54,12 +58,16 @@ def imports_home(request):
     connection = _ready(request)
     if connection is None:
         return _not_ready(request)
-    return render(request, "accounting/imports/home.html", {
-        "connection": connection,
-        "last_runs": selectors.import_last_runs(business=request.business),
-        "review_count": selectors.contact_review_count(business=request.business),
-        "runs": selectors.import_runs(business=request.business)[:20],
-    })
+    return render(
+        request,
+        "accounting/imports/home.html",
+        {
+            "connection": connection,
+            "last_runs": selectors.import_last_runs(business=request.business),
+            "review_count": selectors.contact_review_count(business=request.business),
+            "runs": selectors.import_runs(business=request.business)[:20],
+        },
+    )
 
 
 @business_member_required(owner_only=True)
@@ -72,21 +80,29 @@ def contacts_import(request):
     if request.method == "POST" and form.is_valid():
         try:
             run = services.import_run_start(
-                business=business, user=request.user, kind=ImportKind.CONTACTS,
-                include_inactive=form.cleaned_data["include_inactive"])
+                business=business,
+                user=request.user,
+                kind=ImportKind.CONTACTS,
+                include_inactive=form.cleaned_data["include_inactive"],
+            )
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
             return redirect("accounting_imports:run_detail", pk=run.pk)
-    return render(request, "accounting/imports/contacts.html", {
-        "connection": connection,
-        "form": form,
-        "tag_form": TagExistingForm(),
-        "existing_count": selectors.contacts_unlinked_count(business=business,
-                                                            realm_id=connection.realm_id),
-        "review_count": selectors.contact_review_count(business=business),
-        "last_run": selectors.import_runs(business=business, kind=ImportKind.CONTACTS).first(),
-    })
+    return render(
+        request,
+        "accounting/imports/contacts.html",
+        {
+            "connection": connection,
+            "form": form,
+            "tag_form": TagExistingForm(),
+            "existing_count": selectors.contacts_unlinked_count(
+                business=business, realm_id=connection.realm_id
+            ),
+            "review_count": selectors.contact_review_count(business=business),
+            "last_run": selectors.import_runs(business=business, kind=ImportKind.CONTACTS).first(),
+        },
+    )
 
 
 @require_POST
@@ -101,13 +117,16 @@ def contacts_tag_existing(request):
         return redirect("accounting_imports:contacts")
     try:
         tag, count = services.contacts_tag_existing(
-            business=request.business, realm_id=connection.realm_id,
-            name=form.cleaned_data["name"])
+            business=request.business, realm_id=connection.realm_id, name=form.cleaned_data["name"]
+        )
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(count)d contacts were given the tag «%(tag)s».")
-                         % {"count": count, "tag": tag.name})
+        messages.success(
+            request,
+            _("%(count)d contacts were given the tag «%(tag)s».")
+            % {"count": count, "tag": tag.name},
+        )
     return redirect("accounting_imports:contacts")
 
 
@@ -118,41 +137,54 @@ def items_import(request):
         return _not_ready(request)
     business = request.business
     has_items = _catalog_has_unlinked_items(business, connection)
-    form = ItemsImportForm(request.POST if request.method == "POST" else None,
-                           catalog_has_items=has_items)
+    form = ItemsImportForm(
+        request.POST if request.method == "POST" else None, catalog_has_items=has_items
+    )
     if request.method == "POST" and form.is_valid():
         try:
             run = services.import_run_start(
-                business=business, user=request.user, kind=ImportKind.ITEMS,
+                business=business,
+                user=request.user,
+                kind=ImportKind.ITEMS,
                 unit=form.cleaned_data["unit"],
                 include_inactive=form.cleaned_data["include_inactive"],
-                confirm_existing_catalog=form.cleaned_data.get("confirm_existing_catalog",
-                                                               False))
+                confirm_existing_catalog=form.cleaned_data.get("confirm_existing_catalog", False),
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
             return redirect("accounting_imports:run_detail", pk=run.pk)
-    return render(request, "accounting/imports/items.html", {
-        "connection": connection,
-        "form": form,
-        "catalog_has_items": has_items,
-        "last_run": selectors.import_runs(business=business, kind=ImportKind.ITEMS).first(),
-    })
+    return render(
+        request,
+        "accounting/imports/items.html",
+        {
+            "connection": connection,
+            "form": form,
+            "catalog_has_items": has_items,
+            "last_run": selectors.import_runs(business=business, kind=ImportKind.ITEMS).first(),
+        },
+    )
 
 
 @business_member_required(owner_only=True)
 def run_detail(request, pk):
-    run = get_for_business(ImportRun.objects.select_related("started_by"),
-                           business=request.business, pk=pk)
+    run = get_for_business(
+        ImportRun.objects.select_related("started_by"), business=request.business, pk=pk
+    )
     problems = Paginator(run.problems.order_by("id"), PROBLEMS_PER_PAGE).get_page(
-        request.GET.get("page"))
-    return render(request, "accounting/imports/run_detail.html", {
-        "run": run,
-        "progress": selectors.import_run_progress(run=run),
-        "page_obj": problems,
-        "querystring_without_page": "",
-        "review_count": selectors.contact_review_count(business=request.business),
-    })
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "accounting/imports/run_detail.html",
+        {
+            "run": run,
+            "progress": selectors.import_run_progress(run=run),
+            "page_obj": problems,
+            "querystring_without_page": "",
+            "review_count": selectors.contact_review_count(business=request.business),
+        },
+    )
 
 
 @business_member_required(owner_only=True)
@@ -164,15 +196,20 @@ def run_progress(request, pk):
 @business_member_required(owner_only=True)
 def review_list(request):
     business = request.business
-    page_obj = Paginator(selectors.contact_reviews_pending(business=business),
-                         REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = Paginator(
+        selectors.contact_reviews_pending(business=business), REVIEWS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     reviews = list(page_obj.object_list)
     candidates = selectors.contact_review_candidates(reviews=reviews)
-    return render(request, "accounting/imports/reviews.html", {
-        "rows": [(review, candidates.get(review.pk, [])) for review in reviews],
-        "page_obj": page_obj,
-        "querystring_without_page": "",
-    })
+    return render(
+        request,
+        "accounting/imports/reviews.html",
+        {
+            "rows": [(review, candidates.get(review.pk, [])) for review in reviews],
+            "page_obj": page_obj,
+            "querystring_without_page": "",
+        },
+    )
 
 
 @require_POST
@@ -187,22 +224,26 @@ def review_decide(request, pk):
     try:
         if action == "link":
             contact = services.contact_review_link(
-                review=review, contact_id=form.cleaned_data["contact"], user=request.user)
-            messages.success(request, _("«%(customer)s» is now linked to «%(contact)s».")
-                             % {"customer": review.display_name, "contact": contact})
+                review=review, contact_id=form.cleaned_data["contact"], user=request.user
+            )
+            messages.success(
+                request,
+                _("«%(customer)s» is now linked to «%(contact)s».")
+                % {"customer": review.display_name, "contact": contact},
+            )
         elif action == "create":
             contact = services.contact_review_create(review=review, user=request.user)
             messages.success(request, _("«%(name)s» was created.") % {"name": contact})
         else:
             services.contact_review_skip(review=review, user=request.user)
-            messages.success(request, _("«%(name)s» was skipped.")
-                             % {"name": review.display_name})
+            messages.success(request, _("«%(name)s» was skipped.") % {"name": review.display_name})
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("accounting_imports:review_list")
 
 
 # --- Item links ---------------------------------------------------------------------------
+
 
 @business_member_required(owner_only=True)
 def item_links(request):
@@ -212,15 +253,21 @@ def item_links(request):
     matcher = selectors.item_linking_matcher(connection=connection)
     items = selectors.item_linking_items(business=request.business)
     page_obj = Paginator(items, LINKS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "accounting/imports/links.html", {
-        "connection": connection,
-        "summary": selectors.item_linking_summary(business=request.business,
-                                                  connection=connection, matcher=matcher),
-        "rows": selectors.item_linking_rows(items=list(page_obj.object_list),
-                                            connection=connection, matcher=matcher),
-        "page_obj": page_obj,
-        "querystring_without_page": "",
-    })
+    return render(
+        request,
+        "accounting/imports/links.html",
+        {
+            "connection": connection,
+            "summary": selectors.item_linking_summary(
+                business=request.business, connection=connection, matcher=matcher
+            ),
+            "rows": selectors.item_linking_rows(
+                items=list(page_obj.object_list), connection=connection, matcher=matcher
+            ),
+            "page_obj": page_obj,
+            "querystring_without_page": "",
+        },
+    )
 
 
 @require_POST
@@ -231,8 +278,11 @@ def item_links_accept_exact(request):
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(count)d items were linked to the QuickBooks item of the "
-                                    "same name.") % {"count": count})
+        messages.success(
+            request,
+            _("%(count)d items were linked to the QuickBooks item of the same name.")
+            % {"count": count},
+        )
     return redirect("accounting_imports:item_links")
 
 
@@ -242,11 +292,15 @@ def _qbo_item_id_from(form: ItemLinkForm, connection) -> str:
     name = form.cleaned_data.get("qbo_item_name") or ""
     if qbo_id or not name.strip():
         return qbo_id
-    found = list(selectors.qbo_items_linkable(connection=connection)
-                 .filter(name__iexact=name.strip()).values_list("qbo_id", flat=True)[:2])
+    found = list(
+        selectors.qbo_items_linkable(connection=connection)
+        .filter(name__iexact=name.strip())
+        .values_list("qbo_id", flat=True)[:2]
+    )
     if len(found) != 1:
-        raise ApplicationError(_("Choose a QuickBooks product or service from the list."),
-                               field="qbo_item_name")
+        raise ApplicationError(
+            _("Choose a QuickBooks product or service from the list."), field="qbo_item_name"
+        )
     return found[0]
 
 
@@ -266,18 +320,22 @@ def item_link_set(request, pk):
         else:
             qbo_item_id = _qbo_item_id_from(form, connection) if form.is_valid() else ""
             if not qbo_item_id:
-                raise ApplicationError(_("Choose a QuickBooks product or service from the "
-                                         "list."))
+                raise ApplicationError(_("Choose a QuickBooks product or service from the list."))
         link = services.item_link_set(item=item, qbo_item_id=qbo_item_id)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
         if link is None:
-            messages.success(request, _("«%(item)s» is no longer linked: it will use the default "
-                                        "item.") % {"item": item.name})
+            messages.success(
+                request,
+                _("«%(item)s» is no longer linked: it will use the default item.")
+                % {"item": item.name},
+            )
         else:
-            messages.success(request, _("«%(item)s» is linked to «%(qbo)s».")
-                             % {"item": item.name, "qbo": link.qbo_name})
+            messages.success(
+                request,
+                _("«%(item)s» is linked to «%(qbo)s».") % {"item": item.name, "qbo": link.qbo_name},
+            )
     page = request.POST.get("page", "")
     target = redirect("accounting_imports:item_links")
     if page.isdigit():
@@ -290,11 +348,17 @@ def qbo_item_search(request):
     connection = active_connection_for_business(business=request.business)
     if connection is None:
         return JsonResponse({"results": []})
-    return JsonResponse({"results": selectors.qbo_item_search(
-        connection=connection, query=request.GET.get("q", ""))})
+    return JsonResponse(
+        {
+            "results": selectors.qbo_item_search(
+                connection=connection, query=request.GET.get("q", "")
+            )
+        }
+    )
 
 
 # --- The item form's "Linked QuickBooks item" -------------------------------------------------
+
 
 class LinkedItemFormView(ItemFormView):
     """The catalog's item form, plus the article's "Linked QuickBooks item" section when
@@ -330,6 +394,13 @@ class LinkedItemFormView(ItemFormView):
         return item
 
     def render_form(self, form):
-        return render(self.request, self.template_name, {
-            "form": form, "item": self.item, "link_form": self.link_form,
-            "connection": self.connection})
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "item": self.item,
+                "link_form": self.link_form,
+                "connection": self.connection,
+            },
+        )

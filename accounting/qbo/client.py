@@ -6,6 +6,7 @@ check against the local emulator), puts a timeout on every call, and classifies 
 response through qbo/errors.py before python-quickbooks sees it (its own 401 exception would
 carry the gateway body, which can echo the token).
 """
+
 import requests
 from django.conf import settings
 from quickbooks import QuickBooks
@@ -24,8 +25,9 @@ class _PlannitQuickBooks(QuickBooks):
         headers = dict(headers or {})
         headers["Authorization"] = "Bearer " + self.access_token
         try:
-            response = self.session.request(request_type, url, headers=headers, params=params,
-                                            data=data, timeout=self.timeout)
+            response = self.session.request(
+                request_type, url, headers=headers, params=params, data=data, timeout=self.timeout
+            )
         except requests.RequestException as error:
             raise errors.from_request_exception(error) from None
         problem = errors.from_api_response(response)
@@ -49,8 +51,10 @@ def _query_all(qb: _PlannitQuickBooks, entity: str, where: str = "") -> list[dic
     rows: list[dict] = []
     start = 1
     while True:
-        sql = f"SELECT * FROM {entity}{' WHERE ' + where if where else ''} " \
-              f"STARTPOSITION {start} MAXRESULTS {PAGE_SIZE}"
+        sql = (
+            f"SELECT * FROM {entity}{' WHERE ' + where if where else ''} "
+            f"STARTPOSITION {start} MAXRESULTS {PAGE_SIZE}"
+        )
         result = qb.query(sql)
         page = (result.get("QueryResponse") or {}).get(entity) or []
         rows.extend(page)
@@ -65,9 +69,11 @@ def get_company_info(*, access_token: str, realm_id: str) -> payloads.CompanyInf
     # The home currency lives in Preferences, not CompanyInfo (qbo-api-reference §3.8).
     preferences = qb.get(f"{qb.api_url}/company/{realm_id}/preferences").get("Preferences") or {}
     home_currency = ((preferences.get("CurrencyPrefs") or {}).get("HomeCurrency") or {}).get(
-        "value", "")
-    return payloads.company_info_from_qbo(result.get("CompanyInfo") or {}, realm_id=realm_id,
-                                          home_currency=str(home_currency or ""))
+        "value", ""
+    )
+    return payloads.company_info_from_qbo(
+        result.get("CompanyInfo") or {}, realm_id=realm_id, home_currency=str(home_currency or "")
+    )
 
 
 def list_tax_codes(*, access_token: str, realm_id: str) -> list[payloads.TaxCodeRow]:

@@ -1,5 +1,6 @@
 """The one place that turns QBO_ENVIRONMENT into URLs. Switching between the local emulator,
 Intuit's sandbox and production is a change of environment variables, never of code."""
+
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 

@@ -5,6 +5,7 @@ work must wait for the owner to reconnect (`pauses_sync`).
 Messages built here never include a token or a response body that could echo one (the API
 gateway's 401 body repeats the bearer token: qbo-api-reference §8.2).
 """
+
 import json
 
 import requests
@@ -15,8 +16,16 @@ class QboError(Exception):
     retryable = False
     pauses_sync = False
 
-    def __init__(self, message: str, *, code: str = "", detail: str = "", status: int | None = None,
-                 intuit_tid: str = "", retry_after: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "",
+        detail: str = "",
+        status: int | None = None,
+        intuit_tid: str = "",
+        retry_after: int | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.code = code
@@ -59,8 +68,10 @@ class QboAuthorizationError(QboError):
     """403: the app lost access to the company (scope, subscription)."""
 
     def user_message(self) -> str:
-        return _("QuickBooks Online refused access to this company. Reconnect it from "
-                 "Settings > Accounting.")
+        return _(
+            "QuickBooks Online refused access to this company. Reconnect it from "
+            "Settings > Accounting."
+        )
 
 
 class QboNotFound(QboError):
@@ -77,10 +88,12 @@ class QboValidationError(QboError):
 
     def user_message(self) -> str:
         return _("QuickBooks Online refused the data: %(detail)s") % {
-            "detail": self.detail or self.message}
+            "detail": self.detail or self.message
+        }
 
 
 # --- OAuth (token endpoint) -----------------------------------------------------------
+
 
 class QboOAuthError(QboError):
     """The token or revoke endpoint refused the request for another reason."""
@@ -94,8 +107,9 @@ class QboInvalidClient(QboOAuthError):
     """Client id or secret rejected: a configuration problem, not the owner's."""
 
     def user_message(self) -> str:
-        return _("The QuickBooks Online application is not configured correctly. "
-                 "Please contact support.")
+        return _(
+            "The QuickBooks Online application is not configured correctly. Please contact support."
+        )
 
 
 class QboReconnectRequired(QboError):
@@ -105,8 +119,10 @@ class QboReconnectRequired(QboError):
     pauses_sync = True
 
     def user_message(self) -> str:
-        return _("QuickBooks Online asks you to reconnect. Open Settings > Accounting and "
-                 "click Reconnect.")
+        return _(
+            "QuickBooks Online asks you to reconnect. Open Settings > Accounting and "
+            "click Reconnect."
+        )
 
 
 class QboNotConnected(QboError):
@@ -174,13 +190,20 @@ def from_api_response(response: requests.Response) -> QboError | None:
     retry_after = _retry_after(response.headers.get("Retry-After"))
     if status == 401 or code in ("3200", "100"):
         # The gateway's detail can repeat the bearer token ("Token expired: eyJ…"): drop it.
-        return QboAuthenticationError("QBO authentication failed", code=code or "3200",
-                                      status=status, intuit_tid=tid)
+        return QboAuthenticationError(
+            "QBO authentication failed", code=code or "3200", status=status, intuit_tid=tid
+        )
     cls = FAULT_CODES.get(code) or STATUS_CLASSES.get(status)
     if cls is None:
         cls = QboServerError if status >= 500 else QboValidationError
-    return cls(message or f"QBO answered HTTP {status}", code=code, detail=detail[:1000],
-               status=status, intuit_tid=tid, retry_after=retry_after)
+    return cls(
+        message or f"QBO answered HTTP {status}",
+        code=code,
+        detail=detail[:1000],
+        status=status,
+        intuit_tid=tid,
+        retry_after=retry_after,
+    )
 
 
 def from_request_exception(error: requests.RequestException) -> QboNetworkError:
@@ -206,16 +229,25 @@ def from_oauth_error(error) -> QboOAuthError:
     oauth_error = str(body.get("error", "")) if isinstance(body, dict) else ""
     tid = getattr(error, "intuit_tid", "") or ""
     if oauth_error == "invalid_grant":
-        return QboInvalidGrant("Intuit answered invalid_grant", code=oauth_error, status=status,
-                               intuit_tid=tid)
+        return QboInvalidGrant(
+            "Intuit answered invalid_grant", code=oauth_error, status=status, intuit_tid=tid
+        )
     if oauth_error == "invalid_client" or status == 401:
-        return QboInvalidClient("Intuit rejected the client credentials",
-                                code=oauth_error or "invalid_client", status=status,
-                                intuit_tid=tid)
+        return QboInvalidClient(
+            "Intuit rejected the client credentials",
+            code=oauth_error or "invalid_client",
+            status=status,
+            intuit_tid=tid,
+        )
     if status is not None and status >= 500:
-        err = QboOAuthError(f"Intuit OAuth answered HTTP {status}", code=oauth_error,
-                            status=status, intuit_tid=tid)
+        err = QboOAuthError(
+            f"Intuit OAuth answered HTTP {status}", code=oauth_error, status=status, intuit_tid=tid
+        )
         err.retryable = True
         return err
-    return QboOAuthError(f"Intuit OAuth error {oauth_error or status}", code=oauth_error,
-                         status=status, intuit_tid=tid)
+    return QboOAuthError(
+        f"Intuit OAuth error {oauth_error or status}",
+        code=oauth_error,
+        status=status,
+        intuit_tid=tid,
+    )

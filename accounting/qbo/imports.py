@@ -4,6 +4,7 @@ plain records. No ORM.
 Pages are yielded one at a time (qbo-api-reference §4: STARTPOSITION is 1-based, MAXRESULTS at
 most 1000, stop on a short or empty page), so an import of any size holds one page in memory.
 """
+
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -45,11 +46,19 @@ class CustomerRecord:
 
     def contact_values(self) -> dict[str, str]:
         return {
-            "display_name": self.display_name, "first_name": self.first_name,
-            "last_name": self.last_name, "company_name": self.company_name,
-            "email": self.email, "phone": self.phone, "address_line1": self.address_line1,
-            "address_line2": self.address_line2, "city": self.city, "province": self.province,
-            "postal_code": self.postal_code, "country": self.country, "notes": self.notes,
+            "display_name": self.display_name,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "company_name": self.company_name,
+            "email": self.email,
+            "phone": self.phone,
+            "address_line1": self.address_line1,
+            "address_line2": self.address_line2,
+            "city": self.city,
+            "province": self.province,
+            "postal_code": self.postal_code,
+            "country": self.country,
+            "notes": self.notes,
         }
 
 
@@ -148,17 +157,20 @@ def _query(*, access_token: Token, realm_id: str, sql: str) -> dict:
         except errors.QboError as error:
             if not error.retryable or attempt == PAGE_ATTEMPTS:
                 raise
-            wait = error.retry_after if error.retry_after is not None else 2 ** attempt
+            wait = error.retry_after if error.retry_after is not None else 2**attempt
             _sleep(min(MAX_WAIT_SECONDS, wait))
     raise AssertionError("unreachable")
 
 
-def _pages(*, access_token: Token, realm_id: str, select: str, entity: str, where: str,
-           page_size: int) -> Iterator[list[dict]]:
+def _pages(
+    *, access_token: Token, realm_id: str, select: str, entity: str, where: str, page_size: int
+) -> Iterator[list[dict]]:
     start = 1
     while True:
-        sql = (f"{select} FROM {entity}{' WHERE ' + where if where else ''} "
-               f"STARTPOSITION {start} MAXRESULTS {page_size}")
+        sql = (
+            f"{select} FROM {entity}{' WHERE ' + where if where else ''} "
+            f"STARTPOSITION {start} MAXRESULTS {page_size}"
+        )
         result = _query(access_token=access_token, realm_id=realm_id, sql=sql)
         page = (result.get("QueryResponse") or {}).get(entity) or []
         if page:
@@ -169,8 +181,11 @@ def _pages(*, access_token: Token, realm_id: str, select: str, entity: str, wher
 
 
 def _count(*, access_token: Token, realm_id: str, entity: str, where: str) -> int:
-    result = _query(access_token=access_token, realm_id=realm_id,
-                    sql=f"SELECT COUNT(*) FROM {entity}{' WHERE ' + where if where else ''}")
+    result = _query(
+        access_token=access_token,
+        realm_id=realm_id,
+        sql=f"SELECT COUNT(*) FROM {entity}{' WHERE ' + where if where else ''}",
+    )
     try:
         return int((result.get("QueryResponse") or {}).get("totalCount") or 0)
     except (TypeError, ValueError):
@@ -178,27 +193,47 @@ def _count(*, access_token: Token, realm_id: str, entity: str, where: str) -> in
 
 
 def count_customers(*, access_token: Token, realm_id: str, include_inactive: bool) -> int:
-    return _count(access_token=access_token, realm_id=realm_id, entity="Customer",
-                  where=ALL_ACTIVE_STATES if include_inactive else "")
+    return _count(
+        access_token=access_token,
+        realm_id=realm_id,
+        entity="Customer",
+        where=ALL_ACTIVE_STATES if include_inactive else "",
+    )
 
 
-def customer_pages(*, access_token: Token, realm_id: str, include_inactive: bool,
-                   page_size: int = PAGE_SIZE) -> Iterator[list[CustomerRecord]]:
-    for page in _pages(access_token=access_token, realm_id=realm_id, select="SELECT *",
-                       entity="Customer", where=ALL_ACTIVE_STATES if include_inactive else "",
-                       page_size=page_size):
+def customer_pages(
+    *, access_token: Token, realm_id: str, include_inactive: bool, page_size: int = PAGE_SIZE
+) -> Iterator[list[CustomerRecord]]:
+    for page in _pages(
+        access_token=access_token,
+        realm_id=realm_id,
+        select="SELECT *",
+        entity="Customer",
+        where=ALL_ACTIVE_STATES if include_inactive else "",
+        page_size=page_size,
+    ):
         yield [customer_from_qbo(row) for row in page]
 
 
 def count_items(*, access_token: Token, realm_id: str, include_inactive: bool) -> int:
-    return _count(access_token=access_token, realm_id=realm_id, entity="Item",
-                  where=ALL_ACTIVE_STATES if include_inactive else "")
+    return _count(
+        access_token=access_token,
+        realm_id=realm_id,
+        entity="Item",
+        where=ALL_ACTIVE_STATES if include_inactive else "",
+    )
 
 
-def item_pages(*, access_token: Token, realm_id: str, include_inactive: bool,
-               page_size: int = PAGE_SIZE) -> Iterator[list[ItemRecord]]:
+def item_pages(
+    *, access_token: Token, realm_id: str, include_inactive: bool, page_size: int = PAGE_SIZE
+) -> Iterator[list[ItemRecord]]:
     # Sku only comes back when asked for by name (§3.2).
-    for page in _pages(access_token=access_token, realm_id=realm_id, select="SELECT *, Sku",
-                       entity="Item", where=ALL_ACTIVE_STATES if include_inactive else "",
-                       page_size=page_size):
+    for page in _pages(
+        access_token=access_token,
+        realm_id=realm_id,
+        select="SELECT *, Sku",
+        entity="Item",
+        where=ALL_ACTIVE_STATES if include_inactive else "",
+        page_size=page_size,
+    ):
         yield [item_from_qbo(row) for row in page]

@@ -6,6 +6,7 @@ Built on intuit-oauth's AuthClient, with three fixes (qbo-libraries.md §1.2, §
 - every HTTP call has a timeout (AuthClient is a requests.Session that passes none);
 - PKCE (S256) is added when the discovery document advertises it.
 """
+
 import base64
 import hashlib
 import secrets
@@ -31,8 +32,14 @@ DISCOVERY_TTL_SECONDS = 3600
 _discovery_lock = threading.Lock()
 _discovery_cache: dict[str, tuple[float, dict]] = {}
 
-REQUIRED_DISCOVERY_KEYS = ("authorization_endpoint", "token_endpoint", "revocation_endpoint",
-                           "issuer", "jwks_uri", "userinfo_endpoint")
+REQUIRED_DISCOVERY_KEYS = (
+    "authorization_endpoint",
+    "token_endpoint",
+    "revocation_endpoint",
+    "issuer",
+    "jwks_uri",
+    "userinfo_endpoint",
+)
 
 
 @dataclass(frozen=True)
@@ -64,8 +71,9 @@ def discovery_document() -> dict:
     except requests.RequestException as error:
         raise errors.from_request_exception(error) from None
     if response.status_code != 200:
-        raise errors.QboOAuthError(f"Discovery document answered HTTP {response.status_code}",
-                                   status=response.status_code)
+        raise errors.QboOAuthError(
+            f"Discovery document answered HTTP {response.status_code}", status=response.status_code
+        )
     try:
         document = response.json()
     except ValueError:
@@ -115,10 +123,13 @@ class PlannitAuthClient(AuthClient):
             "Content-Type": "application/x-www-form-urlencoded",
             "Authorization": get_auth_header(self.client_id, self.client_secret),
         }
-        body = {"grant_type": "authorization_code", "code": auth_code,
-                "redirect_uri": self.redirect_uri, "code_verifier": code_verifier}
-        send_request("POST", self.token_endpoint, headers, self, body=urlencode(body),
-                     session=self)
+        body = {
+            "grant_type": "authorization_code",
+            "code": auth_code,
+            "redirect_uri": self.redirect_uri,
+            "code_verifier": code_verifier,
+        }
+        send_request("POST", self.token_endpoint, headers, self, body=urlencode(body), session=self)
 
     def token_set(self) -> TokenSet:
         try:
@@ -131,8 +142,12 @@ class PlannitAuthClient(AuthClient):
             refresh_expires_in = None
         if not self.access_token or not self.refresh_token:
             raise errors.QboOAuthError("Token response lacks a token")
-        return TokenSet(access_token=self.access_token, refresh_token=self.refresh_token,
-                        expires_in=expires_in, refresh_token_expires_in=refresh_expires_in)
+        return TokenSet(
+            access_token=self.access_token,
+            refresh_token=self.refresh_token,
+            expires_in=expires_in,
+            refresh_token_expires_in=refresh_expires_in,
+        )
 
 
 def supports_pkce() -> bool:
@@ -153,8 +168,9 @@ def authorization_url(*, state: str, code_verifier: str = "") -> str:
     client = PlannitAuthClient()
     url = client.get_authorization_url(SCOPES, state_token=state)
     if code_verifier:
-        url += "&" + urlencode({"code_challenge": code_challenge(code_verifier),
-                                "code_challenge_method": "S256"})
+        url += "&" + urlencode(
+            {"code_challenge": code_challenge(code_verifier), "code_challenge_method": "S256"}
+        )
     return url
 
 

@@ -1,4 +1,5 @@
 """Pure functions between QBO JSON and our plain values. No HTTP, no ORM."""
+
 from dataclasses import dataclass
 
 # US companies use the pseudo codes TAX / NON on lines (qbo-api-reference §3.4).
@@ -68,8 +69,12 @@ def company_info_from_qbo(data: dict, *, realm_id: str, home_currency: str = "")
                 currency = str(pair.get("Value") or "")
     if not currency:
         currency = {"US": "USD", "CA": "CAD"}.get(country, "")
-    return CompanyInfo(realm_id=str(realm_id), name=str(data.get("CompanyName") or ""),
-                       country=country, currency=currency.upper())
+    return CompanyInfo(
+        realm_id=str(realm_id),
+        name=str(data.get("CompanyName") or ""),
+        country=country,
+        currency=currency.upper(),
+    )
 
 
 def tax_code_from_qbo(data: dict) -> TaxCodeRow:

@@ -8,6 +8,7 @@ classification (errors.py). On top of it, every HTTP call is:
   10 in flight, 40 batch/min; qbo-api-reference §9);
 - sent with a JSON body whose amounts are exact decimal numbers (never floats).
 """
+
 import json
 import re
 import threading
@@ -103,13 +104,23 @@ class _SyncQuickBooks(client._PlannitQuickBooks):
         release = self.admit(str(self.company_id), is_batch)
         started = timezone.now()
         clock = time.monotonic()
-        record = CallRecord(started_at=started, duration_ms=0, method=request_type,
-                            operation=self.operation_label or url.rsplit("/", 1)[-1],
-                            request_id=str(params.get("requestid", "")))
+        record = CallRecord(
+            started_at=started,
+            duration_ms=0,
+            method=request_type,
+            operation=self.operation_label or url.rsplit("/", 1)[-1],
+            request_id=str(params.get("requestid", "")),
+        )
         try:
             try:
-                response = _session().request(request_type, url, headers=headers,
-                                              params=params, data=data, timeout=self.timeout)
+                response = _session().request(
+                    request_type,
+                    url,
+                    headers=headers,
+                    params=params,
+                    data=data,
+                    timeout=self.timeout,
+                )
             except requests.RequestException as error:
                 problem = errors.from_request_exception(error)
                 record.error = problem
@@ -138,10 +149,17 @@ def _quote(value: str) -> str:
 class SalesApi:
     """The remote calls of one job, for one company, with one access token."""
 
-    def __init__(self, *, access_token: str, realm_id: str, recorder: Recorder | None = None,
-                 admit: Admit | None = None):
-        qb = _SyncQuickBooks(company_id=realm_id, minorversion=client.MINOR_VERSION,
-                             use_decimal=True)
+    def __init__(
+        self,
+        *,
+        access_token: str,
+        realm_id: str,
+        recorder: Recorder | None = None,
+        admit: Admit | None = None,
+    ):
+        qb = _SyncQuickBooks(
+            company_id=realm_id, minorversion=client.MINOR_VERSION, use_decimal=True
+        )
         base = endpoints.api_base_url()
         qb.api_url_v3 = base
         qb.sandbox_api_url_v3 = base
@@ -159,11 +177,17 @@ class SalesApi:
     def _url(self, path: str) -> str:
         return f"{self.qb.api_url}/company/{self.realm_id}/{path}"
 
-    def _post(self, path: str, body: dict, *, label: str, request_id: str = "",
-              params: dict | None = None) -> dict:
+    def _post(
+        self, path: str, body: dict, *, label: str, request_id: str = "", params: dict | None = None
+    ) -> dict:
         self.qb.operation_label = label
-        return self.qb.make_request("POST", self._url(path), request_body=dumps(body),
-                                    params=dict(params or {}), request_id=request_id or None)
+        return self.qb.make_request(
+            "POST",
+            self._url(path),
+            request_body=dumps(body),
+            params=dict(params or {}),
+            request_id=request_id or None,
+        )
 
     def _get(self, path: str, *, label: str) -> dict:
         self.qb.operation_label = label
@@ -171,8 +195,9 @@ class SalesApi:
 
     def query(self, sql: str, entity: str) -> list[dict]:
         self.qb.operation_label = f"query {entity}"
-        result = self.qb.make_request("POST", self._url("query"), request_body=sql,
-                                      content_type="application/text", params={})
+        result = self.qb.make_request(
+            "POST", self._url("query"), request_body=sql, content_type="application/text", params={}
+        )
         return list((result.get("QueryResponse") or {}).get(entity) or [])
 
     # --- customers ------------------------------------------------------------------------
@@ -183,24 +208,34 @@ class SalesApi:
     def customer_find(self, *, display_name: str, email: str = "") -> dict | None:
         """An existing customer with this display name, else with this email address."""
         if display_name:
-            rows = self.query(f"SELECT * FROM Customer WHERE DisplayName = {_quote(display_name)}",
-                              "Customer")
+            rows = self.query(
+                f"SELECT * FROM Customer WHERE DisplayName = {_quote(display_name)}", "Customer"
+            )
             if rows:
                 return rows[0]
         if email:
             rows = self.query(
-                f"SELECT * FROM Customer WHERE PrimaryEmailAddr = {_quote(email)}", "Customer")
+                f"SELECT * FROM Customer WHERE PrimaryEmailAddr = {_quote(email)}", "Customer"
+            )
             if rows:
                 return rows[0]
         return None
 
     def customer_create(self, body: dict, *, request_id: str) -> dict:
-        return self._post("customer", body, label="create Customer",
-                          request_id=request_id).get("Customer") or {}
+        return (
+            self._post("customer", body, label="create Customer", request_id=request_id).get(
+                "Customer"
+            )
+            or {}
+        )
 
     def customer_update(self, body: dict, *, request_id: str) -> dict:
-        return self._post("customer", body, label="update Customer",
-                          request_id=request_id).get("Customer") or {}
+        return (
+            self._post("customer", body, label="update Customer", request_id=request_id).get(
+                "Customer"
+            )
+            or {}
+        )
 
     # --- invoices -------------------------------------------------------------------------
 
@@ -208,17 +243,32 @@ class SalesApi:
         return self._get(f"invoice/{qbo_id}", label="read Invoice").get("Invoice") or {}
 
     def invoice_create(self, body: dict, *, request_id: str) -> dict:
-        return self._post("invoice", body, label="create Invoice",
-                          request_id=request_id).get("Invoice") or {}
+        return (
+            self._post("invoice", body, label="create Invoice", request_id=request_id).get(
+                "Invoice"
+            )
+            or {}
+        )
 
     def invoice_update(self, body: dict, *, request_id: str) -> dict:
-        return self._post("invoice", body, label="update Invoice",
-                          request_id=request_id).get("Invoice") or {}
+        return (
+            self._post("invoice", body, label="update Invoice", request_id=request_id).get(
+                "Invoice"
+            )
+            or {}
+        )
 
     def invoice_void(self, *, qbo_id: str, sync_token: str, request_id: str) -> dict:
-        return self._post("invoice", {"Id": qbo_id, "SyncToken": sync_token},
-                          label="void Invoice", request_id=request_id,
-                          params={"operation": "void"}).get("Invoice") or {}
+        return (
+            self._post(
+                "invoice",
+                {"Id": qbo_id, "SyncToken": sync_token},
+                label="void Invoice",
+                request_id=request_id,
+                params={"operation": "void"},
+            ).get("Invoice")
+            or {}
+        )
 
     def invoices_by_doc_number(self, doc_numbers: list[str]) -> list[dict]:
         if not doc_numbers:
@@ -235,26 +285,42 @@ class SalesApi:
         return self._get(f"payment/{qbo_id}", label="read Payment").get("Payment") or {}
 
     def payment_create(self, body: dict, *, request_id: str) -> dict:
-        return self._post("payment", body, label="create Payment",
-                          request_id=request_id).get("Payment") or {}
+        return (
+            self._post("payment", body, label="create Payment", request_id=request_id).get(
+                "Payment"
+            )
+            or {}
+        )
 
     def payment_void(self, *, qbo_id: str, sync_token: str, request_id: str) -> dict:
         # qbo-api-reference §2.1: payments are voided by a sparse update with include=void.
-        return self._post("payment", {"Id": qbo_id, "SyncToken": sync_token, "sparse": True},
-                          label="void Payment", request_id=request_id,
-                          params={"operation": "update", "include": "void"}).get("Payment") or {}
+        return (
+            self._post(
+                "payment",
+                {"Id": qbo_id, "SyncToken": sync_token, "sparse": True},
+                label="void Payment",
+                request_id=request_id,
+                params={"operation": "update", "include": "void"},
+            ).get("Payment")
+            or {}
+        )
 
     def payments_on_date(self, *, txn_date: str) -> list[dict]:
-        return self.query(f"SELECT * FROM Payment WHERE TxnDate = {_quote(txn_date)} "
-                          f"MAXRESULTS 1000", "Payment")
+        return self.query(
+            f"SELECT * FROM Payment WHERE TxnDate = {_quote(txn_date)} MAXRESULTS 1000", "Payment"
+        )
 
     def payment_methods(self) -> list[dict]:
         return self.query("SELECT * FROM PaymentMethod MAXRESULTS 1000", "PaymentMethod")
 
     def payment_method_create(self, *, name: str, is_credit_card: bool, request_id: str) -> dict:
         body = {"Name": name, "Type": "CREDIT_CARD" if is_credit_card else "NON_CREDIT_CARD"}
-        return self._post("paymentmethod", body, label="create PaymentMethod",
-                          request_id=request_id).get("PaymentMethod") or {}
+        return (
+            self._post(
+                "paymentmethod", body, label="create PaymentMethod", request_id=request_id
+            ).get("PaymentMethod")
+            or {}
+        )
 
     # --- batch ----------------------------------------------------------------------------
 
@@ -263,8 +329,7 @@ class SalesApi:
         §5). Returns each item's response by bId (an entity or a Fault)."""
         if len(items) > 30:
             raise ValueError("QBO accepts at most 30 items per batch")
-        result = self._post("batch", {"BatchItemRequest": items},
-                            label=f"batch ({len(items)})")
+        result = self._post("batch", {"BatchItemRequest": items}, label=f"batch ({len(items)})")
         return {str(row.get("bId")): row for row in result.get("BatchItemResponse") or []}
 
 

@@ -1,5 +1,6 @@
 """The owner's mappings. Each choice is checked against the company's current lists in QBO
 (not only the cache): an item or account made inactive or deleted since is refused."""
+
 import logging
 from dataclasses import dataclass
 
@@ -7,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from businesses.models import Business
-from plannit.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 
 from ..models import (
     DEFAULT_ITEM_TYPES,
@@ -48,11 +49,15 @@ class _Checker:
     def _fetch(self, kind: str, qbo_id: str):
         key = (kind, qbo_id)
         if key not in self._seen:
-            getter = {"taxcode": client.get_tax_code, "item": client.get_item,
-                      "account": client.get_account}[kind]
+            getter = {
+                "taxcode": client.get_tax_code,
+                "item": client.get_item,
+                "account": client.get_account,
+            }[kind]
             try:
-                self._seen[key] = getter(access_token=self.token,
-                                         realm_id=self.connection.realm_id, qbo_id=qbo_id)
+                self._seen[key] = getter(
+                    access_token=self.token, realm_id=self.connection.realm_id, qbo_id=qbo_id
+                )
             except errors.QboNotFound:
                 self._seen[key] = None
         return self._seen[key]
@@ -62,34 +67,44 @@ class _Checker:
 
     def _forget(self, kind: str, qbo_id: str) -> None:
         self._cache_model(kind).objects.filter(
-            business=self.business, realm_id=self.connection.realm_id, qbo_id=qbo_id).delete()
+            business=self.business, realm_id=self.connection.realm_id, qbo_id=qbo_id
+        ).delete()
 
     def _mark_inactive(self, kind: str, qbo_id: str) -> None:
         self._cache_model(kind).objects.filter(
-            business=self.business, realm_id=self.connection.realm_id, qbo_id=qbo_id,
+            business=self.business,
+            realm_id=self.connection.realm_id,
+            qbo_id=qbo_id,
         ).update(is_active=False)
 
     def check(self, field: str, kind: str, qbo_id: str) -> _Checked | None:
         row = self._fetch(kind, qbo_id)
         if row is None:
             self._forget(kind, qbo_id)
-            self.problems[field] = _("This choice no longer exists in QuickBooks Online. Click "
-                                     "“Refresh lists” and choose again.")
+            self.problems[field] = _(
+                "This choice no longer exists in QuickBooks Online. Click "
+                "“Refresh lists” and choose again."
+            )
             return None
         if not row.is_active:
             self._mark_inactive(kind, qbo_id)
-            self.problems[field] = _("“%(name)s” is inactive in QuickBooks Online. Choose "
-                                     "another one or reactivate it in QuickBooks.") % {
-                                         "name": row.name}
+            self.problems[field] = _(
+                "“%(name)s” is inactive in QuickBooks Online. Choose "
+                "another one or reactivate it in QuickBooks."
+            ) % {"name": row.name}
             return None
         if kind == "item" and row.item_type not in DEFAULT_ITEM_TYPES:
-            self.problems[field] = _("“%(name)s” cannot be used: choose a Service or "
-                                     "Non-inventory item (not a category).") % {"name": row.name}
+            self.problems[field] = _(
+                "“%(name)s” cannot be used: choose a Service or "
+                "Non-inventory item (not a category)."
+            ) % {"name": row.name}
             return None
-        if kind == "account" and not (row.account_type == "Bank"
-                                      or row.account_subtype == "UndepositedFunds"):
-            self.problems[field] = _("“%(name)s” cannot receive deposits: choose a bank account "
-                                     "or Undeposited Funds.") % {"name": row.name}
+        if kind == "account" and not (
+            row.account_type == "Bank" or row.account_subtype == "UndepositedFunds"
+        ):
+            self.problems[field] = _(
+                "“%(name)s” cannot receive deposits: choose a bank account or Undeposited Funds."
+            ) % {"name": row.name}
             return None
         name = getattr(row, "fully_qualified_name", "") or row.name
         return _Checked(qbo_id=row.qbo_id or qbo_id, name=name)
@@ -131,7 +146,9 @@ def accounting_settings_update(
         txn_code = (transaction_tax_code_id or "").strip()
         chosen["transaction_tax_code"] = (
             checker.check("transaction_tax_code", "taxcode", txn_code)
-            if txn_code and connection.is_us else None)
+            if txn_code and connection.is_us
+            else None
+        )
         group_choices: dict[int, _Checked] = {}
         for group_id, qbo_id in tax_group_codes.items():
             if qbo_id:
@@ -139,34 +156,48 @@ def accounting_settings_update(
                 if checked:
                     group_choices[group_id] = checked
     except errors.QboError as exc:
-        logger.warning("QBO validation of mappings failed for connection %s: %s",
-                       connection.pk, exc.message)
+        logger.warning(
+            "QBO validation of mappings failed for connection %s: %s", connection.pk, exc.message
+        )
         raise ApplicationError(exc.user_message()) from None
     connection_record_successful_call(connection_id=connection.pk)
     if checker.problems:
         first_field, first_message = next(iter(checker.problems.items()))
-        raise ApplicationError(first_message, field=first_field,
-                               extra={"errors": dict(checker.problems)})
-    return _save(business=business, chosen=chosen, group_choices=group_choices,
-                 tax_group_codes=tax_group_codes)
+        raise ApplicationError(
+            first_message, field=first_field, extra={"errors": dict(checker.problems)}
+        )
+    return _save(
+        business=business,
+        chosen=chosen,
+        group_choices=group_choices,
+        tax_group_codes=tax_group_codes,
+    )
 
 
 @transaction.atomic
-def _save(*, business: Business, chosen: dict, group_choices: dict,
-          tax_group_codes: dict[int, str]) -> AccountingSettings:
+def _save(
+    *, business: Business, chosen: dict, group_choices: dict, tax_group_codes: dict[int, str]
+) -> AccountingSettings:
     from invoicing.models import TaxGroup
 
     settings_row, _created = AccountingSettings.objects.select_for_update().get_or_create(
-        business=business)
-    for field in ("taxable_tax_code", "non_taxable_tax_code", "transaction_tax_code",
-                  "default_item", "deposit_account"):
+        business=business
+    )
+    for field in (
+        "taxable_tax_code",
+        "non_taxable_tax_code",
+        "transaction_tax_code",
+        "default_item",
+        "deposit_account",
+    ):
         checked = chosen.get(field)
         setattr(settings_row, f"{field}_id", checked.qbo_id if checked else "")
         setattr(settings_row, f"{field}_name", checked.name[:255] if checked else "")
     settings_row.full_clean()
     settings_row.save()
-    groups = {g.pk: g for g in TaxGroup.objects.filter(business=business,
-                                                       pk__in=list(tax_group_codes))}
+    groups = {
+        g.pk: g for g in TaxGroup.objects.filter(business=business, pk__in=list(tax_group_codes))
+    }
     for group_id in tax_group_codes:
         group = groups.get(group_id)
         if group is None:
@@ -176,7 +207,8 @@ def _save(*, business: Business, chosen: dict, group_choices: dict,
             TaxGroupMapping.objects.filter(business=business, tax_group=group).delete()
             continue
         TaxGroupMapping.objects.update_or_create(
-            business=business, tax_group=group,
-            defaults={"qbo_tax_code_id": checked.qbo_id,
-                      "qbo_tax_code_name": checked.name[:255]})
+            business=business,
+            tax_group=group,
+            defaults={"qbo_tax_code_id": checked.qbo_id, "qbo_tax_code_name": checked.name[:255]},
+        )
     return settings_row

@@ -1,9 +1,10 @@
 """Support staff: every job with its remote attempts (time, duration, HTTP status, fault code,
 intuit_tid), Retry and Dismiss; the links, read-only where editing would break integrity."""
+
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from plannit.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 
 from . import messages as sync_messages
 from .models import CustomerLink, InvoiceLink, ItemLink, PaymentLink, SyncAttempt, SyncJob
@@ -14,8 +15,18 @@ class SyncAttemptInline(admin.TabularInline):
     model = SyncAttempt
     extra = 0
     can_delete = False
-    fields = ("started_at", "duration_ms", "method", "operation", "http_status", "fault_code",
-              "intuit_tid", "request_id", "outcome", "message")
+    fields = (
+        "started_at",
+        "duration_ms",
+        "method",
+        "operation",
+        "http_status",
+        "fault_code",
+        "intuit_tid",
+        "request_id",
+        "outcome",
+        "message",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -24,19 +35,60 @@ class SyncAttemptInline(admin.TabularInline):
 
 @admin.register(SyncJob)
 class SyncJobAdmin(admin.ModelAdmin):
-    list_display = ("id", "business", "kind", "operation", "object_id", "status", "attempts",
-                    "qbo_id", "last_error_code", "next_attempt_at", "created_at")
+    list_display = (
+        "id",
+        "business",
+        "kind",
+        "operation",
+        "object_id",
+        "status",
+        "attempts",
+        "qbo_id",
+        "last_error_code",
+        "next_attempt_at",
+        "created_at",
+    )
     list_filter = ("status", "kind", "operation", "last_error_key")
-    search_fields = ("=id", "=object_id", "qbo_id", "qbo_number", "request_id", "realm_id",
-                     "business__name")
+    search_fields = (
+        "=id",
+        "=object_id",
+        "qbo_id",
+        "qbo_number",
+        "request_id",
+        "realm_id",
+        "business__name",
+    )
     list_select_related = ("business",)
     autocomplete_fields = ("business",)
-    readonly_fields = ("business", "realm_id", "kind", "operation", "object_id", "request_id",
-                       "status", "attempts", "retry_round", "next_attempt_at", "enqueued_at",
-                       "lease_owner", "lease_expires_at", "depends_on", "qbo_id", "qbo_number",
-                       "last_error_code", "last_error_key", "last_error_params",
-                       "owner_message", "last_error_detail", "warning_key", "warning_params",
-                       "lookup_first", "created_at", "updated_at", "done_at")
+    readonly_fields = (
+        "business",
+        "realm_id",
+        "kind",
+        "operation",
+        "object_id",
+        "request_id",
+        "status",
+        "attempts",
+        "retry_round",
+        "next_attempt_at",
+        "enqueued_at",
+        "lease_owner",
+        "lease_expires_at",
+        "depends_on",
+        "qbo_id",
+        "qbo_number",
+        "last_error_code",
+        "last_error_key",
+        "last_error_params",
+        "owner_message",
+        "last_error_detail",
+        "warning_key",
+        "warning_params",
+        "lookup_first",
+        "created_at",
+        "updated_at",
+        "done_at",
+    )
     fields = readonly_fields
     inlines = [SyncAttemptInline]
     actions = ["retry_jobs", "dismiss_jobs"]
@@ -71,8 +123,7 @@ class SyncJobAdmin(admin.ModelAdmin):
 class LinkAdmin(admin.ModelAdmin):
     list_filter = ("realm_id",)
     list_select_related = ("business",)
-    readonly_fields = ("business", "realm_id", "qbo_id", "sync_token", "created_at",
-                       "updated_at")
+    readonly_fields = ("business", "realm_id", "qbo_id", "sync_token", "created_at", "updated_at")
 
     def has_add_permission(self, request):
         return False
@@ -98,13 +149,28 @@ class ItemLinkAdmin(LinkAdmin):
 
 @admin.register(InvoiceLink)
 class InvoiceLinkAdmin(LinkAdmin):
-    list_display = ("invoice", "business", "realm_id", "qbo_id", "doc_number", "qbo_total",
-                    "expected_total", "qbo_tax_total", "expected_tax_total", "updated_at")
+    list_display = (
+        "invoice",
+        "business",
+        "realm_id",
+        "qbo_id",
+        "doc_number",
+        "qbo_total",
+        "expected_total",
+        "qbo_tax_total",
+        "expected_tax_total",
+        "updated_at",
+    )
     search_fields = ("qbo_id", "doc_number", "invoice__number", "business__name")
     list_select_related = ("business", "invoice")
     readonly_fields = LinkAdmin.readonly_fields + (
-        "invoice", "doc_number", "qbo_total", "qbo_tax_total", "expected_total",
-        "expected_tax_total")
+        "invoice",
+        "doc_number",
+        "qbo_total",
+        "qbo_tax_total",
+        "expected_total",
+        "expected_tax_total",
+    )
 
 
 @admin.register(PaymentLink)

@@ -17,7 +17,10 @@ class AccountingSyncConfig(AppConfig):
         register()
         schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
         if isinstance(schedule, dict):
-            schedule.setdefault("accounting-sync-sweep", {
-                "task": "accounting_sync.sweep",
-                "schedule": float(getattr(settings, "QBO_SYNC_SWEEP_SECONDS", 10.0)),
-            })
+            schedule.setdefault(
+                "accounting-sync-sweep",
+                {
+                    "task": "accounting_sync.sweep",
+                    "schedule": float(getattr(settings, "QBO_SYNC_SWEEP_SECONDS", 10.0)),
+                },
+            )

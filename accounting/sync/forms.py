@@ -5,17 +5,19 @@ from .models import SyncKind, SyncStatus
 
 
 class SyncLogFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All"))] + list(SyncStatus.choices))
-    kind = forms.ChoiceField(label=_("Object"), required=False,
-                             choices=[("", _("All"))] + list(SyncKind.choices))
-    q = forms.CharField(label=_("Search (number or QuickBooks id)"), required=False,
-                        max_length=50)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All"))] + list(SyncStatus.choices)
+    )
+    kind = forms.ChoiceField(
+        label=_("Object"), required=False, choices=[("", _("All"))] + list(SyncKind.choices)
+    )
+    q = forms.CharField(label=_("Search (number or QuickBooks id)"), required=False, max_length=50)
 
 
 class EarlierInvoicesForm(forms.Form):
-    date_from = forms.DateField(label=_("Issued from"), widget=forms.DateInput(
-        attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("Issued from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     date_to = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):

@@ -6,6 +6,7 @@ contact already linked to a QBO customer. Never a draft. Invoices issued before 
 connection are not sent (the article's rule) unless the owner sent them from the sync log
 ("Send earlier invoices"), which links them.
 """
+
 from accounting.models import ConnectionStatus, QboConnection
 
 from .models import OPEN_STATUSES, CustomerLink, InvoiceLink, SyncJob, SyncKind, SyncOperation
@@ -25,11 +26,16 @@ def invoice_is_synced(invoice, connection: QboConnection) -> bool:
     """Whether this invoice goes to (or already is in) the connected company."""
     if invoice.is_draft:
         return False
-    if InvoiceLink.objects.filter(business_id=invoice.business_id,
-                                  realm_id=connection.realm_id, invoice=invoice).exists():
+    if InvoiceLink.objects.filter(
+        business_id=invoice.business_id, realm_id=connection.realm_id, invoice=invoice
+    ).exists():
         return True
-    if SyncJob.objects.filter(business_id=invoice.business_id, realm_id=connection.realm_id,
-                              kind=SyncKind.INVOICE, object_id=invoice.pk).exists():
+    if SyncJob.objects.filter(
+        business_id=invoice.business_id,
+        realm_id=connection.realm_id,
+        kind=SyncKind.INVOICE,
+        object_id=invoice.pk,
+    ).exists():
         return True
     issued_at = invoice.issued_at
     return bool(issued_at and connection.connected_at and issued_at >= connection.connected_at)
@@ -39,68 +45,111 @@ def on_invoice_issued(*, invoice, **_payload) -> None:
     connection = _connection(invoice.business_id)
     if connection is None or not invoice_is_synced(invoice, connection):
         return
-    job_create(business_id=invoice.business_id, realm_id=connection.realm_id,
-               kind=SyncKind.INVOICE, operation=SyncOperation.CREATE, object_id=invoice.pk)
+    job_create(
+        business_id=invoice.business_id,
+        realm_id=connection.realm_id,
+        kind=SyncKind.INVOICE,
+        operation=SyncOperation.CREATE,
+        object_id=invoice.pk,
+    )
 
 
 def on_invoice_changed(*, invoice, **_payload) -> None:
     connection = _connection(invoice.business_id)
     if connection is None or not invoice_is_synced(invoice, connection):
         return
-    job_create(business_id=invoice.business_id, realm_id=connection.realm_id,
-               kind=SyncKind.INVOICE, operation=SyncOperation.UPDATE, object_id=invoice.pk,
-               coalesce=True)
+    job_create(
+        business_id=invoice.business_id,
+        realm_id=connection.realm_id,
+        kind=SyncKind.INVOICE,
+        operation=SyncOperation.UPDATE,
+        object_id=invoice.pk,
+        coalesce=True,
+    )
 
 
 def on_invoice_voided(*, invoice, **_payload) -> None:
     connection = _connection(invoice.business_id)
     if connection is None or not invoice_is_synced(invoice, connection):
         return
-    job_create(business_id=invoice.business_id, realm_id=connection.realm_id,
-               kind=SyncKind.INVOICE, operation=SyncOperation.VOID, object_id=invoice.pk)
+    job_create(
+        business_id=invoice.business_id,
+        realm_id=connection.realm_id,
+        kind=SyncKind.INVOICE,
+        operation=SyncOperation.VOID,
+        object_id=invoice.pk,
+    )
 
 
 def _latest_open_invoice_job(invoice, realm_id: str) -> SyncJob | None:
-    return (SyncJob.objects.filter(business_id=invoice.business_id, realm_id=realm_id,
-                                   kind=SyncKind.INVOICE, object_id=invoice.pk,
-                                   status__in=OPEN_STATUSES).order_by("-id").first())
+    return (
+        SyncJob.objects.filter(
+            business_id=invoice.business_id,
+            realm_id=realm_id,
+            kind=SyncKind.INVOICE,
+            object_id=invoice.pk,
+            status__in=OPEN_STATUSES,
+        )
+        .order_by("-id")
+        .first()
+    )
 
 
 def on_payment_recorded(*, payment, **_payload) -> None:
     connection = _connection(payment.business_id)
     if connection is None or not invoice_is_synced(payment.invoice, connection):
         return
-    job_create(business_id=payment.business_id, realm_id=connection.realm_id,
-               kind=SyncKind.PAYMENT, operation=SyncOperation.CREATE, object_id=payment.pk,
-               depends_on=_latest_open_invoice_job(payment.invoice, connection.realm_id))
+    job_create(
+        business_id=payment.business_id,
+        realm_id=connection.realm_id,
+        kind=SyncKind.PAYMENT,
+        operation=SyncOperation.CREATE,
+        object_id=payment.pk,
+        depends_on=_latest_open_invoice_job(payment.invoice, connection.realm_id),
+    )
 
 
 def on_payment_voided(*, payment, **_payload) -> None:
     connection = _connection(payment.business_id)
     if connection is None:
         return
-    sent = SyncJob.objects.filter(business_id=payment.business_id, realm_id=connection.realm_id,
-                                  kind=SyncKind.PAYMENT, object_id=payment.pk).exists()
+    sent = SyncJob.objects.filter(
+        business_id=payment.business_id,
+        realm_id=connection.realm_id,
+        kind=SyncKind.PAYMENT,
+        object_id=payment.pk,
+    ).exists()
     if not sent:
         return
-    job_create(business_id=payment.business_id, realm_id=connection.realm_id,
-               kind=SyncKind.PAYMENT, operation=SyncOperation.VOID, object_id=payment.pk)
+    job_create(
+        business_id=payment.business_id,
+        realm_id=connection.realm_id,
+        kind=SyncKind.PAYMENT,
+        operation=SyncOperation.VOID,
+        object_id=payment.pk,
+    )
 
 
 def on_contact_changed(*, contact, **_payload) -> None:
     connection = _connection(contact.business_id)
     if connection is None:
         return
-    if not CustomerLink.objects.filter(business_id=contact.business_id,
-                                       realm_id=connection.realm_id, contact=contact).exists():
+    if not CustomerLink.objects.filter(
+        business_id=contact.business_id, realm_id=connection.realm_id, contact=contact
+    ).exists():
         return  # not in QBO yet: it is found or created with its first invoice
-    job_create(business_id=contact.business_id, realm_id=connection.realm_id,
-               kind=SyncKind.CUSTOMER, operation=SyncOperation.UPDATE, object_id=contact.pk,
-               coalesce=True)
+    job_create(
+        business_id=contact.business_id,
+        realm_id=connection.realm_id,
+        kind=SyncKind.CUSTOMER,
+        operation=SyncOperation.UPDATE,
+        object_id=contact.pk,
+        coalesce=True,
+    )
 
 
 def register() -> None:
-    from plannit import events
+    from core import events
 
     events.invoice_issued.subscribe(on_invoice_issued)
     events.invoice_changed.subscribe(on_invoice_changed)

@@ -7,6 +7,7 @@ a set of in-flight requests (each with an expiry, so a crashed worker frees its 
 Redis server's clock is the only clock. Without Redis (the embedded default: one machine),
 the same state lives in a small file locked with flock, shared by the local processes.
 """
+
 import fcntl
 import json
 import random
@@ -31,8 +32,10 @@ def _limits() -> dict:
         # The bench shortens QBO's minute (the emulator is told the same window).
         # A request is counted when we send it, QBO counts it when it arrives: a small margin
         # on the window absorbs the difference in transit times.
-        "window_ms": int(float(getattr(settings, "QBO_LIMIT_WINDOW_SECONDS", 60)) * 1000
-                         + int(getattr(settings, "QBO_LIMIT_SAFETY_MS", 300))),
+        "window_ms": int(
+            float(getattr(settings, "QBO_LIMIT_WINDOW_SECONDS", 60)) * 1000
+            + int(getattr(settings, "QBO_LIMIT_SAFETY_MS", 300))
+        ),
         "slot_ms": int(float(getattr(settings, "QBO_HTTP_TIMEOUT_SECONDS", 30)) * 1000) + 5000,
         "max_wait": float(getattr(settings, "QBO_LIMIT_MAX_WAIT_SECONDS", 2.0)),
     }
@@ -73,15 +76,29 @@ class RedisLimiter:
         self.script = self.client.register_script(_LUA)
 
     def _keys(self, realm_id: str) -> list[str]:
-        return [f"qbo:limit:{realm_id}:window", f"qbo:limit:{realm_id}:inflight",
-                f"qbo:limit:{realm_id}:batch"]
+        return [
+            f"qbo:limit:{realm_id}:window",
+            f"qbo:limit:{realm_id}:inflight",
+            f"qbo:limit:{realm_id}:batch",
+        ]
 
     def try_acquire(self, realm_id: str, is_batch: bool, token: str) -> float:
         """0 when admitted; else how long to wait (seconds)."""
         limits = _limits()
-        result = int(self.script(keys=self._keys(realm_id), args=[
-            limits["window_ms"], limits["per_minute"], limits["in_flight"], limits["slot_ms"],
-            token, "1" if is_batch else "0", limits["batch_per_minute"]]))
+        result = int(
+            self.script(
+                keys=self._keys(realm_id),
+                args=[
+                    limits["window_ms"],
+                    limits["per_minute"],
+                    limits["in_flight"],
+                    limits["slot_ms"],
+                    token,
+                    "1" if is_batch else "0",
+                    limits["batch_per_minute"],
+                ],
+            )
+        )
         if result == 0:
             return 0.0
         if result < 0:
@@ -195,6 +212,7 @@ def admit(realm_id: str, is_batch: bool) -> Callable[[], None]:
 
 
 # --- The company pause after a 429 -----------------------------------------------------------
+
 
 def _pause_key(realm_id: str) -> str:
     return f"qbo:paused:{realm_id}"

@@ -5,6 +5,7 @@ connecting another company starts clean (the old links stay, unused). Unique con
 a second link impossible, whatever the workers do: one Plannit object has at most one QBO
 object per company, and one QBO object is linked to at most one Plannit object.
 """
+
 import uuid
 
 from django.db import models
@@ -27,18 +28,24 @@ class QboLink(BusinessOwned):
 
 
 class CustomerLink(QboLink):
-    contact = models.ForeignKey("contacts.Contact", on_delete=models.CASCADE,
-                                related_name="qbo_links", verbose_name=_("contact"))
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        on_delete=models.CASCADE,
+        related_name="qbo_links",
+        verbose_name=_("contact"),
+    )
     display_name = models.CharField(_("QuickBooks display name"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("QuickBooks customer link")
         verbose_name_plural = _("QuickBooks customer links")
         constraints = [
-            models.UniqueConstraint(fields=["business", "realm_id", "contact"],
-                                    name="uniq_customer_link_contact"),
-            models.UniqueConstraint(fields=["business", "realm_id", "qbo_id"],
-                                    name="uniq_customer_link_qbo"),
+            models.UniqueConstraint(
+                fields=["business", "realm_id", "contact"], name="uniq_customer_link_contact"
+            ),
+            models.UniqueConstraint(
+                fields=["business", "realm_id", "qbo_id"], name="uniq_customer_link_qbo"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -49,16 +56,18 @@ class ItemLink(QboLink):
     """The article's "Linked QuickBooks item". Several Plannit items may point at the same QBO
     item (e.g. two local variants of one service), so only the Plannit side is unique."""
 
-    item = models.ForeignKey("catalog.Item", on_delete=models.CASCADE, related_name="qbo_links",
-                             verbose_name=_("item"))
+    item = models.ForeignKey(
+        "catalog.Item", on_delete=models.CASCADE, related_name="qbo_links", verbose_name=_("item")
+    )
     qbo_name = models.CharField(_("QuickBooks item name"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("QuickBooks item link")
         verbose_name_plural = _("QuickBooks item links")
         constraints = [
-            models.UniqueConstraint(fields=["business", "realm_id", "item"],
-                                    name="uniq_item_link_item"),
+            models.UniqueConstraint(
+                fields=["business", "realm_id", "item"], name="uniq_item_link_item"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -66,27 +75,37 @@ class ItemLink(QboLink):
 
 
 class InvoiceLink(QboLink):
-    invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.CASCADE,
-                                related_name="qbo_links", verbose_name=_("invoice"))
+    invoice = models.ForeignKey(
+        "invoicing.Invoice",
+        on_delete=models.CASCADE,
+        related_name="qbo_links",
+        verbose_name=_("invoice"),
+    )
     doc_number = models.CharField(_("QuickBooks number"), max_length=21, blank=True)
-    qbo_total = models.DecimalField(_("QuickBooks total"), max_digits=14, decimal_places=2,
-                                    null=True, blank=True)
-    qbo_tax_total = models.DecimalField(_("QuickBooks tax"), max_digits=14, decimal_places=2,
-                                        null=True, blank=True)
+    qbo_total = models.DecimalField(
+        _("QuickBooks total"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    qbo_tax_total = models.DecimalField(
+        _("QuickBooks tax"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     # Plannit's figures when QBO answered: any cent of difference is flagged to the owner.
-    expected_total = models.DecimalField(_("Plannit total"), max_digits=14, decimal_places=2,
-                                         null=True, blank=True)
-    expected_tax_total = models.DecimalField(_("Plannit tax"), max_digits=14, decimal_places=2,
-                                             null=True, blank=True)
+    expected_total = models.DecimalField(
+        _("Plannit total"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    expected_tax_total = models.DecimalField(
+        _("Plannit tax"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("QuickBooks invoice link")
         verbose_name_plural = _("QuickBooks invoice links")
         constraints = [
-            models.UniqueConstraint(fields=["business", "realm_id", "invoice"],
-                                    name="uniq_invoice_link_invoice"),
-            models.UniqueConstraint(fields=["business", "realm_id", "qbo_id"],
-                                    name="uniq_invoice_link_qbo"),
+            models.UniqueConstraint(
+                fields=["business", "realm_id", "invoice"], name="uniq_invoice_link_invoice"
+            ),
+            models.UniqueConstraint(
+                fields=["business", "realm_id", "qbo_id"], name="uniq_invoice_link_qbo"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -96,22 +115,29 @@ class InvoiceLink(QboLink):
     def has_total_mismatch(self) -> bool:
         if self.qbo_total is None or self.expected_total is None:
             return False
-        return (self.qbo_total != self.expected_total
-                or (self.qbo_tax_total or 0) != (self.expected_tax_total or 0))
+        return self.qbo_total != self.expected_total or (self.qbo_tax_total or 0) != (
+            self.expected_tax_total or 0
+        )
 
 
 class PaymentLink(QboLink):
-    payment = models.ForeignKey("invoicing.Payment", on_delete=models.CASCADE,
-                                related_name="qbo_links", verbose_name=_("payment"))
+    payment = models.ForeignKey(
+        "invoicing.Payment",
+        on_delete=models.CASCADE,
+        related_name="qbo_links",
+        verbose_name=_("payment"),
+    )
 
     class Meta:
         verbose_name = _("QuickBooks payment link")
         verbose_name_plural = _("QuickBooks payment links")
         constraints = [
-            models.UniqueConstraint(fields=["business", "realm_id", "payment"],
-                                    name="uniq_payment_link_payment"),
-            models.UniqueConstraint(fields=["business", "realm_id", "qbo_id"],
-                                    name="uniq_payment_link_qbo"),
+            models.UniqueConstraint(
+                fields=["business", "realm_id", "payment"], name="uniq_payment_link_payment"
+            ),
+            models.UniqueConstraint(
+                fields=["business", "realm_id", "qbo_id"], name="uniq_payment_link_qbo"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -162,10 +188,12 @@ class SyncJob(BusinessOwned):
     kind = models.CharField(_("object"), max_length=10, choices=SyncKind.choices)
     operation = models.CharField(_("operation"), max_length=10, choices=SyncOperation.choices)
     object_id = models.PositiveBigIntegerField(_("object id"))
-    request_id = models.CharField(_("request id"), max_length=36, unique=True,
-                                  default=new_request_id, editable=False)
-    status = models.CharField(_("status"), max_length=10, choices=SyncStatus.choices,
-                              default=SyncStatus.PENDING)
+    request_id = models.CharField(
+        _("request id"), max_length=36, unique=True, default=new_request_id, editable=False
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=SyncStatus.choices, default=SyncStatus.PENDING
+    )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     # Sent by "Send earlier invoices": the object may already be in QBO (typed there by hand),
     # so it is looked up (invoice by DocNumber) before being created.
@@ -176,8 +204,14 @@ class SyncJob(BusinessOwned):
     enqueued_at = models.DateTimeField(_("last enqueued at"), null=True, blank=True)
     lease_owner = models.CharField(_("leased by"), max_length=64, blank=True)
     lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
-    depends_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="dependents", verbose_name=_("waits for"))
+    depends_on = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dependents",
+        verbose_name=_("waits for"),
+    )
     qbo_id = models.CharField(_("QuickBooks id"), max_length=32, blank=True)
     qbo_number = models.CharField(_("QuickBooks number"), max_length=21, blank=True)
     last_error_code = models.CharField(_("last error code"), max_length=20, blank=True)
@@ -228,8 +262,9 @@ class AttemptOutcome(models.TextChoices):
 class SyncAttempt(models.Model):
     """One remote call made for a job: what support needs to ask Intuit about it."""
 
-    job = models.ForeignKey(SyncJob, on_delete=models.CASCADE, related_name="remote_attempts",
-                            verbose_name=_("job"))
+    job = models.ForeignKey(
+        SyncJob, on_delete=models.CASCADE, related_name="remote_attempts", verbose_name=_("job")
+    )
     started_at = models.DateTimeField(_("time"))
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
     method = models.CharField(_("method"), max_length=8)

@@ -3,6 +3,7 @@ No HTTP, no database: the push service gathers the values, these functions shape
 
 References: qbo-api-reference §3.1 (Customer), §3.5 (Invoice), §3.6 (Payment), §10 (tax).
 """
+
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -143,17 +144,19 @@ def invoice_body(data: InvoiceData, *, customer_id: str, mapping: Mapping) -> di
     transaction's tax code."""
     lines = []
     for line in data.lines:
-        lines.append({
-            "Amount": line.amount.quantize(CENT),
-            "DetailType": "SalesItemLineDetail",
-            "Description": line.description[:4000],
-            "SalesItemLineDetail": {
-                "ItemRef": _ref(line_item(line, mapping)),
-                "Qty": _number(line.quantity),
-                "UnitPrice": _number(line.unit_price),
-                "TaxCodeRef": _ref(line_tax_code(line, mapping)),
-            },
-        })
+        lines.append(
+            {
+                "Amount": line.amount.quantize(CENT),
+                "DetailType": "SalesItemLineDetail",
+                "Description": line.description[:4000],
+                "SalesItemLineDetail": {
+                    "ItemRef": _ref(line_item(line, mapping)),
+                    "Qty": _number(line.quantity),
+                    "UnitPrice": _number(line.unit_price),
+                    "TaxCodeRef": _ref(line_tax_code(line, mapping)),
+                },
+            }
+        )
     body: dict = {
         "DocNumber": data.number[:21],
         "TxnDate": data.issue_date.isoformat(),
@@ -175,8 +178,9 @@ def invoice_body(data: InvoiceData, *, customer_id: str, mapping: Mapping) -> di
     return body
 
 
-def invoice_update_body(data: InvoiceData, *, qbo_id: str, sync_token: str, customer_id: str,
-                        mapping: Mapping) -> dict:
+def invoice_update_body(
+    data: InvoiceData, *, qbo_id: str, sync_token: str, customer_id: str, mapping: Mapping
+) -> dict:
     """A sparse update that replaces every field we own, lines as a whole (§2.7). Leaving
     TxnTaxDetail out makes a non-US QBO recompute the tax."""
     body = invoice_body(data, customer_id=customer_id, mapping=mapping)
@@ -198,10 +202,18 @@ def customer_body(data: ContactData) -> dict:
         body["PrimaryEmailAddr"] = {"Address": data.email}
     if data.phone:
         body["PrimaryPhone"] = {"FreeFormNumber": data.phone[:30]}
-    address = {key: value for key, value in (
-        ("Line1", data.address_line1), ("Line2", data.address_line2), ("City", data.city),
-        ("CountrySubDivisionCode", data.province), ("PostalCode", data.postal_code),
-        ("Country", data.country)) if value}
+    address = {
+        key: value
+        for key, value in (
+            ("Line1", data.address_line1),
+            ("Line2", data.address_line2),
+            ("City", data.city),
+            ("CountrySubDivisionCode", data.province),
+            ("PostalCode", data.postal_code),
+            ("Country", data.country),
+        )
+        if value
+    }
     if address:
         body["BillAddr"] = address
     return body
@@ -213,8 +225,14 @@ def customer_update_body(data: ContactData, *, qbo_id: str, sync_token: str) -> 
     return body
 
 
-def payment_body(data: PaymentData, *, customer_id: str, invoice_qbo_id: str,
-                 deposit_account: str, payment_method_id: str) -> dict:
+def payment_body(
+    data: PaymentData,
+    *,
+    customer_id: str,
+    invoice_qbo_id: str,
+    deposit_account: str,
+    payment_method_id: str,
+) -> dict:
     if not deposit_account:
         raise MappingMissing("no_deposit_account")
     body = {
@@ -223,8 +241,12 @@ def payment_body(data: PaymentData, *, customer_id: str, invoice_qbo_id: str,
         "TxnDate": data.date.isoformat(),
         "DepositToAccountRef": _ref(deposit_account),
         "PrivateNote": payment_reference(data.payment_id, data.request_id),
-        "Line": [{"Amount": data.amount.quantize(CENT),
-                  "LinkedTxn": [{"TxnId": str(invoice_qbo_id), "TxnType": "Invoice"}]}],
+        "Line": [
+            {
+                "Amount": data.amount.quantize(CENT),
+                "LinkedTxn": [{"TxnId": str(invoice_qbo_id), "TxnType": "Invoice"}],
+            }
+        ],
     }
     if payment_method_id:
         body["PaymentMethodRef"] = _ref(payment_method_id)
@@ -252,8 +274,11 @@ def _name_key(name: str) -> str:
 
 def match_payment_method(method: str, qbo_methods: list[dict]) -> str:
     """The Id of the QBO payment method that matches by name, or ""."""
-    by_name = {_name_key(row.get("Name", "")): str(row.get("Id", "")) for row in qbo_methods
-               if row.get("Active", True) not in (False, "false")}
+    by_name = {
+        _name_key(row.get("Name", "")): str(row.get("Id", ""))
+        for row in qbo_methods
+        if row.get("Active", True) not in (False, "false")
+    }
     for name in PAYMENT_METHOD_NAMES.get(method, ()):
         if _name_key(name) in by_name:
             return by_name[_name_key(name)]

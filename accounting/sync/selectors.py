@@ -1,4 +1,5 @@
 """Reads of the sync engine, always scoped by business."""
+
 import datetime
 from dataclasses import dataclass
 
@@ -12,19 +13,32 @@ from . import messages
 from .models import InvoiceLink, PaymentLink, SyncJob, SyncKind, SyncStatus
 
 
-def earlier_invoices(*, business: Business, connection: QboConnection,
-                     date_from: datetime.date | None = None,
-                     date_to: datetime.date | None = None) -> QuerySet:
+def earlier_invoices(
+    *,
+    business: Business,
+    connection: QboConnection,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet:
     """Issued before the connection and never sent to the connected company."""
-    linked = InvoiceLink.objects.filter(business=business, realm_id=connection.realm_id,
-                                        invoice=OuterRef("pk"))
-    queued = SyncJob.objects.filter(business=business, realm_id=connection.realm_id,
-                                    kind=SyncKind.INVOICE, object_id=OuterRef("pk"))
-    queryset = (Invoice.objects.filter(business=business)
-                .exclude(status=InvoiceStatus.DRAFT)
-                .filter(issued_at__lt=connection.connected_at)
-                .exclude(Exists(linked)).exclude(Exists(queued))
-                .select_related("contact").order_by("issue_date", "number"))
+    linked = InvoiceLink.objects.filter(
+        business=business, realm_id=connection.realm_id, invoice=OuterRef("pk")
+    )
+    queued = SyncJob.objects.filter(
+        business=business,
+        realm_id=connection.realm_id,
+        kind=SyncKind.INVOICE,
+        object_id=OuterRef("pk"),
+    )
+    queryset = (
+        Invoice.objects.filter(business=business)
+        .exclude(status=InvoiceStatus.DRAFT)
+        .filter(issued_at__lt=connection.connected_at)
+        .exclude(Exists(linked))
+        .exclude(Exists(queued))
+        .select_related("contact")
+        .order_by("issue_date", "number")
+    )
     if date_from:
         queryset = queryset.filter(issue_date__gte=date_from)
     if date_to:
@@ -32,8 +46,9 @@ def earlier_invoices(*, business: Business, connection: QboConnection,
     return queryset
 
 
-def sync_jobs_for_log(*, business: Business, status: str = "", kind: str = "",
-                      search: str = "") -> QuerySet:
+def sync_jobs_for_log(
+    *, business: Business, status: str = "", kind: str = "", search: str = ""
+) -> QuerySet:
     queryset = SyncJob.objects.filter(business=business).order_by("-id")
     if status:
         queryset = queryset.filter(status=status)
@@ -41,10 +56,16 @@ def sync_jobs_for_log(*, business: Business, status: str = "", kind: str = "",
         queryset = queryset.filter(kind=kind)
     if search:
         search = search.strip()
-        invoice_ids = list(Invoice.objects.filter(business=business, number__icontains=search)
-                           .values_list("pk", flat=True)[:200])
-        condition = Q(qbo_id=search) | Q(qbo_number__icontains=search) | Q(
-            kind=SyncKind.INVOICE, object_id__in=invoice_ids)
+        invoice_ids = list(
+            Invoice.objects.filter(business=business, number__icontains=search).values_list(
+                "pk", flat=True
+            )[:200]
+        )
+        condition = (
+            Q(qbo_id=search)
+            | Q(qbo_number__icontains=search)
+            | Q(kind=SyncKind.INVOICE, object_id__in=invoice_ids)
+        )
         if search.isdigit():
             condition |= Q(object_id=int(search))
         queryset = queryset.filter(condition)
@@ -56,15 +77,19 @@ def describe_jobs(jobs: list[SyncJob]) -> dict[int, str]:
     invoice_ids = {job.object_id for job in jobs if job.kind == SyncKind.INVOICE}
     payment_ids = {job.object_id for job in jobs if job.kind == SyncKind.PAYMENT}
     contact_ids = {job.object_id for job in jobs if job.kind == SyncKind.CUSTOMER}
-    invoices = {pk: str(number or pk) for pk, number in
-                Invoice.objects.filter(pk__in=invoice_ids).values_list("pk", "number")}
-    payments = {pk: (str(number or ""), amount) for pk, number, amount in
-                Payment.objects.filter(pk__in=payment_ids)
-                .values_list("pk", "invoice__number", "amount")}
+    invoices = {
+        pk: str(number or pk)
+        for pk, number in Invoice.objects.filter(pk__in=invoice_ids).values_list("pk", "number")
+    }
+    payments = {
+        pk: (str(number or ""), amount)
+        for pk, number, amount in Payment.objects.filter(pk__in=payment_ids).values_list(
+            "pk", "invoice__number", "amount"
+        )
+    }
     from contacts.models import Contact
 
-    contacts = dict(Contact.objects.filter(pk__in=contact_ids)
-                    .values_list("pk", "display_name"))
+    contacts = dict(Contact.objects.filter(pk__in=contact_ids).values_list("pk", "display_name"))
     labels = {}
     for job in jobs:
         if job.kind == SyncKind.INVOICE:
@@ -116,20 +141,33 @@ def sync_badges_for(objs: list) -> list[SyncBadge]:
     connection = _connection(objs[0].business_id)
     if connection is None:
         return badges
-    for kind, link_model, link_field in ((SyncKind.INVOICE, InvoiceLink, "invoice_id"),
-                                          (SyncKind.PAYMENT, PaymentLink, "payment_id")):
+    for kind, link_model, link_field in (
+        (SyncKind.INVOICE, InvoiceLink, "invoice_id"),
+        (SyncKind.PAYMENT, PaymentLink, "payment_id"),
+    ):
         ids = [obj.pk for obj in objs if (_badge_kind(obj) or (None,))[0] == kind]
         if not ids:
             continue
         jobs: dict[int, SyncJob] = {}
-        for job in (SyncJob.objects.filter(business_id=connection.business_id,
-                                           realm_id=connection.realm_id, kind=kind,
-                                           object_id__in=ids)
-                    .exclude(status=SyncStatus.DISMISSED).order_by("object_id", "-id")):
+        for job in (
+            SyncJob.objects.filter(
+                business_id=connection.business_id,
+                realm_id=connection.realm_id,
+                kind=kind,
+                object_id__in=ids,
+            )
+            .exclude(status=SyncStatus.DISMISSED)
+            .order_by("object_id", "-id")
+        ):
             jobs.setdefault(job.object_id, job)
-        links = {getattr(link, link_field): link for link in link_model.objects.filter(
-            business_id=connection.business_id, realm_id=connection.realm_id,
-            **{f"{link_field}__in": ids})}
+        links = {
+            getattr(link, link_field): link
+            for link in link_model.objects.filter(
+                business_id=connection.business_id,
+                realm_id=connection.realm_id,
+                **{f"{link_field}__in": ids},
+            )
+        }
         for index, obj in enumerate(objs):
             if (_badge_kind(obj) or (None,))[0] == kind:
                 badges[index] = _badge(obj, kind, connection, jobs.get(obj.pk), links.get(obj.pk))
@@ -141,26 +179,43 @@ def _badge(obj, kind: str, connection: QboConnection, job: SyncJob | None, link)
         return SyncBadge(state="")
     if job is not None and job.status == SyncStatus.FAILED:
         rendered = messages.render(job.last_error_key, job.last_error_params)
-        return SyncBadge(state="error", message=rendered.text if rendered else "",
-                         fix_url=rendered.fix_url if rendered else None, job_id=job.pk)
+        return SyncBadge(
+            state="error",
+            message=rendered.text if rendered else "",
+            fix_url=rendered.fix_url if rendered else None,
+            job_id=job.pk,
+        )
     if job is not None and job.status != SyncStatus.DONE:
         rendered = messages.render(job.last_error_key, job.last_error_params)
-        return SyncBadge(state="pending", message=rendered.text if rendered else "",
-                         fix_url=rendered.fix_url if rendered else None, job_id=job.pk)
+        return SyncBadge(
+            state="pending",
+            message=rendered.text if rendered else "",
+            fix_url=rendered.fix_url if rendered else None,
+            job_id=job.pk,
+        )
     if link is not None:
         warning = ""
         if isinstance(link, InvoiceLink) and link.has_total_mismatch and job is not None:
             rendered = messages.render(job.warning_key, job.warning_params)
             warning = rendered.text if rendered else ""
         number = getattr(link, "doc_number", "") or ""
-        return SyncBadge(state="synced", qbo_number=number, qbo_id=link.qbo_id,
-                         warning=warning, job_id=job.pk if job else None)
+        return SyncBadge(
+            state="synced",
+            qbo_number=number,
+            qbo_id=link.qbo_id,
+            warning=warning,
+            job_id=job.pk if job else None,
+        )
     if job is not None:  # done without reaching QBO (e.g. voided before it was ever sent)
         return SyncBadge(state="")
     if connection.status == ConnectionStatus.DISCONNECTED:
         return SyncBadge(state="")
     invoice = obj if isinstance(obj, Invoice) else obj.invoice
-    if invoice.issued_at and connection.connected_at and invoice.issued_at < connection.connected_at:
+    if (
+        invoice.issued_at
+        and connection.connected_at
+        and invoice.issued_at < connection.connected_at
+    ):
         key = "issued_before_connection" if kind == SyncKind.INVOICE else "invoice_not_sent"
         rendered = messages.render(key)
         return SyncBadge(state="not_sent", message=rendered.text)

@@ -1,5 +1,6 @@
 """Celery tasks of the sync engine: thin, take ids, idempotent (a job already done or held
 by another worker is skipped)."""
+
 from celery import shared_task
 
 from .services import jobs, push

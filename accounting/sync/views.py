@@ -1,4 +1,5 @@
 """The sync log (every job, filters, Retry, Dismiss) and "Send earlier invoices"."""
+
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -9,13 +10,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounting.selectors import active_connection_for_business
 from businesses.mixins import business_member_required
 from businesses.scoping import get_for_business
-from plannit.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 
 from . import messages
 from .forms import EarlierInvoicesForm, SyncLogFilterForm
 from .models import SyncJob
-from .selectors import describe_jobs, earlier_invoices as earlier_invoices_selector
-from .selectors import sync_jobs_for_log
+from .selectors import describe_jobs, sync_jobs_for_log
+from .selectors import earlier_invoices as earlier_invoices_selector
 from .services import jobs as job_services
 from .services.backfill import earlier_invoices_send
 
@@ -27,8 +28,12 @@ PREVIEW_LIMIT = 500
 def sync_log(request):
     form = SyncLogFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    queryset = sync_jobs_for_log(business=request.business, status=filters.get("status", ""),
-                                 kind=filters.get("kind", ""), search=filters.get("q", ""))
+    queryset = sync_jobs_for_log(
+        business=request.business,
+        status=filters.get("status", ""),
+        kind=filters.get("kind", ""),
+        search=filters.get("q", ""),
+    )
     page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page_obj.object_list)
     labels = describe_jobs(rows)
@@ -39,17 +44,24 @@ def sync_log(request):
     query = request.GET.copy()
     query.pop("page", None)
     encoded = query.urlencode()
-    return render(request, "accounting/sync/sync_log.html", {
-        "form": form, "page_obj": page_obj, "jobs": rows,
-        "querystring_without_page": f"{encoded}&" if encoded else "",
-        "connection": active_connection_for_business(business=request.business),
-    })
+    return render(
+        request,
+        "accounting/sync/sync_log.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "jobs": rows,
+            "querystring_without_page": f"{encoded}&" if encoded else "",
+            "connection": active_connection_for_business(business=request.business),
+        },
+    )
 
 
 def _back(request):
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(target)
     return redirect("accounting_sync:sync_log")
 
@@ -92,18 +104,32 @@ def earlier_invoices(request):
         date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
         if request.method == "POST" and request.POST.get("confirm") == "1":
             try:
-                count = earlier_invoices_send(business=request.business, date_from=date_from,
-                                              date_to=date_to)
+                count = earlier_invoices_send(
+                    business=request.business, date_from=date_from, date_to=date_to
+                )
             except ApplicationError as error:
                 flash.error(request, error.message)
                 return redirect("accounting_sync:earlier_invoices")
-            flash.success(request, _("%(count)s invoice(s) queued: each is looked up in "
-                                     "QuickBooks by its number first.") % {"count": count})
+            flash.success(
+                request,
+                _(
+                    "%(count)s invoice(s) queued: each is looked up in "
+                    "QuickBooks by its number first."
+                )
+                % {"count": count},
+            )
             return redirect("accounting_sync:sync_log")
-        queryset = earlier_invoices_selector(business=request.business, connection=connection,
-                                             date_from=date_from, date_to=date_to)
+        queryset = earlier_invoices_selector(
+            business=request.business, connection=connection, date_from=date_from, date_to=date_to
+        )
         preview = list(queryset[:PREVIEW_LIMIT])
-    return render(request, "accounting/sync/earlier_invoices.html", {
-        "form": form, "preview": preview, "connection": connection,
-        "preview_limit": PREVIEW_LIMIT,
-    })
+    return render(
+        request,
+        "accounting/sync/earlier_invoices.html",
+        {
+            "form": form,
+            "preview": preview,
+            "connection": connection,
+            "preview_limit": PREVIEW_LIMIT,
+        },
+    )

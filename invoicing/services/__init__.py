@@ -1,4 +1,5 @@
 """Every write of the invoicing app (HackSoft style: keyword-only, one transaction each)."""
+
 from .invoices import (
     LineInput,
     due_date_for,
@@ -29,10 +30,27 @@ from .taxes import (
 )
 
 __all__ = [
-    "ComponentInput", "LineInput", "due_date_for", "invoice_create", "invoice_delete",
-    "invoice_issue", "invoice_number_take", "invoice_sequence_ensure", "invoice_settings_update",
-    "invoice_update", "invoice_void", "on_business_created", "payment_record", "payment_void",
-    "status_for_payments", "taxgroup_archive", "taxgroup_create", "taxgroup_create_presets",
-    "taxgroup_delete", "taxgroup_presets_for", "taxgroup_restore", "taxgroup_set_default",
+    "ComponentInput",
+    "LineInput",
+    "due_date_for",
+    "invoice_create",
+    "invoice_delete",
+    "invoice_issue",
+    "invoice_number_take",
+    "invoice_sequence_ensure",
+    "invoice_settings_update",
+    "invoice_update",
+    "invoice_void",
+    "on_business_created",
+    "payment_record",
+    "payment_void",
+    "status_for_payments",
+    "taxgroup_archive",
+    "taxgroup_create",
+    "taxgroup_create_presets",
+    "taxgroup_delete",
+    "taxgroup_presets_for",
+    "taxgroup_restore",
+    "taxgroup_set_default",
     "taxgroup_update",
 ]

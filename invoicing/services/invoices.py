@@ -1,4 +1,5 @@
 """Invoices: create, edit, issue, void, delete a draft. Totals always come from totals.py."""
+
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,9 +12,9 @@ from django.utils.translation import gettext as _
 from businesses.models import Business
 from catalog.models import Item
 from contacts.models import Contact
-from plannit import events
-from plannit.exceptions import ApplicationError, full_clean_or_raise
-from plannit.templatetags.plannit_format import money
+from core import events
+from core.exceptions import ApplicationError, full_clean_or_raise
+from core.formatting import money
 
 from .. import totals as totals_module
 from ..models import (
@@ -60,8 +61,9 @@ def status_for_payments(*, total: Decimal, amount_paid: Decimal) -> str:
     return InvoiceStatus.PARTIALLY_PAID
 
 
-def _check_header(*, business: Business, contact: Contact, issue_date, terms: str,
-                  due_date) -> datetime.date:
+def _check_header(
+    *, business: Business, contact: Contact, issue_date, terms: str, due_date
+) -> datetime.date:
     if contact is None or contact.business_id != business.pk:
         raise ApplicationError(_("Choose one of your contacts."), field="contact")
     if not isinstance(issue_date, datetime.date):
@@ -71,8 +73,7 @@ def _check_header(*, business: Business, contact: Contact, issue_date, terms: st
     if due_date is None:
         due_date = due_date_for(issue_date=issue_date, terms=terms)
     if due_date < issue_date:
-        raise ApplicationError(_("The due date cannot be before the issue date."),
-                               field="due_date")
+        raise ApplicationError(_("The due date cannot be before the issue date."), field="due_date")
     return due_date
 
 
@@ -81,8 +82,9 @@ def _check_lines(*, business: Business, lines: Sequence[LineInput]) -> list[Line
     if not lines:
         raise ApplicationError(_("Add at least one line to the invoice."), field="lines")
     if len(lines) > MAX_LINES:
-        raise ApplicationError(_("An invoice can have at most %(count)d lines.")
-                               % {"count": MAX_LINES}, field="lines")
+        raise ApplicationError(
+            _("An invoice can have at most %(count)d lines.") % {"count": MAX_LINES}, field="lines"
+        )
     for line in lines:
         if line.item is not None and line.item.business_id != business.pk:
             raise ApplicationError(_("Choose one of your products or services."), field="lines")
@@ -94,31 +96,38 @@ def _check_lines(*, business: Business, lines: Sequence[LineInput]) -> list[Line
             raise ApplicationError(_("A unit price cannot be negative."), field="lines")
         if line.quantity.as_tuple().exponent < -3 or line.unit_price.as_tuple().exponent < -4:
             raise ApplicationError(
-                _("Use at most 3 decimals for quantities and 4 for unit prices."),
-                field="lines")
+                _("Use at most 3 decimals for quantities and 4 for unit prices."), field="lines"
+            )
         if not line.description.strip() and line.item is None:
-            raise ApplicationError(_("Each line needs a product or service, or a description."),
-                                   field="lines")
+            raise ApplicationError(
+                _("Each line needs a product or service, or a description."), field="lines"
+            )
     return lines
 
 
-def _group_specs(business: Business, lines: Sequence[LineInput]
-                 ) -> tuple[dict[int, totals_module.TaxGroupSpec],
-                            totals_module.TaxGroupSpec | None]:
+def _group_specs(
+    business: Business, lines: Sequence[LineInput]
+) -> tuple[dict[int, totals_module.TaxGroupSpec], totals_module.TaxGroupSpec | None]:
     """Plain copies of the tax groups involved (the lines' groups and the default)."""
     ids = {line.tax_group.pk for line in lines if line.tax_group is not None}
-    groups = {group.pk: group for group in TaxGroup.objects.filter(
-        business=business).filter(pk__in=ids) | TaxGroup.objects.filter(business=business,
-                                                                           is_default=True)}
+    groups = {
+        group.pk: group
+        for group in TaxGroup.objects.filter(business=business).filter(pk__in=ids)
+        | TaxGroup.objects.filter(business=business, is_default=True)
+    }
     components: dict[int, list[TaxComponent]] = {pk: [] for pk in groups}
     for component in TaxComponent.objects.filter(tax_group__in=groups.keys()).order_by(
-            "position", "id"):
+        "position", "id"
+    ):
         components[component.tax_group_id].append(component)
     specs = {
         pk: totals_module.TaxGroupSpec(
-            key=pk, name=group.name,
-            components=tuple(totals_module.TaxRate(name=c.name, rate=c.rate)
-                             for c in components[pk]))
+            key=pk,
+            name=group.name,
+            components=tuple(
+                totals_module.TaxRate(name=c.name, rate=c.rate) for c in components[pk]
+            ),
+        )
         for pk, group in groups.items()
     }
     default = next((specs[pk] for pk, group in groups.items() if group.is_default), None)
@@ -128,37 +137,60 @@ def _group_specs(business: Business, lines: Sequence[LineInput]
 def _write_lines_and_totals(invoice: Invoice, lines: Sequence[LineInput]) -> None:
     """Replace the invoice's lines and taxes and store its totals (balance included)."""
     specs, default = _group_specs(invoice.business, lines)
-    line_specs = [totals_module.LineSpec(
-        quantity=line.quantity, unit_price=line.unit_price, is_taxable=line.is_taxable,
-        tax_group=specs[line.tax_group.pk] if line.tax_group is not None else None,
-    ) for line in lines]
+    line_specs = [
+        totals_module.LineSpec(
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            is_taxable=line.is_taxable,
+            tax_group=specs[line.tax_group.pk] if line.tax_group is not None else None,
+        )
+        for line in lines
+    ]
     try:
         result = totals_module.compute_totals(line_specs, default_tax_group=default)
     except totals_module.MissingTaxGroupError:
         raise ApplicationError(
-            _("A taxable line has no tax group and there is no default tax group. Choose a tax "
-              "group on the line, or set a default in the tax group settings."),
-            field="lines") from None
+            _(
+                "A taxable line has no tax group and there is no default tax group. Choose a tax "
+                "group on the line, or set a default in the tax group settings."
+            ),
+            field="lines",
+        ) from None
     if result.total > MAX_AMOUNT:
         raise ApplicationError(_("The invoice total is too large."), field="lines")
     invoice.lines.all().delete()
     invoice.taxes.all().delete()
     for position, (line, spec, amount) in enumerate(
-            zip(lines, line_specs, result.line_amounts, strict=True)):
+        zip(lines, line_specs, result.line_amounts, strict=True)
+    ):
         group = totals_module.effective_tax_group(spec, default)
         row = InvoiceLine(
-            invoice=invoice, position=position, item=line.item,
+            invoice=invoice,
+            position=position,
+            item=line.item,
             description=line.description.strip() or (line.item.name if line.item else ""),
-            quantity=line.quantity, unit_price=line.unit_price, is_taxable=line.is_taxable,
-            tax_group_id=group.key if group is not None else None, amount=amount,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            is_taxable=line.is_taxable,
+            tax_group_id=group.key if group is not None else None,
+            amount=amount,
         )
         full_clean_or_raise(row, field="lines", all_fields=True)
         row.save()
-    InvoiceTax.objects.bulk_create([
-        InvoiceTax(invoice=invoice, tax_group_id=tax.group.key, name=tax.name, rate=tax.rate,
-                   taxable_amount=tax.taxable_amount, amount=tax.amount, position=position)
-        for position, tax in enumerate(result.taxes)
-    ])
+    InvoiceTax.objects.bulk_create(
+        [
+            InvoiceTax(
+                invoice=invoice,
+                tax_group_id=tax.group.key,
+                name=tax.name,
+                rate=tax.rate,
+                taxable_amount=tax.taxable_amount,
+                amount=tax.amount,
+                position=position,
+            )
+            for position, tax in enumerate(result.taxes)
+        ]
+    )
     invoice.subtotal = result.subtotal
     invoice.tax_total = result.tax_total
     invoice.total = result.total
@@ -168,22 +200,40 @@ def _write_lines_and_totals(invoice: Invoice, lines: Sequence[LineInput]) -> Non
 def _lock(invoice: Invoice) -> Invoice:
     # of=self: lock the invoice only, not the business row the join reads (that would
     # serialise every write of the business).
-    return Invoice.objects.select_for_update(of=("self",)).select_related("business").get(
-        pk=invoice.pk)
+    return (
+        Invoice.objects.select_for_update(of=("self",))
+        .select_related("business")
+        .get(pk=invoice.pk)
+    )
 
 
 @transaction.atomic
-def invoice_create(*, business: Business, contact: Contact, issue_date: datetime.date,
-                   lines: Sequence[LineInput], terms: str | None = None,
-                   due_date: datetime.date | None = None, notes: str = "") -> Invoice:
+def invoice_create(
+    *,
+    business: Business,
+    contact: Contact,
+    issue_date: datetime.date,
+    lines: Sequence[LineInput],
+    terms: str | None = None,
+    due_date: datetime.date | None = None,
+    notes: str = "",
+) -> Invoice:
     """A draft invoice. Without terms, the business's default terms; without a due date, the
     one the terms give. A draft has no number and announces nothing."""
     terms = terms or invoice_sequence_get(business=business).default_terms
-    due_date = _check_header(business=business, contact=contact, issue_date=issue_date,
-                             terms=terms, due_date=due_date)
+    due_date = _check_header(
+        business=business, contact=contact, issue_date=issue_date, terms=terms, due_date=due_date
+    )
     lines = _check_lines(business=business, lines=lines)
-    invoice = Invoice(business=business, contact=contact, issue_date=issue_date, terms=terms,
-                      due_date=due_date, notes=notes.strip(), status=InvoiceStatus.DRAFT)
+    invoice = Invoice(
+        business=business,
+        contact=contact,
+        issue_date=issue_date,
+        terms=terms,
+        due_date=due_date,
+        notes=notes.strip(),
+        status=InvoiceStatus.DRAFT,
+    )
     full_clean_or_raise(invoice, all_fields=True)
     invoice.save()
     _write_lines_and_totals(invoice, lines)
@@ -192,9 +242,16 @@ def invoice_create(*, business: Business, contact: Contact, issue_date: datetime
 
 
 @transaction.atomic
-def invoice_update(*, invoice: Invoice, contact: Contact, issue_date: datetime.date,
-                   terms: str, lines: Sequence[LineInput], due_date: datetime.date | None = None,
-                   notes: str = "") -> Invoice:
+def invoice_update(
+    *,
+    invoice: Invoice,
+    contact: Contact,
+    issue_date: datetime.date,
+    terms: str,
+    lines: Sequence[LineInput],
+    due_date: datetime.date | None = None,
+    notes: str = "",
+) -> Invoice:
     """Replace an invoice's header and lines as a whole. An issued invoice stays editable as long
     as its new total covers what has been paid; its status follows the new balance. A void
     invoice cannot change."""
@@ -202,8 +259,9 @@ def invoice_update(*, invoice: Invoice, contact: Contact, issue_date: datetime.d
     if invoice.is_void:
         raise ApplicationError(_("A void invoice cannot be changed."))
     business = invoice.business
-    due_date = _check_header(business=business, contact=contact, issue_date=issue_date,
-                             terms=terms, due_date=due_date)
+    due_date = _check_header(
+        business=business, contact=contact, issue_date=issue_date, terms=terms, due_date=due_date
+    )
     lines = _check_lines(business=business, lines=lines)
     invoice.contact = contact
     invoice.issue_date = issue_date
@@ -215,12 +273,17 @@ def invoice_update(*, invoice: Invoice, contact: Contact, issue_date: datetime.d
         if invoice.total < invoice.amount_paid:
             currency = business.currency
             raise ApplicationError(
-                _("The new total, %(total)s, would be less than the %(paid)s already paid. Void "
-                  "a payment first, or keep the total at least equal to what was paid.")
-                % {"total": money(invoice.total, currency),
-                   "paid": money(invoice.amount_paid, currency)}, field="lines")
-        invoice.status = status_for_payments(total=invoice.total,
-                                             amount_paid=invoice.amount_paid)
+                _(
+                    "The new total, %(total)s, would be less than the %(paid)s already paid. Void "
+                    "a payment first, or keep the total at least equal to what was paid."
+                )
+                % {
+                    "total": money(invoice.total, currency),
+                    "paid": money(invoice.amount_paid, currency),
+                },
+                field="lines",
+            )
+        invoice.status = status_for_payments(total=invoice.total, amount_paid=invoice.amount_paid)
     full_clean_or_raise(invoice, all_fields=True)
     invoice.save()
     if not invoice.is_draft:
@@ -256,7 +319,8 @@ def invoice_void(*, invoice: Invoice) -> Invoice:
         raise ApplicationError(_("A draft has no number yet: delete it instead of voiding it."))
     if invoice.payments.exclude(status=PaymentStatus.VOID).exists():
         raise ApplicationError(
-            _("This invoice has payments. Void its payments first, then void the invoice."))
+            _("This invoice has payments. Void its payments first, then void the invoice.")
+        )
     invoice.status = InvoiceStatus.VOID
     invoice.voided_at = timezone.now()
     invoice.balance = ZERO

@@ -1,11 +1,12 @@
 """Invoice numbering and the business's invoice settings."""
+
 import re
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from businesses.models import Business
-from plannit.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 
 from ..models import Invoice, InvoiceSequence, PaymentTerms
 from ..selectors import invoice_highest_issued_number
@@ -37,8 +38,9 @@ def format_invoice_number(*, prefix: str, number: int) -> str:
 
 
 @transaction.atomic
-def invoice_settings_update(*, business: Business, prefix: str, next_number: int,
-                            default_terms: str) -> InvoiceSequence:
+def invoice_settings_update(
+    *, business: Business, prefix: str, next_number: int, default_terms: str
+) -> InvoiceSequence:
     """Change the numbering and default terms. The next number may move anywhere past the
     numbers already issued with that prefix, never back onto them: an invoice number is
     unique, and a number handed out twice would make two documents for one number."""
@@ -48,27 +50,41 @@ def invoice_settings_update(*, business: Business, prefix: str, next_number: int
     if not PREFIX_PATTERN.match(prefix) or len(prefix) > 10:
         raise ApplicationError(
             _("Use at most 10 letters, digits or the signs - / _ . # in the prefix."),
-            field="prefix")
+            field="prefix",
+        )
     if prefix and prefix[-1].isdigit():
         raise ApplicationError(
-            _("The prefix cannot end with a digit: it would run into the number "
-              "(add a separator such as “-”)."), field="prefix")
+            _(
+                "The prefix cannot end with a digit: it would run into the number "
+                "(add a separator such as “-”)."
+            ),
+            field="prefix",
+        )
     if not isinstance(next_number, int) or not 1 <= next_number <= MAX_NEXT_NUMBER:
-        raise ApplicationError(_("Enter a whole number between 1 and %(max)s.")
-                               % {"max": MAX_NEXT_NUMBER}, field="next_number")
+        raise ApplicationError(
+            _("Enter a whole number between 1 and %(max)s.") % {"max": MAX_NEXT_NUMBER},
+            field="next_number",
+        )
     highest = invoice_highest_issued_number(business=business, prefix=prefix)
     if highest is not None and next_number <= highest:
         raise ApplicationError(
-            _("The next number must be greater than %(number)s: invoices up to "
-              "%(formatted)s have already been issued, and each invoice number can be used "
-              "only once.") % {"number": highest,
-                                "formatted": format_invoice_number(prefix=prefix,
-                                                                   number=highest)},
-            field="next_number")
-    if Invoice.objects.filter(business=business, number=format_invoice_number(
-            prefix=prefix, number=next_number)).exists():
-        raise ApplicationError(_("This number has already been issued. Choose a greater one."),
-                               field="next_number")
+            _(
+                "The next number must be greater than %(number)s: invoices up to "
+                "%(formatted)s have already been issued, and each invoice number can be used "
+                "only once."
+            )
+            % {
+                "number": highest,
+                "formatted": format_invoice_number(prefix=prefix, number=highest),
+            },
+            field="next_number",
+        )
+    if Invoice.objects.filter(
+        business=business, number=format_invoice_number(prefix=prefix, number=next_number)
+    ).exists():
+        raise ApplicationError(
+            _("This number has already been issued. Choose a greater one."), field="next_number"
+        )
     if default_terms not in PaymentTerms.values:
         raise ApplicationError(_("Choose valid terms."), field="default_terms")
     sequence.prefix = prefix
@@ -88,8 +104,12 @@ def invoice_number_take(*, business: Business) -> str:
     number = format_invoice_number(prefix=sequence.prefix, number=sequence.next_number)
     if Invoice.objects.filter(business=business, number=number).exists():
         raise ApplicationError(
-            _("The next invoice number, %(number)s, is already used. Change the next number in "
-              "the invoice settings.") % {"number": number})
+            _(
+                "The next invoice number, %(number)s, is already used. Change the next number in "
+                "the invoice settings."
+            )
+            % {"number": number}
+        )
     sequence.next_number += 1
     sequence.save(update_fields=["next_number"])
     return number

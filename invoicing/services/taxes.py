@@ -1,4 +1,5 @@
 """Tax groups: create, edit, default, archive, ready-made groups by province."""
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from businesses.models import Business
-from plannit.exceptions import ApplicationError, full_clean_or_raise
+from core.exceptions import ApplicationError, full_clean_or_raise
 
 from ..models import TaxComponent, TaxGroup
 from ..selectors import taxgroup_is_used, taxgroup_is_used_on_issued_invoices
@@ -24,16 +25,17 @@ class ComponentInput:
 
 
 def _clean_components(components: Sequence[ComponentInput]) -> list[ComponentInput]:
-    cleaned = [ComponentInput(name=" ".join(c.name.split()), rate=Decimal(c.rate))
-               for c in components]
+    cleaned = [
+        ComponentInput(name=" ".join(c.name.split()), rate=Decimal(c.rate)) for c in components
+    ]
     if len(cleaned) > MAX_COMPONENTS:
         raise ApplicationError(
             _("A tax group can have at most %(count)d taxes.") % {"count": MAX_COMPONENTS},
-            field="components")
+            field="components",
+        )
     names = [c.name.casefold() for c in cleaned]
     if len(set(names)) != len(names):
-        raise ApplicationError(_("Two taxes of this group have the same name."),
-                               field="components")
+        raise ApplicationError(_("Two taxes of this group have the same name."), field="components")
     return cleaned
 
 
@@ -52,24 +54,28 @@ def _check_name(*, business: Business, name: str, exclude_pk: int | None = None)
 def _replace_components(tax_group: TaxGroup, components: list[ComponentInput]) -> None:
     tax_group.components.all().delete()
     for position, component in enumerate(components):
-        row = TaxComponent(tax_group=tax_group, name=component.name, rate=component.rate,
-                           position=position)
+        row = TaxComponent(
+            tax_group=tax_group, name=component.name, rate=component.rate, position=position
+        )
         full_clean_or_raise(row, field_map={"name": "components", "rate": "components"})
         row.save()
 
 
 @transaction.atomic
-def taxgroup_create(*, business: Business, name: str,
-                    components: Sequence[ComponentInput] = (),
-                    is_default: bool = False) -> TaxGroup:
+def taxgroup_create(
+    *,
+    business: Business,
+    name: str,
+    components: Sequence[ComponentInput] = (),
+    is_default: bool = False,
+) -> TaxGroup:
     """A new tax group. The business's first group becomes its default."""
     name = _check_name(business=business, name=name)
     components = _clean_components(components)
     has_default = TaxGroup.objects.filter(business=business, is_default=True).exists()
     if is_default and has_default:
         TaxGroup.objects.filter(business=business, is_default=True).update(is_default=False)
-    tax_group = TaxGroup(business=business, name=name,
-                         is_default=is_default or not has_default)
+    tax_group = TaxGroup(business=business, name=name, is_default=is_default or not has_default)
     full_clean_or_raise(tax_group)
     tax_group.save()
     _replace_components(tax_group, components)
@@ -77,8 +83,9 @@ def taxgroup_create(*, business: Business, name: str,
 
 
 @transaction.atomic
-def taxgroup_update(*, tax_group: TaxGroup, name: str,
-                    components: Sequence[ComponentInput]) -> TaxGroup:
+def taxgroup_update(
+    *, tax_group: TaxGroup, name: str, components: Sequence[ComponentInput]
+) -> TaxGroup:
     """Rename a group and replace its taxes. Once a group is on an issued invoice its taxes are
     frozen: the invoice's stored taxes and what QuickBooks holds were computed from them."""
     tax_group = TaxGroup.objects.select_for_update().get(pk=tax_group.pk)
@@ -89,8 +96,12 @@ def taxgroup_update(*, tax_group: TaxGroup, name: str,
     if before != after:
         if taxgroup_is_used_on_issued_invoices(tax_group=tax_group):
             raise ApplicationError(
-                _("This tax group is on issued invoices, so its taxes can no longer change. "
-                  "Create a new tax group and archive this one."), field="components")
+                _(
+                    "This tax group is on issued invoices, so its taxes can no longer change. "
+                    "Create a new tax group and archive this one."
+                ),
+                field="components",
+            )
         _replace_components(tax_group, components)
     tax_group.name = name
     full_clean_or_raise(tax_group)
@@ -104,7 +115,8 @@ def taxgroup_set_default(*, tax_group: TaxGroup) -> TaxGroup:
     if not tax_group.is_active:
         raise ApplicationError(_("An archived tax group cannot be the default. Restore it first."))
     TaxGroup.objects.filter(business_id=tax_group.business_id, is_default=True).exclude(
-        pk=tax_group.pk).update(is_default=False)
+        pk=tax_group.pk
+    ).update(is_default=False)
     tax_group.is_default = True
     tax_group.save(update_fields=["is_default"])
     return tax_group
@@ -116,7 +128,8 @@ def taxgroup_archive(*, tax_group: TaxGroup) -> TaxGroup:
     tax_group = TaxGroup.objects.select_for_update().get(pk=tax_group.pk)
     if tax_group.is_default:
         raise ApplicationError(
-            _("This is the default tax group. Make another group the default first."))
+            _("This is the default tax group. Make another group the default first.")
+        )
     tax_group.is_active = False
     tax_group.save(update_fields=["is_active"])
     return tax_group
@@ -135,10 +148,12 @@ def taxgroup_delete(*, tax_group: TaxGroup) -> None:
     tax_group = TaxGroup.objects.select_for_update().get(pk=tax_group.pk)
     if taxgroup_is_used(tax_group=tax_group):
         raise ApplicationError(
-            _("This tax group is used on invoices, so it cannot be deleted. Archive it instead."))
+            _("This tax group is used on invoices, so it cannot be deleted. Archive it instead.")
+        )
     if tax_group.is_default:
         raise ApplicationError(
-            _("This is the default tax group. Make another group the default first."))
+            _("This is the default tax group. Make another group the default first.")
+        )
     tax_group.delete()
 
 
@@ -180,8 +195,14 @@ def taxgroup_create_presets(*, business: Business) -> list[TaxGroup]:
             translated = _(name)
             if TaxGroup.objects.filter(business=business, name__iexact=translated).exists():
                 continue
-            created.append(taxgroup_create(
-                business=business, name=translated,
-                components=[ComponentInput(name=_(component), rate=Decimal(rate))
-                            for component, rate in components]))
+            created.append(
+                taxgroup_create(
+                    business=business,
+                    name=translated,
+                    components=[
+                        ComponentInput(name=_(component), rate=Decimal(rate))
+                        for component, rate in components
+                    ],
+                )
+            )
     return created

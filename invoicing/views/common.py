@@ -1,6 +1,5 @@
 from django.http import Http404
 
-
 from .. import selectors
 from ..models import Invoice
 

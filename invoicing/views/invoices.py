@@ -1,4 +1,5 @@
 """Invoice and payment pages."""
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from businesses.mixins import business_member_required
 from businesses.scoping import get_for_business
 from catalog.models import Item
-from plannit.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 
 from .. import selectors, services
 from ..forms import (
@@ -32,31 +33,38 @@ PAGE_SIZE = 50
 def invoice_list(request):
     filter_form = InvoiceFilterForm(request.GET)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    invoices = selectors.invoice_list(business=request.business,
-                                      status=filters.get("status", ""),
-                                      search=filters.get("q", ""))
+    invoices = selectors.invoice_list(
+        business=request.business, status=filters.get("status", ""), search=filters.get("q", "")
+    )
     page_obj = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     querystring = params.urlencode()
-    return render(request, "invoicing/invoice_list.html", {
-        "filter_form": filter_form,
-        "is_filtered": bool(filters.get("status") or filters.get("q")),
-        "page_obj": page_obj,
-        "invoices": page_obj.object_list,
-        "querystring_without_page": f"{querystring}&" if querystring else "",
-    })
+    return render(
+        request,
+        "invoicing/invoice_list.html",
+        {
+            "filter_form": filter_form,
+            "is_filtered": bool(filters.get("status") or filters.get("q")),
+            "page_obj": page_obj,
+            "invoices": page_obj.object_list,
+            "querystring_without_page": f"{querystring}&" if querystring else "",
+        },
+    )
 
 
 def _catalog_data(business) -> dict:
     """What the line editor fills in when an item is chosen (embedded with json_script)."""
     items = Item.objects.filter(business=business).order_by("name")
-    return {str(item.pk): {
-        "description": item.description or item.name,
-        "unit_price": plain_decimal(item.unit_price, min_places=2),
-        "is_taxable": item.is_taxable,
-        "tax_group": item.default_tax_group_id,
-    } for item in items}
+    return {
+        str(item.pk): {
+            "description": item.description or item.name,
+            "unit_price": plain_decimal(item.unit_price, min_places=2),
+            "is_taxable": item.is_taxable,
+            "tax_group": item.default_tax_group_id,
+        }
+        for item in items
+    }
 
 
 def _invoice_form(request, invoice=None):
@@ -65,27 +73,47 @@ def _invoice_form(request, invoice=None):
     if invoice is not None:
         keep_items = [line.item_id for line in invoice.lines.all() if line.item_id]
         keep_groups = [line.tax_group_id for line in invoice.lines.all() if line.tax_group_id]
-    formset_kwargs = {"business": business, "prefix": "lines", "keep_item_ids": keep_items,
-                      "keep_tax_group_ids": keep_groups}
+    formset_kwargs = {
+        "business": business,
+        "prefix": "lines",
+        "keep_item_ids": keep_items,
+        "keep_tax_group_ids": keep_groups,
+    }
     current_contact = invoice.contact if invoice is not None else None
     if request.method == "POST":
         form = InvoiceForm(request.POST, business=business, current_contact=current_contact)
         formset = InvoiceLineFormSet(request.POST, **formset_kwargs)
     elif invoice is not None:
-        form = InvoiceForm(business=business, current_contact=current_contact, initial={
-            "contact": invoice.contact_id, "issue_date": invoice.issue_date,
-            "terms": invoice.terms, "notes": invoice.notes,
-            "due_date": (None if invoice.due_date == due_date_for(
-                issue_date=invoice.issue_date, terms=invoice.terms) else invoice.due_date),
-        })
+        form = InvoiceForm(
+            business=business,
+            current_contact=current_contact,
+            initial={
+                "contact": invoice.contact_id,
+                "issue_date": invoice.issue_date,
+                "terms": invoice.terms,
+                "notes": invoice.notes,
+                "due_date": (
+                    None
+                    if invoice.due_date
+                    == due_date_for(issue_date=invoice.issue_date, terms=invoice.terms)
+                    else invoice.due_date
+                ),
+            },
+        )
         formset = InvoiceLineFormSet(initial=line_initial(invoice), **formset_kwargs)
     else:
         today = timezone.localdate()
-        form = InvoiceForm(business=business, initial={
-            "issue_date": today, "contact": request.GET.get("contact"),
-            "terms": selectors.invoice_sequence_get(business=business).default_terms})
-        formset = InvoiceLineFormSet(initial=[{"quantity": "1", "is_taxable": True}],
-                                     **formset_kwargs)
+        form = InvoiceForm(
+            business=business,
+            initial={
+                "issue_date": today,
+                "contact": request.GET.get("contact"),
+                "terms": selectors.invoice_sequence_get(business=business).default_terms,
+            },
+        )
+        formset = InvoiceLineFormSet(
+            initial=[{"quantity": "1", "is_taxable": True}], **formset_kwargs
+        )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         values = {**form.cleaned_data, "lines": formset.lines()}
         try:
@@ -99,11 +127,17 @@ def _invoice_form(request, invoice=None):
             error.add_to_form(form)
         else:
             return redirect("invoicing:invoice_detail", pk=invoice.pk)
-    return render(request, "invoicing/invoice_form.html", {
-        "form": form, "formset": formset, "invoice": invoice,
-        "catalog_data": _catalog_data(business),
-        "terms_days": {PaymentTerms(terms).value: days for terms, days in TERMS_DAYS.items()},
-    })
+    return render(
+        request,
+        "invoicing/invoice_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "invoice": invoice,
+            "catalog_data": _catalog_data(business),
+            "terms_days": {PaymentTerms(terms).value: days for terms, days in TERMS_DAYS.items()},
+        },
+    )
 
 
 @business_member_required
@@ -126,24 +160,35 @@ def invoice_update(request, pk: int):
 @require_http_methods(["GET"])
 def invoice_detail(request, pk: int):
     invoice = invoice_or_404(request, pk)
-    return render(request, "invoicing/invoice_detail.html", {
-        "invoice": invoice,
-        "lines": invoice.lines.all(),
-        "taxes": invoice.taxes.all(),
-        "payments": invoice.payments.all(),
-        "can_record_payment": invoice.status in ("issued", "partially_paid")
-        and invoice.balance > 0,
-    })
+    return render(
+        request,
+        "invoicing/invoice_detail.html",
+        {
+            "invoice": invoice,
+            "lines": invoice.lines.all(),
+            "taxes": invoice.taxes.all(),
+            "payments": invoice.payments.all(),
+            "can_record_payment": invoice.status in ("issued", "partially_paid")
+            and invoice.balance > 0,
+        },
+    )
 
 
 @business_member_required
 @require_http_methods(["GET"])
 def invoice_print(request, pk: int):
     invoice = invoice_or_404(request, pk)
-    return render(request, "invoicing/invoice_print.html", {
-        "invoice": invoice, "business": request.business, "contact": invoice.contact,
-        "lines": invoice.lines.all(), "taxes": invoice.taxes.all(),
-    })
+    return render(
+        request,
+        "invoicing/invoice_print.html",
+        {
+            "invoice": invoice,
+            "business": request.business,
+            "contact": invoice.contact,
+            "lines": invoice.lines.all(),
+            "taxes": invoice.taxes.all(),
+        },
+    )
 
 
 def _invoice_action(request, pk: int, service, success: str):
@@ -160,8 +205,7 @@ def _invoice_action(request, pk: int, service, success: str):
 @business_member_required
 @require_POST
 def invoice_issue(request, pk: int):
-    return _invoice_action(request, pk, services.invoice_issue,
-                           _("Invoice %(number)s issued."))
+    return _invoice_action(request, pk, services.invoice_issue, _("Invoice %(number)s issued."))
 
 
 @business_member_required
@@ -187,9 +231,13 @@ def invoice_delete(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def payment_create(request, pk: int):
     invoice = invoice_or_404(request, pk)
-    form = PaymentForm(posted(request), initial={
-        "amount": invoice.balance if invoice.balance > 0 else None,
-        "date": timezone.localdate()})
+    form = PaymentForm(
+        posted(request),
+        initial={
+            "amount": invoice.balance if invoice.balance > 0 else None,
+            "date": timezone.localdate(),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.payment_record(invoice=invoice, **form.cleaned_data)
@@ -205,8 +253,9 @@ def payment_create(request, pk: int):
 @require_POST
 def payment_void(request, pk: int, payment_pk: int):
     invoice = invoice_or_404(request, pk)
-    payment = get_for_business(Payment.objects.filter(invoice=invoice),
-                               business=request.business, pk=payment_pk)
+    payment = get_for_business(
+        Payment.objects.filter(invoice=invoice), business=request.business, pk=payment_pk
+    )
     try:
         services.payment_void(payment=payment)
     except ApplicationError as error:

@@ -1,4 +1,5 @@
 """Settings pages: tax groups and invoice settings."""
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -7,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from businesses.mixins import business_member_required
 from businesses.scoping import get_for_business
-from plannit.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 
 from .. import selectors, services
 from ..forms import InvoiceSettingsForm, TaxComponentFormSet, TaxGroupForm, components_from
@@ -23,11 +24,15 @@ def taxgroup_list(request):
     presets = services.taxgroup_presets_for(province=business.province)
     with translation.override(business.language):  # the names the groups will be given
         preset_names = [_(name) for name, _components in presets]
-    return render(request, "invoicing/taxgroup_list.html", {
-        "groups": groups,
-        "can_edit": request.membership.is_owner,
-        "preset_names": preset_names,
-    })
+    return render(
+        request,
+        "invoicing/taxgroup_list.html",
+        {
+            "groups": groups,
+            "can_edit": request.membership.is_owner,
+            "preset_names": preset_names,
+        },
+    )
 
 
 def _taxgroup_form(request, tax_group: TaxGroup | None):
@@ -36,8 +41,12 @@ def _taxgroup_form(request, tax_group: TaxGroup | None):
         formset = TaxComponentFormSet(request.POST, prefix="components")
     elif tax_group is not None:
         form = TaxGroupForm(initial={"name": tax_group.name})
-        formset = TaxComponentFormSet(prefix="components", initial=[
-            {"name": c.name, "rate": c.rate.normalize()} for c in tax_group.components.all()])
+        formset = TaxComponentFormSet(
+            prefix="components",
+            initial=[
+                {"name": c.name, "rate": c.rate.normalize()} for c in tax_group.components.all()
+            ],
+        )
     else:
         form = TaxGroupForm()
         formset = TaxComponentFormSet(prefix="components")
@@ -45,22 +54,31 @@ def _taxgroup_form(request, tax_group: TaxGroup | None):
         try:
             if tax_group is None:
                 tax_group = services.taxgroup_create(
-                    business=request.business, name=form.cleaned_data["name"],
-                    components=components_from(formset))
-                messages.success(request, _("Tax group “%(name)s” created.")
-                                 % {"name": tax_group.name})
+                    business=request.business,
+                    name=form.cleaned_data["name"],
+                    components=components_from(formset),
+                )
+                messages.success(
+                    request, _("Tax group “%(name)s” created.") % {"name": tax_group.name}
+                )
             else:
                 tax_group = services.taxgroup_update(
-                    tax_group=tax_group, name=form.cleaned_data["name"],
-                    components=components_from(formset))
-                messages.success(request, _("Tax group “%(name)s” saved.")
-                                 % {"name": tax_group.name})
+                    tax_group=tax_group,
+                    name=form.cleaned_data["name"],
+                    components=components_from(formset),
+                )
+                messages.success(
+                    request, _("Tax group “%(name)s” saved.") % {"name": tax_group.name}
+                )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
             return redirect("invoicing:taxgroup_list")
-    return render(request, "invoicing/taxgroup_form.html", {
-        "form": form, "formset": formset, "tax_group": tax_group})
+    return render(
+        request,
+        "invoicing/taxgroup_form.html",
+        {"form": form, "formset": formset, "tax_group": tax_group},
+    )
 
 
 @business_member_required(owner_only=True)
@@ -89,29 +107,33 @@ def _taxgroup_action(request, pk: int, service, success: str):
 @business_member_required(owner_only=True)
 @require_POST
 def taxgroup_set_default(request, pk: int):
-    return _taxgroup_action(request, pk, services.taxgroup_set_default,
-                            _("“%(name)s” is now the default tax group."))
+    return _taxgroup_action(
+        request, pk, services.taxgroup_set_default, _("“%(name)s” is now the default tax group.")
+    )
 
 
 @business_member_required(owner_only=True)
 @require_POST
 def taxgroup_archive(request, pk: int):
-    return _taxgroup_action(request, pk, services.taxgroup_archive,
-                            _("Tax group “%(name)s” archived."))
+    return _taxgroup_action(
+        request, pk, services.taxgroup_archive, _("Tax group “%(name)s” archived.")
+    )
 
 
 @business_member_required(owner_only=True)
 @require_POST
 def taxgroup_restore(request, pk: int):
-    return _taxgroup_action(request, pk, services.taxgroup_restore,
-                            _("Tax group “%(name)s” restored."))
+    return _taxgroup_action(
+        request, pk, services.taxgroup_restore, _("Tax group “%(name)s” restored.")
+    )
 
 
 @business_member_required(owner_only=True)
 @require_POST
 def taxgroup_delete(request, pk: int):
-    return _taxgroup_action(request, pk, services.taxgroup_delete,
-                            _("Tax group “%(name)s” deleted."))
+    return _taxgroup_action(
+        request, pk, services.taxgroup_delete, _("Tax group “%(name)s” deleted.")
+    )
 
 
 @business_member_required(owner_only=True)
@@ -119,8 +141,9 @@ def taxgroup_delete(request, pk: int):
 def taxgroup_presets(request):
     created = services.taxgroup_create_presets(business=request.business)
     if created:
-        messages.success(request, _("Added: %(names)s.")
-                         % {"names": ", ".join(group.name for group in created)})
+        messages.success(
+            request, _("Added: %(names)s.") % {"names": ", ".join(group.name for group in created)}
+        )
     else:
         messages.info(request, _("The ready-made groups for your province are already there."))
     return redirect("invoicing:taxgroup_list")
@@ -130,9 +153,14 @@ def taxgroup_presets(request):
 @require_http_methods(["GET", "POST"])
 def invoice_settings(request):
     sequence = selectors.invoice_sequence_get(business=request.business)
-    form = InvoiceSettingsForm(posted(request), initial={
-        "prefix": sequence.prefix, "next_number": sequence.next_number,
-        "default_terms": sequence.default_terms})
+    form = InvoiceSettingsForm(
+        posted(request),
+        initial={
+            "prefix": sequence.prefix,
+            "next_number": sequence.next_number,
+            "default_terms": sequence.default_terms,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.invoice_settings_update(business=request.business, **form.cleaned_data)

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that differs comes from the environment
 (cookiecutter-django style); see the README's table of variables."""
+
 from pathlib import Path
 
 import environ
@@ -23,7 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "plannit",
+    "core",
     "businesses",
     "contacts",
     "catalog",
@@ -103,7 +104,7 @@ LANGUAGES = [("fr-ca", _("French")), ("en", _("English"))]
 # Each app (and `plannit` for the shared templates) owns its catalog: see plannit/i18n.py.
 LOCALE_PATHS: list = []
 USE_I18N = True
-FORMAT_MODULE_PATH = ["plannit.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 TIME_ZONE = env("TIME_ZONE", default="America/Toronto")
 USE_TZ = True
 
@@ -120,14 +121,19 @@ STORAGES = {
 # --- Redis (broker, cache, shared limiter) or the embedded fallbacks --------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     # A cache shared by every local process (web, worker, beat) without any server.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                          "LOCATION": str(VAR_DIR / "cache")}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)

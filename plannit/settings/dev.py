@@ -1,4 +1,5 @@
 """Local development: the embedded defaults (SQLite, filesystem broker, local emulator)."""
+
 from .base import *  # noqa: F401,F403
 from .base import env
 

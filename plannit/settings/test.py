@@ -1,4 +1,5 @@
 """Test settings: PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set, else embedded."""
+
 from .base import *  # noqa: F401,F403
 from .base import env
 

@@ -2,13 +2,35 @@
 
 from .base import Ctx, delete, save, void
 from .invoice import InvoiceKind
-from .names import (AccountKind, CompanyInfoKind, CustomerKind, ItemKind, PaymentMethodKind,
-                    PreferencesKind, TaxCodeKind, TaxRateKind, TermKind)
+from .names import (
+    AccountKind,
+    CompanyInfoKind,
+    CustomerKind,
+    ItemKind,
+    PaymentMethodKind,
+    PreferencesKind,
+    TaxCodeKind,
+    TaxRateKind,
+    TermKind,
+)
 from .payment import PaymentKind
 
-KINDS = {kind.name: kind for kind in (
-    CompanyInfoKind(), PreferencesKind(), AccountKind(), TaxCodeKind(), TaxRateKind(),
-    PaymentMethodKind(), TermKind(), CustomerKind(), ItemKind(), InvoiceKind(), PaymentKind())}
+KINDS = {
+    kind.name: kind
+    for kind in (
+        CompanyInfoKind(),
+        PreferencesKind(),
+        AccountKind(),
+        TaxCodeKind(),
+        TaxRateKind(),
+        PaymentMethodKind(),
+        TermKind(),
+        CustomerKind(),
+        ItemKind(),
+        InvoiceKind(),
+        PaymentKind(),
+    )
+}
 BY_PATH = {name.lower(): kind for name, kind in KINDS.items()}
 
 __all__ = ["KINDS", "BY_PATH", "Ctx", "save", "delete", "void"]

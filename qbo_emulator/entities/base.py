@@ -11,8 +11,13 @@ from ..store import NAME_SPACE, Company, name_key
 from ..util import clean, iso
 
 COMMON_READONLY = frozenset({"Id", "SyncToken", "MetaData", "domain", "sparse", "status", "time"})
-CURRENCY_NAMES = {"CAD": "Canadian Dollar", "USD": "United States Dollar", "EUR": "Euro",
-                  "GBP": "British Pound Sterling", "AUD": "Australian Dollar"}
+CURRENCY_NAMES = {
+    "CAD": "Canadian Dollar",
+    "USD": "United States Dollar",
+    "EUR": "Euro",
+    "GBP": "British Pound Sterling",
+    "AUD": "Australian Dollar",
+}
 
 
 @dataclass
@@ -102,23 +107,39 @@ def load_for_write(ctx: Ctx, kind: Kind, payload: dict) -> dict:
     if existing is None:
         raise not_found(kind.name, obj_id)
     if _sync_token(payload) != int(existing["SyncToken"]):
-        raise ApiFault("5010", "Stale Object Error : You and another user were working on this at "
-                       "the same time. The other user finished before you did, so your work was "
-                       "not saved.")
+        raise ApiFault(
+            "5010",
+            "Stale Object Error : You and another user were working on this at "
+            "the same time. The other user finished before you did, so your work was "
+            "not saved.",
+        )
     return existing
 
 
 # QBO's deserialiser answers 2010 when a field has the wrong JSON type (reference §8.3).
-SHAPES = {"Line": list, "LinkedTxn": list, "CustomField": list, "TxnTaxDetail": dict,
-          "BillAddr": dict, "ShipAddr": dict, "PrimaryEmailAddr": dict, "BillEmail": dict,
-          "CustomerMemo": dict, "MetaData": dict}
+SHAPES = {
+    "Line": list,
+    "LinkedTxn": list,
+    "CustomField": list,
+    "TxnTaxDetail": dict,
+    "BillAddr": dict,
+    "ShipAddr": dict,
+    "PrimaryEmailAddr": dict,
+    "BillEmail": dict,
+    "CustomerMemo": dict,
+    "MetaData": dict,
+}
 
 
 def check_shapes(payload: dict) -> None:
     for key, expected in SHAPES.items():
         if key in payload and not isinstance(payload[key], expected):
-            raise ApiFault("2010", f"Request has invalid or unsupported property: {key} must be "
-                           f"a JSON {'array' if expected is list else 'object'}", element=key)
+            raise ApiFault(
+                "2010",
+                f"Request has invalid or unsupported property: {key} must be "
+                f"a JSON {'array' if expected is list else 'object'}",
+                element=key,
+            )
 
 
 def save(ctx: Ctx, kind: Kind, payload: dict) -> dict:
@@ -146,8 +167,14 @@ def save(ctx: Ctx, kind: Kind, payload: dict) -> dict:
     if payload.get("sparse") is True or payload.get("sparse") == "true":
         data = {**kind.sparse_base(existing, data), **data}
     record = kind.build(ctx, existing, data)
-    finish(ctx, kind, record, existing["Id"], int(existing["SyncToken"]) + 1,
-           existing["MetaData"]["CreateTime"])
+    finish(
+        ctx,
+        kind,
+        record,
+        existing["Id"],
+        int(existing["SyncToken"]) + 1,
+        existing["MetaData"]["CreateTime"],
+    )
     kind.after_write(ctx, existing, record)
     ctx.company.put(kind.name, record, ctx.now)
     ctx.emit(kind.name, record["Id"], "Update")
@@ -156,12 +183,19 @@ def save(ctx: Ctx, kind: Kind, payload: dict) -> dict:
 
 def delete(ctx: Ctx, kind: Kind, payload: dict) -> dict:
     if not kind.deletable:
-        raise ApiFault("500", f"Operation Delete is not supported for {kind.name}. Make it "
-                       "inactive instead.", message="Unsupported Operation")
+        raise ApiFault(
+            "500",
+            f"Operation Delete is not supported for {kind.name}. Make it inactive instead.",
+            message="Unsupported Operation",
+        )
     existing = load_for_write(ctx, kind, clean(payload))
     kind.before_delete(ctx, existing)
-    tombstone = {"domain": "QBO", "status": "Deleted", "Id": existing["Id"],
-                 "MetaData": {"LastUpdatedTime": iso(ctx.now, ctx.company.tz)}}
+    tombstone = {
+        "domain": "QBO",
+        "status": "Deleted",
+        "Id": existing["Id"],
+        "MetaData": {"LastUpdatedTime": iso(ctx.now, ctx.company.tz)},
+    }
     ctx.company.remove(kind.name, existing["Id"], tombstone, ctx.now)
     ctx.emit(kind.name, existing["Id"], "Delete")
     return {"status": "Deleted", "domain": "QBO", "Id": existing["Id"]}
@@ -172,8 +206,14 @@ def void(ctx: Ctx, kind: Kind, payload: dict) -> dict:
         raise ApiFault("500", f"Operation void is not supported for {kind.name}.")
     existing = load_for_write(ctx, kind, clean(payload))
     record = kind.void(ctx, existing)
-    finish(ctx, kind, record, existing["Id"], int(existing["SyncToken"]) + 1,
-           existing["MetaData"]["CreateTime"])
+    finish(
+        ctx,
+        kind,
+        record,
+        existing["Id"],
+        int(existing["SyncToken"]) + 1,
+        existing["MetaData"]["CreateTime"],
+    )
     ctx.company.put(kind.name, record, ctx.now)
     ctx.emit(kind.name, record["Id"], "Void")
     return record
@@ -189,8 +229,16 @@ def ref_value(ref) -> str | None:
     return None
 
 
-def resolve_ref(ctx: Ctx, data: dict, key: str, entity: str, label: str, *, name_field=None,
-                need_active: bool = True) -> dict | None:
+def resolve_ref(
+    ctx: Ctx,
+    data: dict,
+    key: str,
+    entity: str,
+    label: str,
+    *,
+    name_field=None,
+    need_active: bool = True,
+) -> dict | None:
     """Check a reference and return it as ``{"value", "name"}``; 2500 when it points nowhere."""
     if key not in data:
         return None
@@ -207,7 +255,10 @@ def resolve_ref(ctx: Ctx, data: dict, key: str, entity: str, label: str, *, name
 
 
 def currency_ref(company: Company) -> dict:
-    return {"value": company.currency, "name": CURRENCY_NAMES.get(company.currency, company.currency)}
+    return {
+        "value": company.currency,
+        "name": CURRENCY_NAMES.get(company.currency, company.currency),
+    }
 
 
 def check_unique(ctx: Ctx, entity: str, key: str, obj_id: str | None, space: str | None = None):
@@ -216,8 +267,9 @@ def check_unique(ctx: Ctx, entity: str, key: str, obj_id: str | None, space: str
         raise ApiFault("6240", f"The name supplied already exists. : Id={owner}")
 
 
-def reindex_name(ctx: Ctx, entity: str, old_key: str | None, new_key: str, obj_id: str,
-                 space: str | None = None) -> None:
+def reindex_name(
+    ctx: Ctx, entity: str, old_key: str | None, new_key: str, obj_id: str, space: str | None = None
+) -> None:
     if old_key != new_key:
         ctx.company.set_name(space or NAME_SPACE[entity], old_key, new_key, obj_id)
 
@@ -233,9 +285,12 @@ def require_text(data: dict, key: str, max_len: int) -> str:
 
 def check_len(key: str, text: str, max_len: int) -> None:
     if len(text) > max_len:
-        raise ApiFault("2050", f"String length is either shorter or longer than supported by "
-                       f"specification. Min:0, Max:{max_len} supported. Supplied length:{len(text)}",
-                       element=key)
+        raise ApiFault(
+            "2050",
+            f"String length is either shorter or longer than supported by "
+            f"specification. Min:0, Max:{max_len} supported. Supplied length:{len(text)}",
+            element=key,
+        )
 
 
 __all__ = ["Ctx", "Kind", "name_key", "save", "delete", "void", "resolve_ref", "ref_value"]

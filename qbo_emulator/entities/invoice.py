@@ -20,7 +20,9 @@ def dec(value, element: str) -> Decimal | None:
     try:
         return to_decimal(value)
     except ValueError:
-        raise ApiFault("2010", f"Invalid number for {element}: {value!r}", element=element) from None
+        raise ApiFault(
+            "2010", f"Invalid number for {element}: {value!r}", element=element
+        ) from None
 
 
 def set_customer_balance(ctx: Ctx, customer_id: str, delta: Decimal) -> None:
@@ -51,8 +53,19 @@ class InvoiceKind(Kind):
     name = "Invoice"
     deletable = True
     voidable = True
-    readonly = frozenset({"TotalAmt", "Balance", "HomeBalance", "HomeTotalAmt", "LinkedTxn",
-                          "CurrencyRef", "InvoiceLink", "DeliveryInfo", "ExchangeRate"})
+    readonly = frozenset(
+        {
+            "TotalAmt",
+            "Balance",
+            "HomeBalance",
+            "HomeTotalAmt",
+            "LinkedTxn",
+            "CurrencyRef",
+            "InvoiceLink",
+            "DeliveryInfo",
+            "ExchangeRate",
+        }
+    )
 
     def sparse_base(self, existing, data):
         base = super().sparse_base(existing, data)
@@ -72,21 +85,34 @@ class InvoiceKind(Kind):
         if customer is None:
             raise invalid_ref("Names", customer_id, element="CustomerRef")
         if customer.get("Active") is False:
-            raise ApiFault("6250", "InvalidSalesCustomer : the customer is inactive.",
-                           message="Invalid Sales Customer", element="CustomerRef")
-        raw_lines = [line for line in data.get("Line") or []
-                     if isinstance(line, dict) and line.get("DetailType") != "SubTotalLineDetail"]
+            raise ApiFault(
+                "6250",
+                "InvalidSalesCustomer : the customer is inactive.",
+                message="Invalid Sales Customer",
+                element="CustomerRef",
+            )
+        raw_lines = [
+            line
+            for line in data.get("Line") or []
+            if isinstance(line, dict) and line.get("DetailType") != "SubTotalLineDetail"
+        ]
         if not raw_lines:
             raise required("Line")
         global_calc = data.get("GlobalTaxCalculation") or "TaxExcluded"
         if company.is_us:
             global_calc = None
         elif global_calc not in GLOBAL_CALC:
-            raise ApiFault("2010", f"Invalid GlobalTaxCalculation: {global_calc}",
-                           element="GlobalTaxCalculation")
+            raise ApiFault(
+                "2010",
+                f"Invalid GlobalTaxCalculation: {global_calc}",
+                element="GlobalTaxCalculation",
+            )
         elif global_calc == "NotApplicable" and (data.get("TxnTaxDetail") or {}).get("TaxLine"):
-            raise ApiFault("6170", "Invalid TxnTaxDetail : TxnTaxDetail can't be sent with "
-                           "GlobalTaxCalculation NotApplicable.")
+            raise ApiFault(
+                "6170",
+                "Invalid TxnTaxDetail : TxnTaxDetail can't be sent with "
+                "GlobalTaxCalculation NotApplicable.",
+            )
 
         used_ids = {str(line.get("Id")) for line in raw_lines if str(line.get("Id", "")).isdigit()}
         next_line = max([int(i) for i in used_ids] + [0]) + 1
@@ -103,8 +129,7 @@ class InvoiceKind(Kind):
                 subtotal += amount
                 taxed.append((amount, code))
             elif detail_type in ("DescriptionOnly", "DescriptionLineDetail"):
-                out = {"DetailType": "DescriptionOnly", "DescriptionLineDetail": {},
-                       "Amount": 0}
+                out = {"DetailType": "DescriptionOnly", "DescriptionLineDetail": {}, "Amount": 0}
             elif detail_type == "DiscountLineDetail":
                 if discount_line is not None:
                     raise business("Only one discount line is allowed.")
@@ -128,8 +153,9 @@ class InvoiceKind(Kind):
         if discount_line is not None:
             info = discount_line["DiscountLineDetail"]
             if info.get("PercentBased"):
-                discount = round_money(subtotal * Decimal(str(info["DiscountPercent"])) / 100,
-                                       rounding)
+                discount = round_money(
+                    subtotal * Decimal(str(info["DiscountPercent"])) / 100, rounding
+                )
             else:
                 discount = dec(discount_line["Amount"], "Line.Amount") or ZERO
             discount_line["Amount"] = num(discount)
@@ -139,35 +165,54 @@ class InvoiceKind(Kind):
             factor = (subtotal - discount) / subtotal
         prefs = company.get("Preferences", "1") or {}
         default_code = ref_value((prefs.get("TaxPrefs") or {}).get("TaxGroupCodeRef")) or ref_value(
-            customer.get("DefaultTaxCodeRef"))
+            customer.get("DefaultTaxCodeRef")
+        )
         tax_detail, total_tax = tax.compute(
-            company, lines=taxed, customer=customer, txn_tax_detail=data.get("TxnTaxDetail"),
-            discount_factor=factor, rounding=rounding, global_calc=global_calc,
-            default_code=default_code)
+            company,
+            lines=taxed,
+            customer=customer,
+            txn_tax_detail=data.get("TxnTaxDetail"),
+            discount_factor=factor,
+            rounding=rounding,
+            global_calc=global_calc,
+            default_code=default_code,
+        )
         total = subtotal - discount + total_tax
         if total < 0:
             raise business("Transaction total cannot be negative.")
         deposit = dec(data.get("Deposit"), "Deposit") or ZERO
         applied = ZERO
         if existing:
-            applied = (Decimal(str(existing["TotalAmt"])) - Decimal(str(existing.get("Deposit", 0)))
-                       - Decimal(str(existing["Balance"])))
+            applied = (
+                Decimal(str(existing["TotalAmt"]))
+                - Decimal(str(existing.get("Deposit", 0)))
+                - Decimal(str(existing["Balance"]))
+            )
         balance = total - deposit - applied
         if balance < 0:
             raise business("The invoice total is less than the payments applied to it.")
-        lines.append({"Amount": num(subtotal), "DetailType": "SubTotalLineDetail",
-                      "SubTotalLineDetail": {}})
+        lines.append(
+            {"Amount": num(subtotal), "DetailType": "SubTotalLineDetail", "SubTotalLineDetail": {}}
+        )
 
         record = {k: v for k, v in data.items() if k in PASS_THROUGH}
         record.update(self._header(ctx, existing, data, customer))
-        record.update({
-            "Line": lines, "TxnTaxDetail": tax_detail, "TotalAmt": num(total),
-            "Balance": num(balance), "HomeTotalAmt": num(total), "HomeBalance": num(balance),
-            "Deposit": num(deposit), "CurrencyRef": currency_ref(company), "ExchangeRate": 1,
-            "LinkedTxn": list((existing or {}).get("LinkedTxn", [])),
-            "CustomerRef": {"value": customer_id, "name": customer["DisplayName"]},
-            "ApplyTaxAfterDiscount": data.get("ApplyTaxAfterDiscount") is True,
-        })
+        record.update(
+            {
+                "Line": lines,
+                "TxnTaxDetail": tax_detail,
+                "TotalAmt": num(total),
+                "Balance": num(balance),
+                "HomeTotalAmt": num(total),
+                "HomeBalance": num(balance),
+                "Deposit": num(deposit),
+                "CurrencyRef": currency_ref(company),
+                "ExchangeRate": 1,
+                "LinkedTxn": list((existing or {}).get("LinkedTxn", [])),
+                "CustomerRef": {"value": customer_id, "name": customer["DisplayName"]},
+                "ApplyTaxAfterDiscount": data.get("ApplyTaxAfterDiscount") is True,
+            }
+        )
         if global_calc:
             record["GlobalTaxCalculation"] = global_calc
         return record
@@ -184,25 +229,38 @@ class InvoiceKind(Kind):
         if qty and price:
             expected = round_money(qty * price, ctx.settings.rounding)
             if expected != amount:
-                raise ApiFault("6070", f"Amount is not equal to UnitPrice * Qty. Supplied value: "
-                               f"{amount}", element="Line.Amount")
+                raise ApiFault(
+                    "6070",
+                    f"Amount is not equal to UnitPrice * Qty. Supplied value: {amount}",
+                    element="Line.Amount",
+                )
         item_id = ref_value(detail.get("ItemRef")) or "1"
         item = company.get("Item", item_id)
         if item is None or item.get("Active") is False:
             raise invalid_ref("Item", item_id, element="ItemRef")
         if item["Type"] == "Category":
-            raise ApiFault("2500", "Invalid Reference Id : An item in this transaction is set up "
-                           "as a category instead of a product or service.", element="ItemRef")
+            raise ApiFault(
+                "2500",
+                "Invalid Reference Id : An item in this transaction is set up "
+                "as a category instead of a product or service.",
+                element="ItemRef",
+            )
         code = ref_value(detail.get("TaxCodeRef"))
         if company.is_us:
             code = code or "NON"
             if code not in US_LINE_CODES:
-                raise ApiFault("6100", f"Invalid Line TaxCode in the request : For US, specify TAX "
-                               f"or NON. Supplied value: {code}", element="TaxCodeRef")
+                raise ApiFault(
+                    "6100",
+                    f"Invalid Line TaxCode in the request : For US, specify TAX "
+                    f"or NON. Supplied value: {code}",
+                    element="TaxCodeRef",
+                )
         else:
             if code is None:
-                raise business("Make sure all your transactions have a GST/HST rate before you "
-                               "save.", element="TaxCodeRef")
+                raise business(
+                    "Make sure all your transactions have a GST/HST rate before you save.",
+                    element="TaxCodeRef",
+                )
             tax_code = company.get("TaxCode", code)
             if tax_code is None or tax_code.get("Active") is False:
                 raise invalid_ref("TaxCode", code, element="TaxCodeRef")
@@ -219,8 +277,11 @@ class InvoiceKind(Kind):
         for key in ("ServiceDate", "ClassRef", "DiscountRate", "TaxInclusiveAmt"):
             if detail.get(key) not in (None, "", 0):
                 out_detail[key] = detail[key]
-        out = {"Amount": num(amount), "DetailType": "SalesItemLineDetail",
-               "SalesItemLineDetail": out_detail}
+        out = {
+            "Amount": num(amount),
+            "DetailType": "SalesItemLineDetail",
+            "SalesItemLineDetail": out_detail,
+        }
         return out, amount, code
 
     def _discount_line(self, ctx, line):
@@ -235,9 +296,13 @@ class InvoiceKind(Kind):
             raise required("Line.Amount")
         if detail.get("DiscountAccountRef"):
             out_detail["DiscountAccountRef"] = resolve_ref(
-                ctx, detail, "DiscountAccountRef", "Account", "Accounts", name_field="Name")
-        return {"Amount": line.get("Amount", 0), "DetailType": "DiscountLineDetail",
-                "DiscountLineDetail": out_detail}
+                ctx, detail, "DiscountAccountRef", "Account", "Accounts", name_field="Name"
+            )
+        return {
+            "Amount": line.get("Amount", 0),
+            "DetailType": "DiscountLineDetail",
+            "DiscountLineDetail": out_detail,
+        }
 
     def _header(self, ctx, existing, data, customer):
         company = ctx.company
@@ -254,10 +319,13 @@ class InvoiceKind(Kind):
         owner = company.docnumbers.get(doc.casefold())
         allow_dup = "allowduplicatedocnum" in ctx.params.get("include", "")
         if owner and owner != (existing or {}).get("Id") and not allow_dup:
-            raise ApiFault("6140", f"Duplicate Document Number Error : You must specify a "
-                           f"different number. This number has already been used. DocNumber="
-                           f"{doc} is assigned to TxnType=Invoice with TxnId={owner}",
-                           element="DocNumber")
+            raise ApiFault(
+                "6140",
+                f"Duplicate Document Number Error : You must specify a "
+                f"different number. This number has already been used. DocNumber="
+                f"{doc} is assigned to TxnType=Invoice with TxnId={owner}",
+                element="DocNumber",
+            )
         out["DocNumber"] = doc
         txn_date = _date(data, "TxnDate") or date_in(ctx.now, company.tz)
         out["TxnDate"] = txn_date
@@ -308,8 +376,10 @@ class InvoiceKind(Kind):
 
     def _check_unlinked(self, record, action):
         if any(link.get("TxnType") == "Payment" for link in record.get("LinkedTxn", [])):
-            raise business(f"This invoice has payments applied. Remove or void the payments "
-                           f"before you {action} it.")
+            raise business(
+                f"This invoice has payments applied. Remove or void the payments "
+                f"before you {action} it."
+            )
 
     def void(self, ctx, record):
         self._check_unlinked(record, "void")
@@ -327,9 +397,16 @@ class InvoiceKind(Kind):
         if "TaxLine" in tax_detail:
             tax_detail["TaxLine"] = [dict(t, Amount=0) for t in tax_detail["TaxLine"]]
         note = record.get("PrivateNote")
-        voided.update(Line=lines, TxnTaxDetail=tax_detail, TotalAmt=0, Balance=0, HomeTotalAmt=0,
-                      HomeBalance=0, Deposit=0,
-                      PrivateNote=f"Voided - {note}" if note else "Voided")
+        voided.update(
+            Line=lines,
+            TxnTaxDetail=tax_detail,
+            TotalAmt=0,
+            Balance=0,
+            HomeTotalAmt=0,
+            HomeBalance=0,
+            Deposit=0,
+            PrivateNote=f"Voided - {note}" if note else "Voided",
+        )
         set_customer_balance(ctx, record["CustomerRef"]["value"], -Decimal(str(record["Balance"])))
         ctx.company.voided.add(record["Id"])
         return voided
@@ -343,7 +420,21 @@ class InvoiceKind(Kind):
         ctx.company.voided.discard(record["Id"])
 
 
-PASS_THROUGH = frozenset({"ClassRef", "DepartmentRef", "ShipMethodRef", "ShipDate", "TrackingNum",
-                          "BillEmailCc", "BillEmailBcc", "AllowIPNPayment", "AllowOnlinePayment",
-                          "AllowOnlineCreditCardPayment", "AllowOnlineACHPayment", "CustomField",
-                          "TxnSource", "ShipFromAddr"})
+PASS_THROUGH = frozenset(
+    {
+        "ClassRef",
+        "DepartmentRef",
+        "ShipMethodRef",
+        "ShipDate",
+        "TrackingNum",
+        "BillEmailCc",
+        "BillEmailBcc",
+        "AllowIPNPayment",
+        "AllowOnlinePayment",
+        "AllowOnlineCreditCardPayment",
+        "AllowOnlineACHPayment",
+        "CustomField",
+        "TxnSource",
+        "ShipFromAddr",
+    }
+)

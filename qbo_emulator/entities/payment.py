@@ -22,28 +22,37 @@ def _applied(record: dict | None) -> dict[str, Decimal]:
     return result
 
 
-def apply_to_invoices(ctx: Ctx, payment_id: str, before: dict[str, Decimal],
-                      after: dict[str, Decimal]) -> None:
+def apply_to_invoices(
+    ctx: Ctx, payment_id: str, before: dict[str, Decimal], after: dict[str, Decimal]
+) -> None:
     for invoice_id in sorted(set(before) | set(after), key=int):
         delta = after.get(invoice_id, ZERO) - before.get(invoice_id, ZERO)
         linked_now = invoice_id in after
         invoice = ctx.company.get("Invoice", invoice_id)
         if invoice is None:
             continue
-        was_linked = any(link.get("TxnId") == payment_id and link.get("TxnType") == "Payment"
-                         for link in invoice.get("LinkedTxn", []))
+        was_linked = any(
+            link.get("TxnId") == payment_id and link.get("TxnType") == "Payment"
+            for link in invoice.get("LinkedTxn", [])
+        )
         if not delta and linked_now == was_linked:
             continue
         updated = dict(invoice)
         balance = Decimal(str(invoice["Balance"])) - delta
         updated["Balance"] = updated["HomeBalance"] = num(balance)
-        links = [link for link in invoice.get("LinkedTxn", [])
-                 if not (link.get("TxnId") == payment_id and link.get("TxnType") == "Payment")]
+        links = [
+            link
+            for link in invoice.get("LinkedTxn", [])
+            if not (link.get("TxnId") == payment_id and link.get("TxnType") == "Payment")
+        ]
         if linked_now:
             links.append({"TxnId": payment_id, "TxnType": "Payment"})
         updated["LinkedTxn"] = links
         updated["SyncToken"] = str(int(invoice["SyncToken"]) + 1)
-        updated["MetaData"] = {**invoice["MetaData"], "LastUpdatedTime": iso(ctx.now, ctx.company.tz)}
+        updated["MetaData"] = {
+            **invoice["MetaData"],
+            "LastUpdatedTime": iso(ctx.now, ctx.company.tz),
+        }
         ctx.company.put("Invoice", updated, ctx.now)
         ctx.emit("Invoice", invoice_id, "Update")
         set_customer_balance(ctx, invoice["CustomerRef"]["value"], -delta)
@@ -95,35 +104,52 @@ class PaymentKind(Kind):
                 links.append({"TxnId": txn_id, "TxnType": "Invoice"})
                 after[txn_id] = after.get(txn_id, ZERO) + amount
             if len(links) != 1:
-                raise ApiFault("620", "Txn ID cannot be linked : each line links exactly one "
-                               "invoice.", element="LinkedTxn")
+                raise ApiFault(
+                    "620",
+                    "Txn ID cannot be linked : each line links exactly one invoice.",
+                    element="LinkedTxn",
+                )
             applied_total += amount
             lines.append({"Amount": num(amount), "LinkedTxn": links})
         for invoice_id, amount in after.items():
             invoice = company.get("Invoice", invoice_id)
             open_balance = Decimal(str(invoice["Balance"])) + previous.get(invoice_id, ZERO)
             if amount > open_balance:
-                raise business(f"The amount applied to invoice {invoice['DocNumber']} ({amount}) "
-                               f"is more than its open balance ({open_balance}).")
+                raise business(
+                    f"The amount applied to invoice {invoice['DocNumber']} ({amount}) "
+                    f"is more than its open balance ({open_balance})."
+                )
         if applied_total > total:
             raise business("The amounts applied are more than the payment total.")
         deposit = self._deposit_account(ctx, data)
-        record = {k: v for k, v in data.items() if k in ("PaymentRefNum", "PrivateNote",
-                                                         "ARAccountRef", "TxnSource")}
-        method = resolve_ref(ctx, data, "PaymentMethodRef", "PaymentMethod", "PaymentMethod",
-                             name_field="Name")
+        record = {
+            k: v
+            for k, v in data.items()
+            if k in ("PaymentRefNum", "PrivateNote", "ARAccountRef", "TxnSource")
+        }
+        method = resolve_ref(
+            ctx, data, "PaymentMethodRef", "PaymentMethod", "PaymentMethod", name_field="Name"
+        )
         if method:
             record["PaymentMethodRef"] = method
-        record.update({
-            "CustomerRef": {"value": customer_id, "name": customer["DisplayName"]},
-            "DepositToAccountRef": deposit,
-            "TotalAmt": num(total), "UnappliedAmt": num(total - applied_total),
-            "ProcessPayment": False, "TxnDate": _date(data, "TxnDate") or date_in(ctx.now, company.tz),
-            "CurrencyRef": currency_ref(company), "ExchangeRate": 1,
-            "Line": lines, "LinkedTxn": [],
-        })
+        record.update(
+            {
+                "CustomerRef": {"value": customer_id, "name": customer["DisplayName"]},
+                "DepositToAccountRef": deposit,
+                "TotalAmt": num(total),
+                "UnappliedAmt": num(total - applied_total),
+                "ProcessPayment": False,
+                "TxnDate": _date(data, "TxnDate") or date_in(ctx.now, company.tz),
+                "CurrencyRef": currency_ref(company),
+                "ExchangeRate": 1,
+                "Line": lines,
+                "LinkedTxn": [],
+            }
+        )
         if len(str(record.get("PaymentRefNum", ""))) > 21:
-            raise ApiFault("2050", "PaymentRefNum is at most 21 characters.", element="PaymentRefNum")
+            raise ApiFault(
+                "2050", "PaymentRefNum is at most 21 characters.", element="PaymentRefNum"
+            )
         return record
 
     @staticmethod
@@ -137,8 +163,11 @@ class PaymentKind(Kind):
             raise required("DepositToAccountRef")
         account = accounts.get(value)
         if account is None or account["AccountType"] not in ("Bank", "Other Current Asset"):
-            raise ApiFault("2500", f"Invalid Reference Id : Accounts element id {value} is invalid",
-                           element="DepositToAccountRef")
+            raise ApiFault(
+                "2500",
+                f"Invalid Reference Id : Accounts element id {value} is invalid",
+                element="DepositToAccountRef",
+            )
         return {"value": value, "name": account["Name"]}
 
     def after_write(self, ctx, old, new):
@@ -151,8 +180,9 @@ class PaymentKind(Kind):
         voided = dict(record)
         voided["Line"] = [dict(line, Amount=0) for line in record.get("Line", [])]
         note = record.get("PrivateNote")
-        voided.update(TotalAmt=0, UnappliedAmt=0,
-                      PrivateNote=f"Voided - {note}" if note else "Voided")
+        voided.update(
+            TotalAmt=0, UnappliedAmt=0, PrivateNote=f"Voided - {note}" if note else "Voided"
+        )
         ctx.company.voided.add(record["Id"])
         return voided
 

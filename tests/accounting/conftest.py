@@ -21,14 +21,18 @@ def ready_business(business):
     """A business that meets the prerequisite (one active tax group)."""
     from tests.factories.invoicing import TaxGroupFactory
 
-    TaxGroupFactory(business=business, name="TPS + TVQ", components=[("TPS", "5"),
-                                                                     ("TVQ", "9.975")])
+    TaxGroupFactory(
+        business=business, name="TPS + TVQ", components=[("TPS", "5"), ("TVQ", "9.975")]
+    )
     return business
 
 
 def token_calls(emulator) -> int:
-    return sum(1 for entry in emulator.requests_log
-               if entry["path"].rstrip("/") == "/oauth2/v1/tokens/bearer")
+    return sum(
+        1
+        for entry in emulator.requests_log
+        if entry["path"].rstrip("/") == "/oauth2/v1/tokens/bearer"
+    )
 
 
 def start_connect(client) -> dict:
@@ -46,13 +50,19 @@ def consent(params: dict, *, realm_id: str = CA_REALM, action: str = "next") -> 
     """Act as the user on Intuit's consent page; return the callback URL it redirects to."""
     import requests
 
-    form = {"client_id": params["client_id"], "redirect_uri": params["redirect_uri"],
-            "scope": params["scope"], "state": params["state"], "realm_id": realm_id,
-            "action": action}
+    form = {
+        "client_id": params["client_id"],
+        "redirect_uri": params["redirect_uri"],
+        "scope": params["scope"],
+        "state": params["state"],
+        "realm_id": realm_id,
+        "action": action,
+    }
     # PKCE: the consent page carries the challenge in hidden fields.
     form.update({k: params[k] for k in ("code_challenge", "code_challenge_method") if k in params})
-    response = requests.post(f"{EMULATOR}/connect/oauth2", data=form, allow_redirects=False,
-                             timeout=5)
+    response = requests.post(
+        f"{EMULATOR}/connect/oauth2", data=form, allow_redirects=False, timeout=5
+    )
     assert response.status_code == 302, response.text
     return response.headers["Location"]
 

@@ -1,5 +1,6 @@
 """Connect, cancel, bad states, reused code, realm bound elsewhere, reconnect, disconnect:
 against the in-process QBO emulator."""
+
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,7 +22,6 @@ from accounting.models import (
 )
 from tests.accounting.conftest import (
     CA_REALM,
-    EMULATOR,
     US_REALM,
     connect,
     consent,
@@ -29,7 +29,6 @@ from tests.accounting.conftest import (
     token_calls,
 )
 from tests.factories.accounting import QboConnectionFactory
-from tests.factories.businesses import MembershipFactory
 from tests.factories.invoicing import TaxGroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +39,9 @@ def _messages(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
-def test_authorize_url_asks_only_the_accounting_scope_with_a_long_state(owner_client,
-                                                                       ready_business,
-                                                                       qbo_emulator):
+def test_authorize_url_asks_only_the_accounting_scope_with_a_long_state(
+    owner_client, ready_business, qbo_emulator
+):
     params = start_connect(owner_client)
     assert params["scope"] == "com.intuit.quickbooks.accounting"
     assert params["client_id"] == "plannit-dev-client"
@@ -55,16 +54,21 @@ def test_authorize_url_asks_only_the_accounting_scope_with_a_long_state(owner_cl
     assert row.expires_at == row.created_at + timedelta(minutes=10)
 
 
-def test_connect_stores_the_company_and_fills_the_lists(owner_client, ready_business, owner,
-                                                        qbo_emulator):
+def test_connect_stores_the_company_and_fills_the_lists(
+    owner_client, ready_business, owner, qbo_emulator
+):
     response = connect(owner_client)
 
     assert response.status_code == 302 and response["Location"] == PAGE
     assert _messages(response) == ["Connected to Compagnie ABC."]
     connection = QboConnection.objects.get(business=ready_business)
-    assert (connection.realm_id, connection.company_name, connection.company_country,
-            connection.company_currency, connection.status) == (
-        CA_REALM, "Compagnie ABC", "CA", "CAD", ConnectionStatus.CONNECTED)
+    assert (
+        connection.realm_id,
+        connection.company_name,
+        connection.company_country,
+        connection.company_currency,
+        connection.status,
+    ) == (CA_REALM, "Compagnie ABC", "CA", "CAD", ConnectionStatus.CONNECTED)
     assert connection.connected_by == owner
     assert connection.access_token_expires_at > timezone.now() + timedelta(minutes=55)
     assert connection.refresh_token_expires_at > timezone.now() + timedelta(days=99)
@@ -78,9 +82,9 @@ def test_connect_stores_the_company_and_fills_the_lists(owner_client, ready_busi
     assert "Fonds non déposés" in html and "Chèques" in html
 
 
-def test_cancel_on_the_consent_page_says_cancelled_and_stores_nothing(owner_client,
-                                                                      ready_business,
-                                                                      qbo_emulator):
+def test_cancel_on_the_consent_page_says_cancelled_and_stores_nothing(
+    owner_client, ready_business, qbo_emulator
+):
     callback = consent(start_connect(owner_client), action="cancel")
     assert "error=access_denied" in callback
 
@@ -94,15 +98,19 @@ def test_cancel_on_the_consent_page_says_cancelled_and_stores_nothing(owner_clie
 
 def test_other_oauth_error_is_a_failure(owner_client, ready_business, qbo_emulator):
     params = start_connect(owner_client)
-    response = owner_client.get(PAGE + "callback/", {"error": "invalid_scope",
-                                                     "state": params["state"]})
+    response = owner_client.get(
+        PAGE + "callback/", {"error": "invalid_scope", "state": params["state"]}
+    )
     assert _messages(response) == [
-        "QuickBooks Online could not connect (invalid_scope). Please try again."]
+        "QuickBooks Online could not connect (invalid_scope). Please try again."
+    ]
     assert QboConnection.objects.count() == 0
 
 
-BAD_STATE = ("This connection link is not valid (it expired, was already used or was started "
-             "elsewhere). Nothing was changed; click Connect to try again.")
+BAD_STATE = (
+    "This connection link is not valid (it expired, was already used or was started "
+    "elsewhere). Nothing was changed; click Connect to try again."
+)
 
 
 def _assert_refused(response, emulator):
@@ -112,21 +120,22 @@ def _assert_refused(response, emulator):
     assert token_calls(emulator) == 0
 
 
-def test_missing_state_is_refused_without_token_exchange(owner_client, ready_business,
-                                                         qbo_emulator):
+def test_missing_state_is_refused_without_token_exchange(
+    owner_client, ready_business, qbo_emulator
+):
     callback = consent(start_connect(owner_client))
     query = parse_qs(urlsplit(callback).query)
-    response = owner_client.get(PAGE + "callback/", {"code": query["code"][0],
-                                                     "realmId": CA_REALM})
+    response = owner_client.get(PAGE + "callback/", {"code": query["code"][0], "realmId": CA_REALM})
     _assert_refused(response, qbo_emulator)
 
 
 def test_unknown_state_is_refused(owner_client, ready_business, qbo_emulator):
     callback = consent(start_connect(owner_client))
     query = parse_qs(urlsplit(callback).query)
-    response = owner_client.get(PAGE + "callback/", {"code": query["code"][0],
-                                                     "realmId": CA_REALM,
-                                                     "state": "forged-" + "x" * 40})
+    response = owner_client.get(
+        PAGE + "callback/",
+        {"code": query["code"][0], "realmId": CA_REALM, "state": "forged-" + "x" * 40},
+    )
     _assert_refused(response, qbo_emulator)
 
 
@@ -149,8 +158,9 @@ def test_reused_state_is_refused(owner_client, ready_business, qbo_emulator):
     assert token_calls(qbo_emulator) == calls_before
 
 
-def test_state_of_another_session_is_refused(owner_client, ready_business, owner, client,
-                                             qbo_emulator):
+def test_state_of_another_session_is_refused(
+    owner_client, ready_business, owner, client, qbo_emulator
+):
     callback = consent(start_connect(owner_client))
     from django.test import Client
 
@@ -160,8 +170,9 @@ def test_state_of_another_session_is_refused(owner_client, ready_business, owner
     assert QboAuthorizationState.objects.get().status == OAuthStateStatus.PENDING
 
 
-def test_state_of_another_business_is_refused(owner_client, ready_business, other_business,
-                                              qbo_emulator):
+def test_state_of_another_business_is_refused(
+    owner_client, ready_business, other_business, qbo_emulator
+):
     from django.test import Client
 
     TaxGroupFactory(business=other_business)
@@ -173,8 +184,7 @@ def test_state_of_another_business_is_refused(owner_client, ready_business, othe
     _assert_refused(owner_client.get(callback), qbo_emulator)
 
 
-def test_reused_authorization_code_is_refused_by_intuit(owner_client, ready_business,
-                                                        qbo_emulator):
+def test_reused_authorization_code_is_refused_by_intuit(owner_client, ready_business, qbo_emulator):
     callback = consent(start_connect(owner_client))
     code = parse_qs(urlsplit(callback).query)["code"][0]
     owner_client.get(callback, follow=True)
@@ -183,33 +193,39 @@ def test_reused_authorization_code_is_refused_by_intuit(owner_client, ready_busi
     # a fresh, valid state, but the already used code
     state = start_connect(owner_client)["state"]
 
-    response = owner_client.get(PAGE + "callback/", {"code": code, "state": state,
-                                                     "realmId": CA_REALM})
+    response = owner_client.get(
+        PAGE + "callback/", {"code": code, "state": state, "realmId": CA_REALM}
+    )
 
     assert _messages(response) == [
-        "This authorization has expired or was already used. Click Connect to try again."]
+        "This authorization has expired or was already used. Click Connect to try again."
+    ]
     assert token_calls(qbo_emulator) == 2  # the first exchange and the refused one
     connection.refresh_from_db()
     assert (connection.access_token_encrypted, connection.refresh_token_encrypted) == before
 
 
-def test_realm_connected_to_another_business_is_refused(owner_client, ready_business,
-                                                        other_business, qbo_emulator):
+def test_realm_connected_to_another_business_is_refused(
+    owner_client, ready_business, other_business, qbo_emulator
+):
     QboConnectionFactory(business=other_business, realm_id=CA_REALM)
 
     response = connect(owner_client)
 
     assert _messages(response) == [
         "This QuickBooks Online company is already connected to another Plannit business. "
-        "Disconnect it there first, or choose another company."]
+        "Disconnect it there first, or choose another company."
+    ]
     assert QboConnection.objects.filter(business=ready_business).count() == 0
     assert token_calls(qbo_emulator) == 0
 
 
-def test_realm_of_a_disconnected_business_can_be_connected(owner_client, ready_business,
-                                                           other_business, qbo_emulator):
-    QboConnectionFactory(business=other_business, realm_id=CA_REALM,
-                         status=ConnectionStatus.DISCONNECTED)
+def test_realm_of_a_disconnected_business_can_be_connected(
+    owner_client, ready_business, other_business, qbo_emulator
+):
+    QboConnectionFactory(
+        business=other_business, realm_id=CA_REALM, status=ConnectionStatus.DISCONNECTED
+    )
     assert _messages(connect(owner_client)) == ["Connected to Compagnie ABC."]
 
 
@@ -219,13 +235,13 @@ def _configured(business):
     settings_row.default_item_id, settings_row.default_item_name = "3", "Autres revenus"
     settings_row.save()
     group = TaxGroupFactory(business=business, name="Exempt")
-    TaxGroupMapping.objects.create(business=business, tax_group=group, qbo_tax_code_id="9",
-                                   qbo_tax_code_name="Exonéré")
+    TaxGroupMapping.objects.create(
+        business=business, tax_group=group, qbo_tax_code_id="9", qbo_tax_code_name="Exonéré"
+    )
     return settings_row
 
 
-def test_reconnect_to_the_same_realm_keeps_the_mappings(owner_client, ready_business,
-                                                        qbo_emulator):
+def test_reconnect_to_the_same_realm_keeps_the_mappings(owner_client, ready_business, qbo_emulator):
     connect(owner_client)
     owner_client.get(PAGE)  # the page shows (and consumes) the message
     _configured(ready_business)
@@ -242,8 +258,9 @@ def test_reconnect_to_the_same_realm_keeps_the_mappings(owner_client, ready_busi
     assert TaxGroupMapping.objects.filter(business=ready_business).count() == 1
 
 
-def test_reconnect_to_another_realm_asks_then_starts_clean(owner_client, ready_business,
-                                                           qbo_emulator):
+def test_reconnect_to_another_realm_asks_then_starts_clean(
+    owner_client, ready_business, qbo_emulator
+):
     connect(owner_client)
     owner_client.get(PAGE)  # the page shows (and consumes) the message
     _configured(ready_business)
@@ -257,8 +274,9 @@ def test_reconnect_to_another_realm_asks_then_starts_clean(owner_client, ready_b
     page = owner_client.get(response["Location"]).content.decode()
     assert "Compagnie ABC" in page and "Sandbox Company US" in page
 
-    response = owner_client.post(f"/settings/accounting/switch/{pending.pk}/",
-                                 {"action": "confirm"})
+    response = owner_client.post(
+        f"/settings/accounting/switch/{pending.pk}/", {"action": "confirm"}
+    )
 
     assert _messages(response) == ["Connected to Sandbox Company US."]
     connection = QboConnection.objects.get()
@@ -278,8 +296,9 @@ def test_reconnect_to_another_realm_asks_then_starts_clean(owner_client, ready_b
         oauth.refresh(refresh_token=old_refresh)
 
 
-def test_reconnect_to_another_realm_cancelled_keeps_everything(owner_client, ready_business,
-                                                               qbo_emulator):
+def test_reconnect_to_another_realm_cancelled_keeps_everything(
+    owner_client, ready_business, qbo_emulator
+):
     connect(owner_client)
     owner_client.get(PAGE)  # the page shows (and consumes) the message
     _configured(ready_business)
@@ -292,12 +311,15 @@ def test_reconnect_to_another_realm_cancelled_keeps_everything(owner_client, rea
     connection = QboConnection.objects.get()
     assert (connection.realm_id, connection.refresh_token_encrypted) == (CA_REALM, before)
     assert AccountingSettings.objects.get(business=ready_business).taxable_tax_code_id == "7"
-    assert QboAuthorizationState.objects.filter(
-        status=OAuthStateStatus.AWAITING_CONFIRMATION).count() == 0
+    assert (
+        QboAuthorizationState.objects.filter(status=OAuthStateStatus.AWAITING_CONFIRMATION).count()
+        == 0
+    )
 
 
-def test_disconnect_revokes_deletes_tokens_and_keeps_mappings(owner_client, ready_business,
-                                                              qbo_emulator):
+def test_disconnect_revokes_deletes_tokens_and_keeps_mappings(
+    owner_client, ready_business, qbo_emulator
+):
     connect(owner_client)
     owner_client.get(PAGE)  # the page shows (and consumes) the message
     _configured(ready_business)
@@ -306,7 +328,8 @@ def test_disconnect_revokes_deletes_tokens_and_keeps_mappings(owner_client, read
     response = owner_client.post(PAGE + "disconnect/")
 
     assert _messages(response) == [
-        "QuickBooks Online is disconnected. Your settings are kept for a later reconnection."]
+        "QuickBooks Online is disconnected. Your settings are kept for a later reconnection."
+    ]
     connection = QboConnection.objects.get()
     assert connection.status == ConnectionStatus.DISCONNECTED
     assert (connection.access_token_encrypted, connection.refresh_token_encrypted) == ("", "")

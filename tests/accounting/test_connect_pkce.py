@@ -1,5 +1,6 @@
 """Connect with PKCE (S256), when the emulator advertises it: the challenge goes to the
 consent page, the verifier to the token endpoint, and a wrong verifier stores nothing."""
+
 import base64
 import hashlib
 import secrets
@@ -43,8 +44,9 @@ def pkce_emulator(qbo_emulator):
     return qbo_emulator
 
 
-def test_connect_sends_an_s256_challenge_and_its_verifier(owner_client, ready_business,
-                                                          pkce_emulator):
+def test_connect_sends_an_s256_challenge_and_its_verifier(
+    owner_client, ready_business, pkce_emulator
+):
     params = start_connect(owner_client)
 
     assert params["code_challenge_method"] == "S256"
@@ -66,8 +68,9 @@ def test_connect_sends_an_s256_challenge_and_its_verifier(owner_client, ready_bu
     assert _s256(token_request["code_verifier"]) == challenge
 
 
-def test_a_tampered_verifier_is_refused_and_nothing_is_stored(owner_client, ready_business,
-                                                              pkce_emulator):
+def test_a_tampered_verifier_is_refused_and_nothing_is_stored(
+    owner_client, ready_business, pkce_emulator
+):
     params = start_connect(owner_client)
     row = QboAuthorizationState.objects.get()
     tampered = secrets.token_urlsafe(64)
@@ -78,7 +81,8 @@ def test_a_tampered_verifier_is_refused_and_nothing_is_stored(owner_client, read
 
     assert response.status_code == 302 and response["Location"] == PAGE
     assert _messages(response) == [
-        "This authorization has expired or was already used. Click Connect to try again."]
+        "This authorization has expired or was already used. Click Connect to try again."
+    ]
     assert QboConnection.objects.count() == 0
     assert token_calls(pkce_emulator) == 1
     [token_request] = _token_requests()

@@ -44,8 +44,9 @@ def test_reencrypt_command_moves_every_token_to_the_newest_key(settings, db):
     assert crypto.decrypt(connection.access_token_encrypted) == "access-one"
     assert crypto.decrypt(connection.refresh_token_encrypted) == "refresh-one"
     with db_connection.cursor() as cursor:
-        cursor.execute("SELECT access_token_encrypted, refresh_token_encrypted "
-                       "FROM accounting_qboconnection")
+        cursor.execute(
+            "SELECT access_token_encrypted, refresh_token_encrypted FROM accounting_qboconnection"
+        )
         stored = " ".join(cursor.fetchone())
     assert "access-one" not in stored and "refresh-one" not in stored
 

@@ -1,4 +1,5 @@
 """The page before and after connecting, without talking to QBO."""
+
 import pytest
 from django.urls import reverse
 
@@ -67,10 +68,14 @@ def test_anonymous_is_sent_to_login(client):
 
 def test_connected_page_shows_health_and_never_a_token(owner_client, business, owner):
     TaxGroupFactory(business=business)
-    QboConnectionFactory(business=business, realm_id="9130357766900456",
-                         company_name="Compagnie ABC", connected_by=owner,
-                         access_token="visible-access-token-0001",
-                         refresh_token="AB11visible-refresh-token")
+    QboConnectionFactory(
+        business=business,
+        realm_id="9130357766900456",
+        company_name="Compagnie ABC",
+        connected_by=owner,
+        access_token="visible-access-token-0001",
+        refresh_token="AB11visible-refresh-token",
+    )
     html = owner_client.get(URL).content.decode()
     assert "Compagnie ABC" in html
     assert "9130357766900456" in html
@@ -83,27 +88,37 @@ def test_connected_page_shows_health_and_never_a_token(owner_client, business, o
 def test_checklist_rows_follow_the_settings(business):
     rows = accounting_checklist(business=business)
     assert [(r.key, r.is_done) for r in rows] == [
-        ("connected", False), ("taxable_tax_code", False), ("non_taxable_tax_code", False),
-        ("default_item", False), ("deposit_account", False)]
+        ("connected", False),
+        ("taxable_tax_code", False),
+        ("non_taxable_tax_code", False),
+        ("default_item", False),
+        ("deposit_account", False),
+    ]
     QboConnectionFactory(business=business)
-    AccountingSettingsFactory(business=business, taxable_tax_code_id="5",
-                              taxable_tax_code_name="TPS/TVQ QC - 9,975",
-                              default_item_id="7", default_item_name="Autres revenus")
+    AccountingSettingsFactory(
+        business=business,
+        taxable_tax_code_id="5",
+        taxable_tax_code_name="TPS/TVQ QC - 9,975",
+        default_item_id="7",
+        default_item_name="Autres revenus",
+    )
     rows = accounting_checklist(business=business)
     assert [(r.key, r.is_done, r.value) for r in rows] == [
         ("connected", True, "Compagnie ABC"),
         ("taxable_tax_code", True, "TPS/TVQ QC - 9,975"),
         ("non_taxable_tax_code", False, ""),
         ("default_item", True, "Autres revenus"),
-        ("deposit_account", False, "")]
+        ("deposit_account", False, ""),
+    ]
     assert rows[2].fix_url == "/settings/accounting/#mappings"
 
 
 def test_everything_configured_message_only_when_every_row_is_ticked(owner_client, business):
     TaxGroupFactory(business=business)
     QboConnectionFactory(business=business)
-    AccountingSettingsFactory(business=business, taxable_tax_code_id="5",
-                              non_taxable_tax_code_id="6", default_item_id="7")
+    AccountingSettingsFactory(
+        business=business, taxable_tax_code_id="5", non_taxable_tax_code_id="6", default_item_id="7"
+    )
     assert "Everything is configured." not in owner_client.get(URL).content.decode()
     AccountingSettingsFactory(business=business, deposit_account_id="35")
     from accounting.models import AccountingSettings
@@ -117,14 +132,27 @@ def test_mapping_choices_come_from_the_cache_without_5000_options(owner_client, 
     connection = QboConnectionFactory(business=business, realm_id="9130357766900456")
     QboTaxCodeFactory(business=business, name="TPS/TVQ QC - 9,975")
     QboAccountFactory(business=business, name="Chèques")
-    QboAccountFactory(business=business, name="Ventes", account_type="Income",
-                      account_subtype="SalesOfProductIncome")
+    QboAccountFactory(
+        business=business,
+        name="Ventes",
+        account_type="Income",
+        account_subtype="SalesOfProductIncome",
+    )
     from accounting.models import QboItem
 
-    QboItem.objects.bulk_create([
-        QboItem(business=business, realm_id=connection.realm_id, qbo_id=str(i),
-                name=f"Article {i:04d}", fully_qualified_name=f"Article {i:04d}",
-                item_type="Service") for i in range(1, 5001)])
+    QboItem.objects.bulk_create(
+        [
+            QboItem(
+                business=business,
+                realm_id=connection.realm_id,
+                qbo_id=str(i),
+                name=f"Article {i:04d}",
+                fully_qualified_name=f"Article {i:04d}",
+                item_type="Service",
+            )
+            for i in range(1, 5001)
+        ]
+    )
     html = owner_client.get(URL).content.decode()
     assert "TPS/TVQ QC - 9,975" in html
     assert "Chèques" in html
@@ -133,18 +161,25 @@ def test_mapping_choices_come_from_the_cache_without_5000_options(owner_client, 
     assert 'list="qbo-item-options"' in html
 
 
-def test_item_search_returns_at_most_20_matches_of_the_own_business(owner_client, business,
-                                                                   other_business):
+def test_item_search_returns_at_most_20_matches_of_the_own_business(
+    owner_client, business, other_business
+):
     connection = QboConnectionFactory(business=business, realm_id="9130357766900456")
     for i in range(30):
         QboItemFactory(business=business, realm_id=connection.realm_id, name=f"Tonte {i:02d}")
-    QboItemFactory(business=business, realm_id=connection.realm_id, name="Tonte catégorie",
-                   item_type="Category")
-    QboItemFactory(business=business, realm_id=connection.realm_id, name="Tonte inactive",
-                   is_active=False)
+    QboItemFactory(
+        business=business,
+        realm_id=connection.realm_id,
+        name="Tonte catégorie",
+        item_type="Category",
+    )
+    QboItemFactory(
+        business=business, realm_id=connection.realm_id, name="Tonte inactive", is_active=False
+    )
     QboItemFactory(business=business, realm_id="111", name="Tonte autre compagnie")
-    QboItemFactory(business=other_business, realm_id=connection.realm_id,
-                   name="Tonte autre entreprise")
+    QboItemFactory(
+        business=other_business, realm_id=connection.realm_id, name="Tonte autre entreprise"
+    )
     response = owner_client.get(reverse("accounting:qbo_item_search"), {"q": "tonte"})
     assert response.status_code == 200
     names = [row["name"] for row in response.json()["results"]]

@@ -1,5 +1,6 @@
 """One valid access token however many workers, strict rotation, invalid_grant, and no token
 in plain text anywhere (database, logs, pages)."""
+
 import logging
 import threading
 from datetime import timedelta
@@ -23,16 +24,21 @@ from tests.factories.accounting import QboConnectionFactory
 def _connected_from_emulator(emulator, business, **overrides) -> QboConnection:
     """A connection holding real emulator tokens, as the connect flow stores them."""
     body = emulator.issue_tokens(realm_id=CA_REALM)
-    return QboConnectionFactory(business=business, realm_id=CA_REALM,
-                                access_token=body["access_token"],
-                                refresh_token=body["refresh_token"], **overrides)
+    return QboConnectionFactory(
+        business=business,
+        realm_id=CA_REALM,
+        access_token=body["access_token"],
+        refresh_token=body["refresh_token"],
+        **overrides,
+    )
 
 
 def _expire(connection, emulator):
     """The access token is past its hour, for us and for the emulator."""
     emulator.clock.advance(3601)
     QboConnection.objects.filter(pk=connection.pk).update(
-        access_token_expires_at=timezone.now() - timedelta(seconds=1))
+        access_token_expires_at=timezone.now() - timedelta(seconds=1)
+    )
 
 
 @pytest.mark.django_db
@@ -58,15 +64,15 @@ def test_expired_token_is_refreshed_once_and_works(business, qbo_emulator):
 @pytest.mark.django_db
 def test_token_expiring_within_five_minutes_is_refreshed(business, qbo_emulator):
     connection = _connected_from_emulator(
-        qbo_emulator, business, access_token_expires_at=timezone.now() + timedelta(minutes=4))
+        qbo_emulator, business, access_token_expires_at=timezone.now() + timedelta(minutes=4)
+    )
     old = crypto.decrypt(connection.access_token_encrypted)
     assert connection_get_access_token(connection_id=connection.pk) != old
     assert token_calls(qbo_emulator) == 1
 
 
 @pytest.mark.django_db
-def test_strict_rotation_saves_the_new_refresh_token_and_the_old_one_dies(business,
-                                                                         qbo_emulator):
+def test_strict_rotation_saves_the_new_refresh_token_and_the_old_one_dies(business, qbo_emulator):
     qbo_emulator.set_settings(refresh_rotation_seconds=0, refresh_grace_seconds=0)
     connection = _connected_from_emulator(qbo_emulator, business)
     first_refresh = crypto.decrypt(connection.refresh_token_encrypted)
@@ -86,13 +92,13 @@ def test_strict_rotation_saves_the_new_refresh_token_and_the_old_one_dies(busine
     connection_get_access_token(connection_id=connection.pk)
     connection.refresh_from_db()
     assert connection.status == ConnectionStatus.CONNECTED
-    assert crypto.decrypt(connection.refresh_token_encrypted) not in (first_refresh,
-                                                                      second_refresh)
+    assert crypto.decrypt(connection.refresh_token_encrypted) not in (first_refresh, second_refresh)
 
 
 @pytest.mark.django_db
-def test_invalid_grant_marks_needs_reconnect_and_stops_calling(owner_client, business,
-                                                              qbo_emulator, caplog):
+def test_invalid_grant_marks_needs_reconnect_and_stops_calling(
+    owner_client, business, qbo_emulator, caplog
+):
     from tests.factories.invoicing import TaxGroupFactory
 
     TaxGroupFactory(business=business)
@@ -118,8 +124,9 @@ def test_invalid_grant_marks_needs_reconnect_and_stops_calling(owner_client, bus
 
 
 @pytest.mark.django_db
-def test_invalid_grant_after_another_worker_rotated_uses_the_new_token(business, qbo_emulator,
-                                                                       monkeypatch):
+def test_invalid_grant_after_another_worker_rotated_uses_the_new_token(
+    business, qbo_emulator, monkeypatch
+):
     """The stored token changed while our refresh was refused: no needs_reconnect."""
     from accounting.qbo import oauth
 
@@ -134,7 +141,8 @@ def test_invalid_grant_after_another_worker_rotated_uses_the_new_token(business,
         if len(attempts) == 1:
             # another worker stored a newer pair meanwhile, then Intuit refuses ours
             QboConnection.objects.filter(pk=connection.pk).update(
-                refresh_token_encrypted=crypto.encrypt(fresh["refresh_token"]))
+                refresh_token_encrypted=crypto.encrypt(fresh["refresh_token"])
+            )
             raise errors.QboInvalidGrant("invalid_grant")
         return real_refresh(refresh_token=refresh_token)
 
@@ -149,8 +157,9 @@ def test_invalid_grant_after_another_worker_rotated_uses_the_new_token(business,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_twenty_concurrent_callers_during_expiry_make_exactly_one_token_call(business,
-                                                                            qbo_emulator):
+def test_twenty_concurrent_callers_during_expiry_make_exactly_one_token_call(
+    business, qbo_emulator
+):
     qbo_emulator.set_settings(refresh_rotation_seconds=0, refresh_grace_seconds=0)
     connection = _connected_from_emulator(qbo_emulator, business)
     _expire(connection, qbo_emulator)
@@ -183,12 +192,13 @@ def test_twenty_concurrent_callers_during_expiry_make_exactly_one_token_call(bus
 
 
 @pytest.mark.django_db
-def test_periodic_renewal_renews_what_expires_soon_only(business, other_business,
-                                                        qbo_emulator):
+def test_periodic_renewal_renews_what_expires_soon_only(business, other_business, qbo_emulator):
     due = _connected_from_emulator(
-        qbo_emulator, business, access_token_expires_at=timezone.now() + timedelta(minutes=10))
-    fresh = QboConnectionFactory(business=other_business,
-                                 access_token_expires_at=timezone.now() + timedelta(minutes=50))
+        qbo_emulator, business, access_token_expires_at=timezone.now() + timedelta(minutes=10)
+    )
+    fresh = QboConnectionFactory(
+        business=other_business, access_token_expires_at=timezone.now() + timedelta(minutes=50)
+    )
 
     report = connections_renew_due()
 
@@ -200,9 +210,9 @@ def test_periodic_renewal_renews_what_expires_soon_only(business, other_business
 
 
 @pytest.mark.django_db
-def test_no_token_in_plain_text_in_database_logs_or_pages(owner_client, business, owner,
-                                                          qbo_emulator, caplog,
-                                                          admin_client):
+def test_no_token_in_plain_text_in_database_logs_or_pages(
+    owner_client, business, owner, qbo_emulator, caplog, admin_client
+):
     from tests.factories.invoicing import TaxGroupFactory
 
     TaxGroupFactory(business=business)
@@ -228,7 +238,8 @@ def test_no_token_in_plain_text_in_database_logs_or_pages(owner_client, business
     pages = owner_client.get("/settings/accounting/").content.decode()
     pages += admin_client.get("/admin/accounting/qboconnection/").content.decode()
     pages += admin_client.get(
-        f"/admin/accounting/qboconnection/{connection.pk}/change/").content.decode()
+        f"/admin/accounting/qboconnection/{connection.pk}/change/"
+    ).content.decode()
     for secret in secrets:
         assert secret not in rows
         assert secret not in caplog.text
@@ -242,16 +253,18 @@ def test_admin_actions_renew_now_and_disconnect(admin_client, business, qbo_emul
     old = connection.access_token_encrypted
     url = "/admin/accounting/qboconnection/"
 
-    response = admin_client.post(url, {"action": "renew_token_now",
-                                       "_selected_action": [connection.pk]}, follow=True)
+    response = admin_client.post(
+        url, {"action": "renew_token_now", "_selected_action": [connection.pk]}, follow=True
+    )
 
     assert "1 token(s) renewed." in response.content.decode()
     assert token_calls(qbo_emulator) == 1
     connection.refresh_from_db()
     assert connection.access_token_encrypted != old
 
-    response = admin_client.post(url, {"action": "disconnect",
-                                       "_selected_action": [connection.pk]}, follow=True)
+    response = admin_client.post(
+        url, {"action": "disconnect", "_selected_action": [connection.pk]}, follow=True
+    )
 
     assert "1 connection(s) disconnected." in response.content.decode()
     connection.refresh_from_db()

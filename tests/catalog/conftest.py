@@ -1,7 +1,7 @@
 import pytest
 
+from core import events
 from invoicing.models import TaxComponent, TaxGroup
-from plannit import events
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 import pytest
 
-from plannit import events
+from core import events
 from tests.factories.contacts import ContactFactory, TagFactory
 
 

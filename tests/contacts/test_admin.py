@@ -11,11 +11,13 @@ def admin_client_logged(client, user_factory):
     return client
 
 
-def test_contact_admin_list_search_and_filter(admin_client_logged, business, other_business,
-                                              contact_factory, tag_factory):
+def test_contact_admin_list_search_and_filter(
+    admin_client_logged, business, other_business, contact_factory, tag_factory
+):
     vip = tag_factory(business=business, name="VIP")
-    contact_factory(business=business, display_name="Marie Tremblay", email="marie@ex.ca",
-                    tags=[vip])
+    contact_factory(
+        business=business, display_name="Marie Tremblay", email="marie@ex.ca", tags=[vip]
+    )
     contact_factory(business=other_business, display_name="Luc Roy", phone="418-555-0199")
     url = reverse("admin:contacts_contact_changelist")
 
@@ -32,8 +34,9 @@ def test_contact_admin_list_search_and_filter(admin_client_logged, business, oth
     assert shown({"is_active__exact": "0"}) == []
 
 
-def test_contact_admin_change_page_keeps_business(admin_client_logged, business, other_business,
-                                                  contact_factory, tag_factory):
+def test_contact_admin_change_page_keeps_business(
+    admin_client_logged, business, other_business, contact_factory, tag_factory
+):
     contact = contact_factory(business=business, display_name="Marie Tremblay")
     foreign = tag_factory(business=other_business, name="Ailleurs")
     url = reverse("admin:contacts_contact_change", args=[contact.pk])
@@ -42,35 +45,45 @@ def test_contact_admin_change_page_keeps_business(admin_client_logged, business,
     assert page.status_code == 200
     assert "business" in page.context["adminform"].readonly_fields
 
-    response = admin_client_logged.post(url, {
-        "business": other_business.pk, "display_name": "Marie T.", "is_active": "on",
-        "tags": [foreign.pk],
-    })
+    response = admin_client_logged.post(
+        url,
+        {
+            "business": other_business.pk,
+            "display_name": "Marie T.",
+            "is_active": "on",
+            "tags": [foreign.pk],
+        },
+    )
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["tags"] == [
-        "Choose tags of this contact's business only."]
+        "Choose tags of this contact's business only."
+    ]
     contact.refresh_from_db()
     assert (contact.business, contact.display_name) == (business, "Marie Tremblay")
     assert contact.tags.count() == 0
 
 
-def test_tag_admin_list_counts_and_autocomplete(admin_client_logged, business, contact_factory,
-                                                tag_factory):
+def test_tag_admin_list_counts_and_autocomplete(
+    admin_client_logged, business, contact_factory, tag_factory
+):
     tag = tag_factory(business=business, name="VIP")
     contact_factory(business=business, tags=[tag])
     contact_factory(business=business, tags=[tag])
 
     response = admin_client_logged.get(reverse("admin:contacts_tag_changelist"), {"q": "vi"})
     assert response.status_code == 200
-    assert [(t.name, t._contact_count) for t in response.context["cl"].result_list] == [
-        ("VIP", 2)]
+    assert [(t.name, t._contact_count) for t in response.context["cl"].result_list] == [("VIP", 2)]
 
-    autocomplete = admin_client_logged.get(reverse("admin:autocomplete"), {
-        "term": "vi", "app_label": "contacts", "model_name": "contact", "field_name": "tags"})
+    autocomplete = admin_client_logged.get(
+        reverse("admin:autocomplete"),
+        {"term": "vi", "app_label": "contacts", "model_name": "contact", "field_name": "tags"},
+    )
     assert autocomplete.status_code == 200
     assert autocomplete.json()["results"] == [{"id": str(tag.pk), "text": "VIP"}]
-    assert admin_client_logged.get(
-        reverse("admin:contacts_tag_change", args=[tag.pk])).status_code == 200
+    assert (
+        admin_client_logged.get(reverse("admin:contacts_tag_change", args=[tag.pk])).status_code
+        == 200
+    )
     assert Tag.objects.count() == 1
     assert Contact.objects.count() == 2

@@ -13,23 +13,44 @@ def people(business, contact_factory, tag_factory):
     vip = tag_factory(business=business, name="VIP")
     return {
         "vip": vip,
-        "marie": contact_factory(business=business, display_name="Marie Tremblay",
-                                 first_name="Marie", last_name="Tremblay",
-                                 email="marie@paysage.ca", phone="514-555-0101", tags=[vip]),
-        "luc": contact_factory(business=business, display_name="Déneigement Roy",
-                               first_name="Luc", last_name="Roy", company_name="Déneigement Roy",
-                               email="luc@roy.ca", phone="418 555 0199"),
-        "anne": contact_factory(business=business, display_name="Anne Gagnon",
-                                first_name="Anne", last_name="Gagnon", email="anne@gagnon.ca",
-                                phone="450-555-0123", is_active=False, tags=[vip]),
+        "marie": contact_factory(
+            business=business,
+            display_name="Marie Tremblay",
+            first_name="Marie",
+            last_name="Tremblay",
+            email="marie@paysage.ca",
+            phone="514-555-0101",
+            tags=[vip],
+        ),
+        "luc": contact_factory(
+            business=business,
+            display_name="Déneigement Roy",
+            first_name="Luc",
+            last_name="Roy",
+            company_name="Déneigement Roy",
+            email="luc@roy.ca",
+            phone="418 555 0199",
+        ),
+        "anne": contact_factory(
+            business=business,
+            display_name="Anne Gagnon",
+            first_name="Anne",
+            last_name="Gagnon",
+            email="anne@gagnon.ca",
+            phone="450-555-0123",
+            is_active=False,
+            tags=[vip],
+        ),
     }
 
 
 def test_contact_list_hides_archived_and_orders_by_name(business, people):
-    assert names(selectors.contact_list(business=business)) == [
-        "Déneigement Roy", "Marie Tremblay"]
+    assert names(selectors.contact_list(business=business)) == ["Déneigement Roy", "Marie Tremblay"]
     assert names(selectors.contact_list(business=business, include_archived=True)) == [
-        "Anne Gagnon", "Déneigement Roy", "Marie Tremblay"]
+        "Anne Gagnon",
+        "Déneigement Roy",
+        "Marie Tremblay",
+    ]
 
 
 def test_contact_list_breaks_name_ties_by_id(business, contact_factory):
@@ -62,38 +83,39 @@ def test_contact_list_search(business, people, search, expected):
 
 
 def test_contact_list_search_includes_archived_when_asked(business, people):
-    assert names(selectors.contact_list(business=business, search="gagnon",
-                                        include_archived=True)) == ["Anne Gagnon"]
+    assert names(
+        selectors.contact_list(business=business, search="gagnon", include_archived=True)
+    ) == ["Anne Gagnon"]
 
 
 def test_contact_list_tag_filter(business, people):
     vip = people["vip"]
 
     assert names(selectors.contact_list(business=business, tag_id=vip.pk)) == ["Marie Tremblay"]
-    assert names(selectors.contact_list(business=business, tag_id=vip.pk,
-                                        include_archived=True)) == [
-        "Anne Gagnon", "Marie Tremblay"]
-    assert names(selectors.contact_list(business=business, tag_id=vip.pk,
-                                        search="luc")) == []
+    assert names(
+        selectors.contact_list(business=business, tag_id=vip.pk, include_archived=True)
+    ) == ["Anne Gagnon", "Marie Tremblay"]
+    assert names(selectors.contact_list(business=business, tag_id=vip.pk, search="luc")) == []
 
 
-def test_contact_list_is_scoped_to_the_business(business, other_business, people,
-                                                contact_factory, tag_factory):
+def test_contact_list_is_scoped_to_the_business(
+    business, other_business, people, contact_factory, tag_factory
+):
     their_tag = tag_factory(business=other_business, name="VIP")
-    contact_factory(business=other_business, display_name="Marie Tremblay",
-                    tags=[their_tag])
+    contact_factory(business=other_business, display_name="Marie Tremblay", tags=[their_tag])
 
     assert names(selectors.contact_list(business=other_business)) == ["Marie Tremblay"]
     assert names(selectors.contact_list(business=business, tag_id=their_tag.pk)) == []
-    assert names(selectors.contact_list(business=other_business,
-                                        tag_id=people["vip"].pk)) == []
+    assert names(selectors.contact_list(business=other_business, tag_id=people["vip"].pk)) == []
     assert len(selectors.contact_list(business=business, search="marie")) == 1
 
 
 def test_contact_list_prefetches_tags(business, people, django_assert_num_queries):
     with django_assert_num_queries(2):
-        tags = {c.display_name: [t.name for t in c.tags.all()]
-                for c in selectors.contact_list(business=business, include_archived=True)}
+        tags = {
+            c.display_name: [t.name for t in c.tags.all()]
+            for c in selectors.contact_list(business=business, include_archived=True)
+        }
 
     assert tags == {"Anne Gagnon": ["VIP"], "Déneigement Roy": [], "Marie Tremblay": ["VIP"]}
 
@@ -107,8 +129,9 @@ def test_contact_get(business, other_business, people):
     assert selectors.contact_get(business=business, pk="abc") is None
 
 
-def test_tag_list_counts_active_contacts(business, other_business, people, tag_factory,
-                                        contact_factory):
+def test_tag_list_counts_active_contacts(
+    business, other_business, people, tag_factory, contact_factory
+):
     empty = tag_factory(business=business, name="Aucun")
     tag_factory(business=other_business, name="Ailleurs")
 

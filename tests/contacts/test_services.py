@@ -2,7 +2,7 @@ import pytest
 
 from contacts import services
 from contacts.models import Contact, Tag
-from plannit.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 
 
 def tag_names(contact):
@@ -12,8 +12,9 @@ def tag_names(contact):
 # contact_create
 
 
-def test_contact_create_stores_cleaned_fields_and_sends_event(business, tag_factory,
-                                                              contact_events):
+def test_contact_create_stores_cleaned_fields_and_sends_event(
+    business, tag_factory, contact_events
+):
     vip = tag_factory(business=business, name="VIP")
 
     contact = services.contact_create(
@@ -49,8 +50,10 @@ def test_contact_create_stores_cleaned_fields_and_sends_event(business, tag_fact
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
-        ({"company_name": "Déneigement Roy", "first_name": "Luc", "last_name": "Roy"},
-         "Déneigement Roy"),
+        (
+            {"company_name": "Déneigement Roy", "first_name": "Luc", "last_name": "Roy"},
+            "Déneigement Roy",
+        ),
         ({"first_name": "Luc", "last_name": "Roy"}, "Luc Roy"),
         ({"first_name": "Luc"}, "Luc"),
         ({"last_name": "Roy"}, "Roy"),
@@ -91,8 +94,9 @@ def test_contact_create_with_too_long_name_is_refused(business):
     assert Contact.objects.count() == 0
 
 
-def test_contact_create_with_another_business_tag_is_refused(business, other_business,
-                                                             tag_factory, contact_events):
+def test_contact_create_with_another_business_tag_is_refused(
+    business, other_business, tag_factory, contact_events
+):
     foreign = tag_factory(business=other_business, name="Ailleurs")
 
     with pytest.raises(ApplicationError) as raised:
@@ -114,12 +118,21 @@ def test_contact_create_rejects_unknown_field(business):
 # contact_update
 
 
-def test_contact_update_changes_only_given_fields(business, contact_factory, tag_factory,
-                                                 contact_events):
-    old, new = tag_factory(business=business, name="Ancien"), tag_factory(business=business,
-                                                                          name="Nouveau")
-    contact = contact_factory(business=business, display_name="Luc Roy", first_name="Luc",
-                              last_name="Roy", phone="514-555-0100", tags=[old])
+def test_contact_update_changes_only_given_fields(
+    business, contact_factory, tag_factory, contact_events
+):
+    old, new = (
+        tag_factory(business=business, name="Ancien"),
+        tag_factory(business=business, name="Nouveau"),
+    )
+    contact = contact_factory(
+        business=business,
+        display_name="Luc Roy",
+        first_name="Luc",
+        last_name="Roy",
+        phone="514-555-0100",
+        tags=[old],
+    )
 
     services.contact_update(contact=contact, email="luc@roy.ca", tags=[new])
 
@@ -141,16 +154,16 @@ def test_contact_update_without_tags_keeps_tags(business, contact_factory, tag_f
 
 
 def test_contact_update_blank_display_name_is_rebuilt(business, contact_factory):
-    contact = contact_factory(business=business, display_name="Old", first_name="Luc",
-                              last_name="Roy", company_name="")
+    contact = contact_factory(
+        business=business, display_name="Old", first_name="Luc", last_name="Roy", company_name=""
+    )
 
     services.contact_update(contact=contact, display_name="")
 
     assert Contact.objects.get(pk=contact.pk).display_name == "Luc Roy"
 
 
-def test_contact_update_invalid_email_changes_nothing(business, contact_factory,
-                                                      contact_events):
+def test_contact_update_invalid_email_changes_nothing(business, contact_factory, contact_events):
     contact = contact_factory(business=business, email="luc@roy.ca", city="Laval")
 
     with pytest.raises(ApplicationError) as raised:
@@ -163,7 +176,8 @@ def test_contact_update_invalid_email_changes_nothing(business, contact_factory,
 
 
 def test_contact_update_with_another_business_tag_changes_nothing(
-        business, other_business, contact_factory, tag_factory, contact_events):
+    business, other_business, contact_factory, tag_factory, contact_events
+):
     mine = tag_factory(business=business, name="Mine")
     foreign = tag_factory(business=other_business, name="Foreign")
     contact = contact_factory(business=business, city="Laval", tags=[mine])
@@ -243,8 +257,7 @@ def test_tag_create_duplicate_with_accents_case_insensitive(business, tag_factor
     assert list(Tag.objects.values_list("name", flat=True)) == ["Élite"]
 
 
-def test_tag_create_same_name_in_another_business_is_fine(business, other_business,
-                                                         tag_factory):
+def test_tag_create_same_name_in_another_business_is_fine(business, other_business, tag_factory):
     tag_factory(business=other_business, name="VIP")
 
     tag = services.tag_create(business=business, name="VIP")
@@ -317,15 +330,17 @@ def test_tag_delete_keeps_contacts(business, contact_factory, tag_factory):
 # bulk tagging
 
 
-def test_contact_bulk_tag_selection_counts_only_new_pairs(business, contact_factory,
-                                                          tag_factory, contact_events):
+def test_contact_bulk_tag_selection_counts_only_new_pairs(
+    business, contact_factory, tag_factory, contact_events
+):
     tag = tag_factory(business=business, name="VIP")
     already = contact_factory(business=business, tags=[tag])
     first, second = contact_factory(business=business), contact_factory(business=business)
     untouched = contact_factory(business=business)
 
-    count = services.contact_bulk_tag(business=business, tag=tag,
-                                      contact_ids=[already.pk, first.pk, second.pk, first.pk])
+    count = services.contact_bulk_tag(
+        business=business, tag=tag, contact_ids=[already.pk, first.pk, second.pk, first.pk]
+    )
 
     assert count == 2
     assert set(tag.contacts.values_list("pk", flat=True)) == {already.pk, first.pk, second.pk}
@@ -347,28 +362,33 @@ def test_contact_bulk_tag_by_filters(business, contact_factory, tag_factory):
     assert tag_names(other) == []
 
 
-def test_contact_bulk_tag_all_contacts_including_archived(business, other_business,
-                                                         contact_factory, tag_factory):
+def test_contact_bulk_tag_all_contacts_including_archived(
+    business, other_business, contact_factory, tag_factory
+):
     tag = tag_factory(business=business, name="Avant importation QuickBooks")
     mine = [contact_factory(business=business) for _ in range(4)]
     mine.append(contact_factory(business=business, is_active=False))
     theirs = contact_factory(business=other_business)
 
-    first = services.contact_bulk_tag(business=business, tag=tag,
-                                      filters={"include_archived": True})
-    second = services.contact_bulk_tag(business=business, tag=tag,
-                                       filters={"include_archived": True})
+    first = services.contact_bulk_tag(
+        business=business, tag=tag, filters={"include_archived": True}
+    )
+    second = services.contact_bulk_tag(
+        business=business, tag=tag, filters={"include_archived": True}
+    )
 
     assert (first, second) == (5, 0)
     assert set(tag.contacts.values_list("pk", flat=True)) == {c.pk for c in mine}
     assert theirs.tags.count() == 0
 
 
-def test_contact_bulk_tag_uses_one_insert(business, contact_factory, tag_factory,
-                                          django_assert_max_num_queries):
+def test_contact_bulk_tag_uses_one_insert(
+    business, contact_factory, tag_factory, django_assert_max_num_queries
+):
     tag = tag_factory(business=business, name="VIP")
     Contact.objects.bulk_create(
-        [Contact(business=business, display_name=f"Client {i}") for i in range(300)])
+        [Contact(business=business, display_name=f"Client {i}") for i in range(300)]
+    )
 
     with django_assert_max_num_queries(4):
         count = services.contact_bulk_tag(business=business, tag=tag, filters={})
@@ -378,7 +398,8 @@ def test_contact_bulk_tag_uses_one_insert(business, contact_factory, tag_factory
 
 
 def test_contact_bulk_tag_with_another_business_contact_changes_nothing(
-        business, other_business, contact_factory, tag_factory):
+    business, other_business, contact_factory, tag_factory
+):
     tag = tag_factory(business=business, name="VIP")
     mine = contact_factory(business=business)
     theirs = contact_factory(business=other_business)
@@ -391,7 +412,8 @@ def test_contact_bulk_tag_with_another_business_contact_changes_nothing(
 
 
 def test_contact_bulk_tag_with_another_business_tag_changes_nothing(
-        business, other_business, contact_factory, tag_factory):
+    business, other_business, contact_factory, tag_factory
+):
     foreign = tag_factory(business=other_business, name="VIP")
     mine = contact_factory(business=business)
 
@@ -420,8 +442,9 @@ def test_contact_bulk_untag(business, other_business, contact_factory, tag_facto
     a, b, c = (contact_factory(business=business, tags=[tag, keep]) for _ in range(3))
     not_tagged = contact_factory(business=business)
 
-    count = services.contact_bulk_untag(business=business, tag=tag,
-                                        contact_ids=[a.pk, b.pk, not_tagged.pk])
+    count = services.contact_bulk_untag(
+        business=business, tag=tag, contact_ids=[a.pk, b.pk, not_tagged.pk]
+    )
 
     assert count == 2
     assert list(tag.contacts.values_list("pk", flat=True)) == [c.pk]

@@ -1,6 +1,7 @@
 """Browser tests: Playwright drives Debian's Chromium (`/usr/bin/chromium`, installed by
 `make test` when missing) against Django's live server. A failing test leaves a screenshot in
 test-artifacts/ (kept by CI as an artifact)."""
+
 import os
 from pathlib import Path
 
@@ -20,8 +21,14 @@ def _browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()

@@ -1,6 +1,7 @@
 """A new owner, in French, does what the product promises on the first day: sign up, create
 tax groups, a contact, an item, issue an invoice, record a payment, switch to English; no
 error page and no JavaScript error on the way."""
+
 import re
 
 import pytest
@@ -13,8 +14,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_first_day_of_a_new_owner(page):
     failures: list[str] = []
-    page.on("response", lambda response: failures.append(f"{response.status} {response.url}")
-            if response.request.resource_type == "document" and response.status >= 400 else None)
+    page.on(
+        "response",
+        lambda response: (
+            failures.append(f"{response.status} {response.url}")
+            if response.request.resource_type == "document" and response.status >= 400
+            else None
+        ),
+    )
 
     # Sign up, in French
     page.goto("/signup/")

@@ -2,6 +2,7 @@
 process: connect through the consent page, configure the four mappings, import the contacts,
 then an issued invoice and its payment reach QuickBooks with the same totals, and a voided
 payment gives the balance back on both sides."""
+
 import socket
 import subprocess
 import sys
@@ -27,9 +28,13 @@ def emulator_url():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "qbo_emulator", "--host", "127.0.0.1",
-                                "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "qbo_emulator", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     assert "QuickBooks Online emulator on" in process.stdout.readline()
     yield f"http://127.0.0.1:{port}"
     process.terminate()
@@ -42,22 +47,37 @@ def app_on_emulator(settings, live_server, emulator_url):
     settings.QBO_EMULATOR_URL = emulator_url
     settings.QBO_REDIRECT_URI = callback
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    response = requests.post(f"{emulator_url}/_emulator/apps", timeout=5, json={
-        "client_id": settings.QBO_CLIENT_ID, "client_secret": settings.QBO_CLIENT_SECRET,
-        "redirect_uris": [callback], "name": "Plannit (test)"})
+    response = requests.post(
+        f"{emulator_url}/_emulator/apps",
+        timeout=5,
+        json={
+            "client_id": settings.QBO_CLIENT_ID,
+            "client_secret": settings.QBO_CLIENT_SECRET,
+            "redirect_uris": [callback],
+            "name": "Plannit (test)",
+        },
+    )
     assert response.status_code == 201
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     return emulator_url
 
 
 def _qbo(emulator_url, query):
-    token = requests.post(f"{emulator_url}/_emulator/tokens", timeout=5, json={
-        "client_id": "plannit-dev-client", "realm_id": REALM}).json()["access_token"]
-    response = requests.post(f"{emulator_url}/v3/company/{REALM}/query?minorversion=75",
-                             data=query, timeout=5,
-                             headers={"Authorization": f"Bearer {token}",
-                                      "Accept": "application/json",
-                                      "Content-Type": "application/text"})
+    token = requests.post(
+        f"{emulator_url}/_emulator/tokens",
+        timeout=5,
+        json={"client_id": "plannit-dev-client", "realm_id": REALM},
+    ).json()["access_token"]
+    response = requests.post(
+        f"{emulator_url}/v3/company/{REALM}/query?minorversion=75",
+        data=query,
+        timeout=5,
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/json",
+            "Content-Type": "application/text",
+        },
+    )
     return response.json()["QueryResponse"]
 
 
@@ -74,8 +94,14 @@ def _wait_for(predicate, seconds=10.0):
 def test_connect_configure_import_and_sync(page, app_on_emulator):
     emulator = app_on_emulator
     failures: list[str] = []
-    page.on("response", lambda response: failures.append(f"{response.status} {response.url}")
-            if response.request.resource_type == "document" and response.status >= 400 else None)
+    page.on(
+        "response",
+        lambda response: (
+            failures.append(f"{response.status} {response.url}")
+            if response.request.resource_type == "document" and response.status >= 400
+            else None
+        ),
+    )
 
     # Sign in, in English
     page.goto("/login/")
@@ -113,8 +139,11 @@ def test_connect_configure_import_and_sync(page, app_on_emulator):
     page.goto(f"/invoices/{draft.pk}/")
     page.get_by_role("button", name="Issue").click()
     draft.refresh_from_db()
-    found = _wait_for(lambda: _qbo(emulator, f"select * from Invoice where DocNumber = "
-                                             f"'{draft.number}'").get("Invoice"))
+    found = _wait_for(
+        lambda: _qbo(emulator, f"select * from Invoice where DocNumber = '{draft.number}'").get(
+            "Invoice"
+        )
+    )
     assert found and len(found) == 1
     assert Decimal(str(found[0]["TotalAmt"])) == draft.total
     page.reload()
@@ -126,16 +155,33 @@ def test_connect_configure_import_and_sync(page, app_on_emulator):
     payments = _wait_for(lambda: _qbo(emulator, "select * from Payment").get("Payment"))
     assert [Decimal(str(p["TotalAmt"])) for p in payments] == [draft.total]
     assert payments[0]["DepositToAccountRef"]["name"] == "Chèques"
-    assert Decimal(str(_qbo(emulator, f"select * from Invoice where DocNumber = "
-                                      f"'{draft.number}'")["Invoice"][0]["Balance"])) == 0
+    assert (
+        Decimal(
+            str(
+                _qbo(emulator, f"select * from Invoice where DocNumber = '{draft.number}'")[
+                    "Invoice"
+                ][0]["Balance"]
+            )
+        )
+        == 0
+    )
 
     # Void the payment: the balance comes back on both sides
     page.get_by_role("button", name="Void payment").click()
     draft.refresh_from_db()
     assert draft.balance == draft.total
-    balance = _wait_for(lambda: Decimal(str(_qbo(
-        emulator, f"select * from Invoice where DocNumber = '{draft.number}'"
-    )["Invoice"][0]["Balance"])) == draft.total)
+    balance = _wait_for(
+        lambda: (
+            Decimal(
+                str(
+                    _qbo(emulator, f"select * from Invoice where DocNumber = '{draft.number}'")[
+                        "Invoice"
+                    ][0]["Balance"]
+                )
+            )
+            == draft.total
+        )
+    )
     assert balance is True
 
     assert failures == []

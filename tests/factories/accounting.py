@@ -34,8 +34,7 @@ class QboConnectionFactory(factory.django.DjangoModelFactory):
     access_token_encrypted = factory.LazyAttribute(lambda o: crypto.encrypt(o.access_token))
     refresh_token_encrypted = factory.LazyAttribute(lambda o: crypto.encrypt(o.refresh_token))
     access_token_expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=1))
-    refresh_token_expires_at = factory.LazyFunction(
-        lambda: timezone.now() + timedelta(days=100))
+    refresh_token_expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=100))
     connected_at = factory.LazyFunction(timezone.now)
 
 

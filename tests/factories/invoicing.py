@@ -22,8 +22,9 @@ class TaxGroupFactory(factory.django.DjangoModelFactory):
     def components(self, create, extracted, **kwargs):
         if create and extracted:
             for position, (name, rate) in enumerate(extracted):
-                TaxComponent.objects.create(tax_group=self, name=name, rate=Decimal(rate),
-                                            position=position)
+                TaxComponent.objects.create(
+                    tax_group=self, name=name, rate=Decimal(rate), position=position
+                )
 
 
 class InvoiceSequenceFactory(factory.django.DjangoModelFactory):
@@ -34,4 +35,3 @@ class InvoiceSequenceFactory(factory.django.DjangoModelFactory):
     business = factory.SubFactory(BusinessFactory)
     prefix = ""
     next_number = 1001
-

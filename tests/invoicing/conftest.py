@@ -15,15 +15,23 @@ ISSUE_DATE = datetime.date(2026, 3, 2)
 @pytest.fixture
 def qc_group(business):
     """The Québec default: TPS 5 % + TVQ 9.975 %."""
-    return TaxGroupFactory(business=business, name="TPS + TVQ", is_default=True,
-                           components=[("TPS", "5"), ("TVQ", "9.975")])
+    return TaxGroupFactory(
+        business=business,
+        name="TPS + TVQ",
+        is_default=True,
+        components=[("TPS", "5"), ("TVQ", "9.975")],
+    )
 
 
 @pytest.fixture
 def contact(business):
-    return ContactFactory(business=business, display_name="Marie Tremblay",
-                          address_line1="123 rue Principale", city="Montréal",
-                          postal_code="H2X 1Y4")
+    return ContactFactory(
+        business=business,
+        display_name="Marie Tremblay",
+        address_line1="123 rue Principale",
+        city="Montréal",
+        postal_code="H2X 1Y4",
+    )
 
 
 @pytest.fixture
@@ -41,10 +49,15 @@ def make_invoice(business, contact, qc_group):
             contact=kwargs.pop("contact", contact),
             issue_date=kwargs.pop("issue_date", ISSUE_DATE),
             terms=kwargs.pop("terms", "net_30"),
-            lines=[LineInput(description=f"Ligne {n}", quantity=Decimal(line[0]),
-                             unit_price=Decimal(line[1]),
-                             is_taxable=line[2] if len(line) > 2 else True)
-                   for n, line in enumerate(lines, start=1)],
+            lines=[
+                LineInput(
+                    description=f"Ligne {n}",
+                    quantity=Decimal(line[0]),
+                    unit_price=Decimal(line[1]),
+                    is_taxable=line[2] if len(line) > 2 else True,
+                )
+                for n, line in enumerate(lines, start=1)
+            ],
             **kwargs,
         )
         if issue:
@@ -57,13 +70,15 @@ def make_invoice(business, contact, qc_group):
 @pytest.fixture
 def recorded_events():
     """Subscribe a recording handler to every domain event for the test's duration."""
-    from plannit import events
+    from core import events
 
     calls = []
     handlers = {}
     for name, event in events.ALL_EVENTS.items():
+
         def handler(_name=name, **payload):
             calls.append((_name, payload))
+
         handlers[name] = handler
         event.subscribe(handler)
     yield calls

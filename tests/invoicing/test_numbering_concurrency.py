@@ -1,16 +1,17 @@
 """Concurrent issues get consecutive numbers: no gap, no duplicate. Runs on PostgreSQL (row
 lock: SELECT ... FOR UPDATE) when DATABASE_URL points at it, and on SQLite too, where
 IMMEDIATE transactions serialise writers."""
+
 import threading
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 
+from core.exceptions import ApplicationError
 from invoicing import services
 from invoicing.models import Invoice, InvoiceSequence, Payment
 from invoicing.services import LineInput
-from plannit.exceptions import ApplicationError
 from tests.factories.businesses import BusinessFactory
 from tests.factories.contacts import ContactFactory
 from tests.factories.invoicing import TaxGroupFactory
@@ -54,9 +55,16 @@ def test_concurrent_issues_get_numbers_without_gap_or_duplicate():
     business = BusinessFactory()
     contact = ContactFactory(business=business)
     TaxGroupFactory(business=business, is_default=True, components=[("TPS", "5")])
-    drafts = [services.invoice_create(business=business, contact=contact, issue_date=ISSUE_DATE,
-                                      terms="net_30", lines=[LineInput(description="x")])
-              for _ in range(THREADS * PER_THREAD)]
+    drafts = [
+        services.invoice_create(
+            business=business,
+            contact=contact,
+            issue_date=ISSUE_DATE,
+            terms="net_30",
+            lines=[LineInput(description="x")],
+        )
+        for _ in range(THREADS * PER_THREAD)
+    ]
     batches = [drafts[i::THREADS] for i in range(THREADS)]
 
     # when 8 threads issue 5 each at the same time
@@ -68,8 +76,9 @@ def test_concurrent_issues_get_numbers_without_gap_or_duplicate():
 
     # then
     assert errors == []
-    numbers = sorted(Invoice.objects.filter(business=business).values_list("number", flat=True),
-                     key=int)
+    numbers = sorted(
+        Invoice.objects.filter(business=business).values_list("number", flat=True), key=int
+    )
     assert numbers == [str(n) for n in range(1001, 1041)]
     assert InvoiceSequence.objects.get(business=business).next_number == 1041
     assert connection.vendor in ("postgresql", "sqlite")
@@ -82,20 +91,30 @@ def test_concurrent_payments_cannot_exceed_the_balance():
     business = BusinessFactory()
     contact = ContactFactory(business=business)
     TaxGroupFactory(business=business, is_default=True)
-    invoice = services.invoice_create(business=business, contact=contact, issue_date=ISSUE_DATE,
-                                      terms="net_30", lines=[LineInput(
-                                          description="x", unit_price=Decimal("100"))])
+    invoice = services.invoice_create(
+        business=business,
+        contact=contact,
+        issue_date=ISSUE_DATE,
+        terms="net_30",
+        lines=[LineInput(description="x", unit_price=Decimal("100"))],
+    )
     invoice = services.invoice_issue(invoice=invoice)
 
     # when 8 threads each try to pay 30.00
     errors = run_in_threads(
-        lambda _n: services.payment_record(invoice=invoice, amount=Decimal("30.00"),
-                                           date=ISSUE_DATE), list(range(THREADS)))
+        lambda _n: services.payment_record(
+            invoice=invoice, amount=Decimal("30.00"), date=ISSUE_DATE
+        ),
+        list(range(THREADS)),
+    )
 
     # then exactly three succeed; the others are told the balance is too small
     assert len(errors) == THREADS - 3
     assert all(isinstance(error, ApplicationError) for error in errors)
     invoice.refresh_from_db()
     assert (invoice.amount_paid, invoice.balance, invoice.status) == (
-        Decimal("90.00"), Decimal("10.00"), "partially_paid")
+        Decimal("90.00"),
+        Decimal("10.00"),
+        "partially_paid",
+    )
     assert Payment.objects.filter(invoice=invoice).count() == 3

@@ -2,9 +2,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.exceptions import ApplicationError
 from invoicing import services
 from invoicing.models import Payment
-from plannit.exceptions import ApplicationError
 
 from .conftest import ISSUE_DATE
 
@@ -19,22 +19,30 @@ def state(invoice):
 
 def test_partial_then_full_payment(make_invoice):
     invoice = make_invoice(issue=True)  # 114.98
-    first = services.payment_record(invoice=invoice, amount=D("14.98"), date=ISSUE_DATE,
-                                    method="cheque", reference=" 123 ")
+    first = services.payment_record(
+        invoice=invoice, amount=D("14.98"), date=ISSUE_DATE, method="cheque", reference=" 123 "
+    )
     assert state(invoice) == ("partially_paid", D("14.98"), D("100.00"))
     assert (first.business_id, first.status, first.method, first.reference) == (
-        invoice.business_id, "recorded", "cheque", "123")
+        invoice.business_id,
+        "recorded",
+        "cheque",
+        "123",
+    )
     services.payment_record(invoice=invoice, amount=D("100.00"), date=ISSUE_DATE)
     assert state(invoice) == ("paid", D("114.98"), D("0.00"))
 
 
-@pytest.mark.parametrize("amount, message", [
-    (D("0"), "Enter an amount greater than zero."),
-    (D("-5"), "Enter an amount greater than zero."),
-    (D("NaN"), "Enter an amount greater than zero."),
-    (D("1.001"), "Enter an amount in dollars and cents (2 decimals at most)."),
-    (D("114.99"), "The amount cannot exceed the balance of $114.98."),
-])
+@pytest.mark.parametrize(
+    "amount, message",
+    [
+        (D("0"), "Enter an amount greater than zero."),
+        (D("-5"), "Enter an amount greater than zero."),
+        (D("NaN"), "Enter an amount greater than zero."),
+        (D("1.001"), "Enter an amount in dollars and cents (2 decimals at most)."),
+        (D("114.99"), "The amount cannot exceed the balance of $114.98."),
+    ],
+)
 def test_amount_must_be_positive_and_at_most_the_balance(make_invoice, amount, message):
     invoice = make_invoice(issue=True)
     with pytest.raises(ApplicationError) as error:
@@ -47,8 +55,7 @@ def test_amount_must_be_positive_and_at_most_the_balance(make_invoice, amount, m
 def test_bad_method_is_refused(make_invoice):
     invoice = make_invoice(issue=True)
     with pytest.raises(ApplicationError) as error:
-        services.payment_record(invoice=invoice, amount=D("1"), date=ISSUE_DATE,
-                                method="bitcoin")
+        services.payment_record(invoice=invoice, amount=D("1"), date=ISSUE_DATE, method="bitcoin")
     assert error.value.field == "method"
     assert Payment.objects.count() == 0
 
@@ -59,9 +66,11 @@ def test_no_payment_on_a_draft_a_void_or_a_paid_invoice(make_invoice):
     services.invoice_void(invoice=void)
     paid = make_invoice(issue=True)
     services.payment_record(invoice=paid, amount=D("114.98"), date=ISSUE_DATE)
-    cases = [(draft, "Issue the invoice before recording a payment on it."),
-             (void, "This invoice is void: it cannot receive a payment."),
-             (paid, "This invoice is fully paid.")]
+    cases = [
+        (draft, "Issue the invoice before recording a payment on it."),
+        (void, "This invoice is void: it cannot receive a payment."),
+        (paid, "This invoice is fully paid."),
+    ]
     for invoice, message in cases:
         with pytest.raises(ApplicationError) as error:
             services.payment_record(invoice=invoice, amount=D("1.00"), date=ISSUE_DATE)

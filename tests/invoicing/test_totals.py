@@ -1,5 +1,6 @@
 """The totals rule (invoicing/totals.py): fixed examples, then thousands of random invoices
 checked against an independent recomputation in exact fractions."""
+
 import math
 from decimal import Decimal
 from fractions import Fraction
@@ -18,8 +19,11 @@ from invoicing.totals import (
     round_money,
 )
 
-QC = TaxGroupSpec(key=1, name="TPS + TVQ",
-                  components=(TaxRate("TPS", Decimal("5")), TaxRate("TVQ", Decimal("9.975"))))
+QC = TaxGroupSpec(
+    key=1,
+    name="TPS + TVQ",
+    components=(TaxRate("TPS", Decimal("5")), TaxRate("TVQ", Decimal("9.975"))),
+)
 ON = TaxGroupSpec(key=2, name="TVH 13 %", components=(TaxRate("TVH", Decimal("13")),))
 EXEMPT = TaxGroupSpec(key=3, name="Exonéré", components=())
 ZERO_RATED = TaxGroupSpec(key=4, name="Détaxé", components=(TaxRate("TPS", Decimal("0")),))
@@ -36,16 +40,20 @@ def taxes_of(totals):
 def test_quebec_100_dollars():
     totals = compute_totals([LineSpec(D("1"), D("100.00"))], default_tax_group=QC)
     assert totals.subtotal == D("100.00")
-    assert taxes_of(totals) == [("TPS + TVQ", "TPS", D("100.00"), D("5.00")),
-                                ("TPS + TVQ", "TVQ", D("100.00"), D("9.98"))]
+    assert taxes_of(totals) == [
+        ("TPS + TVQ", "TPS", D("100.00"), D("5.00")),
+        ("TPS + TVQ", "TVQ", D("100.00"), D("9.98")),
+    ]
     assert totals.tax_total == D("14.98")
     assert totals.total == D("114.98")
 
 
 def test_quebec_4495_16_matches_quickbooks():
     totals = compute_totals([LineSpec(D("1"), D("4495.16"))], default_tax_group=QC)
-    assert taxes_of(totals) == [("TPS + TVQ", "TPS", D("4495.16"), D("224.76")),
-                                ("TPS + TVQ", "TVQ", D("4495.16"), D("448.39"))]
+    assert taxes_of(totals) == [
+        ("TPS + TVQ", "TPS", D("4495.16"), D("224.76")),
+        ("TPS + TVQ", "TVQ", D("4495.16"), D("448.39")),
+    ]
     assert totals.total == D("5168.31")
 
 
@@ -63,12 +71,16 @@ def test_taxes_are_rounded_once_per_group_and_component_not_per_line():
     # when
     totals = compute_totals(lines, default_tax_group=QC)
     # then 0.30 × 9.975 % = 0.029925 → 0.03, 0.30 × 5 % = 0.015 → 0.02
-    assert taxes_of(totals) == [("TPS + TVQ", "TPS", D("0.30"), D("0.02")),
-                                ("TPS + TVQ", "TVQ", D("0.30"), D("0.03"))]
+    assert taxes_of(totals) == [
+        ("TPS + TVQ", "TPS", D("0.30"), D("0.02")),
+        ("TPS + TVQ", "TVQ", D("0.30"), D("0.03")),
+    ]
     # and with 0.07 lines, per-line rounding would give 0.00 + 0.00 + 0.00 + 0.00 of TPS
     totals = compute_totals([LineSpec(D("1"), D("0.07"))] * 4, default_tax_group=QC)
-    assert taxes_of(totals) == [("TPS + TVQ", "TPS", D("0.28"), D("0.01")),
-                                ("TPS + TVQ", "TVQ", D("0.28"), D("0.03"))]
+    assert taxes_of(totals) == [
+        ("TPS + TVQ", "TPS", D("0.28"), D("0.01")),
+        ("TPS + TVQ", "TVQ", D("0.28"), D("0.03")),
+    ]
 
 
 def test_mix_of_taxable_and_non_taxable_lines():
@@ -81,8 +93,10 @@ def test_mix_of_taxable_and_non_taxable_lines():
     totals = compute_totals(lines, default_tax_group=QC)
     assert totals.line_amounts == (D("90.00"), D("250.00"), D("50.00"), D("30.00"))
     assert totals.subtotal == D("420.00")
-    assert taxes_of(totals) == [("TPS + TVQ", "TPS", D("140.00"), D("7.00")),
-                                ("TPS + TVQ", "TVQ", D("140.00"), D("13.97"))]
+    assert taxes_of(totals) == [
+        ("TPS + TVQ", "TPS", D("140.00"), D("7.00")),
+        ("TPS + TVQ", "TVQ", D("140.00"), D("13.97")),
+    ]
     assert totals.tax_total == D("20.97")
     assert totals.total == D("440.97")
 
@@ -110,7 +124,11 @@ def test_several_groups_each_with_its_own_base():
 def test_no_lines_gives_zero_everywhere():
     totals = compute_totals([], default_tax_group=None)
     assert (totals.subtotal, totals.taxes, totals.tax_total, totals.total) == (
-        D("0.00"), (), D("0.00"), D("0.00"))
+        D("0.00"),
+        (),
+        D("0.00"),
+        D("0.00"),
+    )
 
 
 def test_a_taxable_line_without_any_group_is_refused():
@@ -119,12 +137,12 @@ def test_a_taxable_line_without_any_group_is_refused():
 
 
 def test_non_taxable_lines_need_no_group():
-    totals = compute_totals([LineSpec(D("1"), D("10"), is_taxable=False)],
-                            default_tax_group=None)
+    totals = compute_totals([LineSpec(D("1"), D("10"), is_taxable=False)], default_tax_group=None)
     assert (totals.subtotal, totals.taxes, totals.total) == (D("10.00"), (), D("10.00"))
 
 
 # --- property-based: an independent recomputation in exact fractions ----------------------
+
 
 def half_up_cents(value: Fraction) -> Fraction:
     """Round a non-negative fraction to the cent, half-up, with integer arithmetic only."""
@@ -132,12 +150,11 @@ def half_up_cents(value: Fraction) -> Fraction:
 
 
 def reference_totals(lines, default):
-    amounts = [half_up_cents(Fraction(line.quantity) * Fraction(line.unit_price))
-               for line in lines]
+    amounts = [half_up_cents(Fraction(line.quantity) * Fraction(line.unit_price)) for line in lines]
     subtotal = sum(amounts, Fraction(0))
     bases: dict = {}
     order: list = []
-    for line, amount in zip(lines, amounts):
+    for line, amount in zip(lines, amounts, strict=True):
         if not line.is_taxable:
             continue
         group = line.tax_group or default
@@ -145,21 +162,42 @@ def reference_totals(lines, default):
             order.append(group)
             bases[group.key] = Fraction(0)
         bases[group.key] += amount
-    taxes = [half_up_cents(bases[group.key] * Fraction(component.rate) / 100)
-             for group in order for component in group.components]
+    taxes = [
+        half_up_cents(bases[group.key] * Fraction(component.rate) / 100)
+        for group in order
+        for component in group.components
+    ]
     return amounts, subtotal, taxes
 
 
-GROUPS = [QC, ON, EXEMPT, ZERO_RATED,
-          TaxGroupSpec(key=5, name="Trois taxes", components=(
-              TaxRate("A", Decimal("0.001")), TaxRate("B", Decimal("7.125")),
-              TaxRate("C", Decimal("99.999"))))]
+GROUPS = [
+    QC,
+    ON,
+    EXEMPT,
+    ZERO_RATED,
+    TaxGroupSpec(
+        key=5,
+        name="Trois taxes",
+        components=(
+            TaxRate("A", Decimal("0.001")),
+            TaxRate("B", Decimal("7.125")),
+            TaxRate("C", Decimal("99.999")),
+        ),
+    ),
+]
 quantities = st.decimals(min_value=Decimal("0.001"), max_value=Decimal("10000"), places=3)
 prices = st.integers(min_value=0, max_value=10**9).map(lambda n: Decimal(n).scaleb(-4))
 lines_strategy = st.lists(
-    st.builds(LineSpec, quantity=quantities, unit_price=prices, is_taxable=st.booleans(),
-              tax_group=st.one_of(st.none(), st.sampled_from(GROUPS))),
-    min_size=1, max_size=30)
+    st.builds(
+        LineSpec,
+        quantity=quantities,
+        unit_price=prices,
+        is_taxable=st.booleans(),
+        tax_group=st.one_of(st.none(), st.sampled_from(GROUPS)),
+    ),
+    min_size=1,
+    max_size=30,
+)
 
 
 @settings(max_examples=2000, deadline=None)
@@ -173,7 +211,12 @@ def test_totals_match_an_independent_recomputation(lines, default):
     assert [Fraction(tax.amount) for tax in totals.taxes] == taxes
     assert totals.tax_total == sum((tax.amount for tax in totals.taxes), Decimal("0"))
     assert totals.total == totals.subtotal + totals.tax_total
-    for amount in (*totals.line_amounts, totals.subtotal, totals.tax_total, totals.total,
-                   *(tax.amount for tax in totals.taxes),
-                   *(tax.taxable_amount for tax in totals.taxes)):
+    for amount in (
+        *totals.line_amounts,
+        totals.subtotal,
+        totals.tax_total,
+        totals.total,
+        *(tax.amount for tax in totals.taxes),
+        *(tax.taxable_amount for tax in totals.taxes),
+    ):
         assert amount.as_tuple().exponent == -2

@@ -20,8 +20,12 @@ D = Decimal
 
 def lines_post(*lines, initial=0):
     """Formset data for the line editor; each line is a dict of its fields."""
-    data = {"lines-TOTAL_FORMS": str(len(lines)), "lines-INITIAL_FORMS": str(initial),
-            "lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "200"}
+    data = {
+        "lines-TOTAL_FORMS": str(len(lines)),
+        "lines-INITIAL_FORMS": str(initial),
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "200",
+    }
     for index, line in enumerate(lines):
         for key, value in line.items():
             data[f"lines-{index}-{key}"] = value
@@ -29,8 +33,13 @@ def lines_post(*lines, initial=0):
 
 
 def invoice_post(contact, *lines, **header):
-    data = {"contact": str(contact.pk), "issue_date": "2026-03-02", "terms": "net_30",
-            "due_date": "", "notes": ""}
+    data = {
+        "contact": str(contact.pk),
+        "issue_date": "2026-03-02",
+        "terms": "net_30",
+        "due_date": "",
+        "notes": "",
+    }
     data.update(header)
     data.update(lines_post(*lines))
     return data
@@ -49,28 +58,33 @@ def test_list_shows_invoices_with_money_dates_and_badges(owner_client, make_invo
     assert "2026-03-02" in page or "03/02/2026" in page
 
 
-def test_list_filters_by_status_and_searches_number_and_contact(owner_client, business,
-                                                                make_invoice):
+def test_list_filters_by_status_and_searches_number_and_contact(
+    owner_client, business, make_invoice
+):
     other_contact = ContactFactory(business=business, display_name="Jean Gagnon")
     make_invoice(issue=True)
     make_invoice(contact=other_contact)
     url = reverse("invoicing:invoice_list")
     assert [i.pk for i in owner_client.get(url, {"status": "draft"}).context["invoices"]] == [
-        Invoice.objects.get(status="draft").pk]
+        Invoice.objects.get(status="draft").pk
+    ]
     found = owner_client.get(url, {"q": "gagnon"}).context["invoices"]
     assert [i.contact.display_name for i in found] == ["Jean Gagnon"]
-    assert [i.number for i in owner_client.get(url, {"q": "1001"}).context["invoices"]] == [
-        "1001"]
+    assert [i.number for i in owner_client.get(url, {"q": "1001"}).context["invoices"]] == ["1001"]
     response = owner_client.get(url, {"status": "nope"})  # shown as an error, not applied
     assert len(response.context["invoices"]) == 2
     assert "Select a valid choice. nope is not one of the available choices." in (
-        response.content.decode())
+        response.content.decode()
+    )
 
 
 def test_list_paginates_by_50(owner_client, business, contact, qc_group):
-    Invoice.objects.bulk_create([
-        Invoice(business=business, contact=contact, issue_date=ISSUE_DATE, due_date=ISSUE_DATE)
-        for _ in range(51)])
+    Invoice.objects.bulk_create(
+        [
+            Invoice(business=business, contact=contact, issue_date=ISSUE_DATE, due_date=ISSUE_DATE)
+            for _ in range(51)
+        ]
+    )
     url = reverse("invoicing:invoice_list")
     assert len(owner_client.get(url).context["invoices"]) == 50
     second = owner_client.get(url, {"page": "2", "status": "draft"})
@@ -80,8 +94,13 @@ def test_list_paginates_by_50(owner_client, business, contact, qc_group):
 
 def test_list_shows_only_the_business_invoices(owner_client, other_business, make_invoice):
     theirs = ContactFactory(business=other_business, display_name="Chez les autres")
-    Invoice.objects.create(business=other_business, contact=theirs, issue_date=ISSUE_DATE,
-                           due_date=ISSUE_DATE, number="9999")
+    Invoice.objects.create(
+        business=other_business,
+        contact=theirs,
+        issue_date=ISSUE_DATE,
+        due_date=ISSUE_DATE,
+        number="9999",
+    )
     page = owner_client.get(reverse("invoicing:invoice_list")).content.decode()
     assert "Chez les autres" not in page and "9999" not in page
 
@@ -95,23 +114,36 @@ def test_create_page_embeds_the_catalog_and_terms(owner_client, business, item, 
     assert response.status_code == 200
     assert 'id="empty-line"' in page and "invoice_form.js" in page
     assert 'name="lines-TOTAL_FORMS" value="1"' in page
-    catalog = json.loads(page.split('id="invoice-catalog" type="application/json">')[1]
-                         .split("</script>")[0])
-    assert catalog[str(item.pk)] == {"description": "Tonte", "unit_price": "45.00",
-                                     "is_taxable": True, "tax_group": qc_group.pk}
-    terms = json.loads(page.split('id="invoice-terms" type="application/json">')[1]
-                       .split("</script>")[0])
+    catalog = json.loads(
+        page.split('id="invoice-catalog" type="application/json">')[1].split("</script>")[0]
+    )
+    assert catalog[str(item.pk)] == {
+        "description": "Tonte",
+        "unit_price": "45.00",
+        "is_taxable": True,
+        "tax_group": qc_group.pk,
+    }
+    terms = json.loads(
+        page.split('id="invoice-terms" type="application/json">')[1].split("</script>")[0]
+    )
     assert terms == {"on_receipt": 0, "net_15": 15, "net_30": 30, "net_60": 60}
-    choices = [str(choice[0]) for choice in response.context["formset"].forms[0]
-               .fields["item"].choices]
+    choices = [
+        str(choice[0]) for choice in response.context["formset"].forms[0].fields["item"].choices
+    ]
     assert choices == ["", str(item.pk)]  # archived items are not offered
 
 
 def test_create_posts_a_draft_and_redirects_to_it(owner_client, contact, item, qc_group):
     data = invoice_post(
         contact,
-        {"item": str(item.pk), "description": "Tonte", "quantity": "2", "unit_price": "45",
-         "is_taxable": "on", "tax_group": ""},
+        {
+            "item": str(item.pk),
+            "description": "Tonte",
+            "quantity": "2",
+            "unit_price": "45",
+            "is_taxable": "on",
+            "tax_group": "",
+        },
         {"description": "", "quantity": "1", "unit_price": "", "is_taxable": "on"},  # blank
         {"description": "Déplacement", "quantity": "1", "unit_price": "10", "DELETE": "on"},
         {"description": "Sacs", "quantity": "3", "unit_price": "1.5"},  # not taxable
@@ -120,11 +152,17 @@ def test_create_posts_a_draft_and_redirects_to_it(owner_client, contact, item, q
     invoice = Invoice.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("invoicing:invoice_detail", args=[invoice.pk])
-    assert (invoice.status, invoice.due_date, invoice.subtotal, invoice.tax_total,
-            invoice.total) == ("draft", datetime.date(2026, 4, 1), D("94.50"), D("13.48"),
-                               D("107.98"))
+    assert (
+        invoice.status,
+        invoice.due_date,
+        invoice.subtotal,
+        invoice.tax_total,
+        invoice.total,
+    ) == ("draft", datetime.date(2026, 4, 1), D("94.50"), D("13.48"), D("107.98"))
     assert list(invoice.lines.values_list("description", "is_taxable", "tax_group_id")) == [
-        ("Tonte", True, qc_group.pk), ("Sacs", False, None)]
+        ("Tonte", True, qc_group.pk),
+        ("Sacs", False, None),
+    ]
 
 
 def test_create_without_any_line_shows_an_error(owner_client, contact, qc_group):
@@ -134,19 +172,19 @@ def test_create_without_any_line_shows_an_error(owner_client, contact, qc_group)
     assert Invoice.objects.count() == 0
 
 
-def test_create_refuses_other_business_contact_item_and_tax_group(owner_client, business,
-                                                                  other_business, contact,
-                                                                  qc_group):
+def test_create_refuses_other_business_contact_item_and_tax_group(
+    owner_client, business, other_business, contact, qc_group
+):
     their_contact = ContactFactory(business=other_business)
     their_item = ItemFactory(business=other_business)
     their_group = TaxGroupFactory(business=other_business, components=[("TPS", "5")])
     url = reverse("invoicing:invoice_create")
     line = {"description": "x", "quantity": "1", "unit_price": "1", "is_taxable": "on"}
-    for data, field in [
-        (invoice_post(their_contact, line), "contact"),
-        (invoice_post(contact, {**line, "item": str(their_item.pk)}), "item"),
-        (invoice_post(contact, {**line, "tax_group": str(their_group.pk)}), "tax_group"),
-        (invoice_post(contact, {**line, "tax_group": "abc"}), "tax_group"),
+    for data in [
+        invoice_post(their_contact, line),
+        invoice_post(contact, {**line, "item": str(their_item.pk)}),
+        invoice_post(contact, {**line, "tax_group": str(their_group.pk)}),
+        invoice_post(contact, {**line, "tax_group": "abc"}),
     ]:
         response = owner_client.post(url, data)
         assert response.status_code == 200
@@ -155,8 +193,9 @@ def test_create_refuses_other_business_contact_item_and_tax_group(owner_client, 
 
 
 def test_create_shows_line_errors(owner_client, contact, qc_group):
-    data = invoice_post(contact, {"description": "x", "quantity": "0", "unit_price": "-1"},
-                        due_date="2026-03-01")
+    data = invoice_post(
+        contact, {"description": "x", "quantity": "0", "unit_price": "-1"}, due_date="2026-03-01"
+    )
     response = owner_client.post(reverse("invoicing:invoice_create"), data)
     page = response.content.decode()
     assert response.status_code == 200
@@ -173,8 +212,11 @@ def test_edit_page_shows_the_lines_and_saves_changes(owner_client, make_invoice,
     assert 'name="lines-0-quantity" value="2.5"' in page
     assert 'name="lines-0-unit_price" value="45.00"' in page
     assert 'name="lines-INITIAL_FORMS" value="1"' in page
-    data = invoice_post(contact, {"description": "Ligne 1", "quantity": "1",
-                                  "unit_price": "100", "is_taxable": "on"}, terms="net_15")
+    data = invoice_post(
+        contact,
+        {"description": "Ligne 1", "quantity": "1", "unit_price": "100", "is_taxable": "on"},
+        terms="net_15",
+    )
     data["lines-INITIAL_FORMS"] = "1"
     response = owner_client.post(url, data)
     assert response.status_code == 302
@@ -220,10 +262,11 @@ def test_issue_button_issues_and_a_second_click_explains(owner_client, make_invo
 def test_void_with_payments_is_refused_with_a_message(owner_client, make_invoice):
     invoice = make_invoice(issue=True)
     services.payment_record(invoice=invoice, amount=D("1.00"), date=ISSUE_DATE)
-    response = owner_client.post(reverse("invoicing:invoice_void", args=[invoice.pk]),
-                                 follow=True)
-    assert ("This invoice has payments. Void its payments first, then void the invoice."
-            in response.content.decode())
+    response = owner_client.post(reverse("invoicing:invoice_void", args=[invoice.pk]), follow=True)
+    assert (
+        "This invoice has payments. Void its payments first, then void the invoice."
+        in response.content.decode()
+    )
     invoice.refresh_from_db()
     assert invoice.status == "partially_paid"
 
@@ -240,12 +283,17 @@ def test_payment_page_records_and_voids(owner_client, make_invoice):
     url = reverse("invoicing:payment_create", args=[invoice.pk])
     page = owner_client.get(url).content.decode()
     assert 'name="amount" value="114.98"' in page
-    response = owner_client.post(url, {"amount": "100", "date": "2026-03-05",
-                                       "method": "cheque", "reference": "42"})
+    response = owner_client.post(
+        url, {"amount": "100", "date": "2026-03-05", "method": "cheque", "reference": "42"}
+    )
     assert response.status_code == 302
     payment = Payment.objects.get()
     assert (payment.amount, payment.date, payment.method, payment.reference) == (
-        D("100.00"), datetime.date(2026, 3, 5), "cheque", "42")
+        D("100.00"),
+        datetime.date(2026, 3, 5),
+        "cheque",
+        "42",
+    )
     response = owner_client.post(url, {"amount": "20", "date": "2026-03-05", "method": "cash"})
     assert response.status_code == 200
     assert "The amount cannot exceed the balance of $14.98." in response.content.decode()
@@ -266,14 +314,25 @@ def test_payment_of_another_invoice_answers_404(owner_client, make_invoice):
     assert payment.status == "recorded"
 
 
-def test_print_page_has_business_contact_address_lines_and_taxes(owner_client, business,
-                                                                 make_invoice):
+def test_print_page_has_business_contact_address_lines_and_taxes(
+    owner_client, business, make_invoice
+):
     invoice = make_invoice(issue=True)
     response = owner_client.get(reverse("invoicing:invoice_print", args=[invoice.pk]))
     page = response.content.decode()
     assert response.status_code == 200
-    for text in (business.name, "Marie Tremblay", "123 rue Principale", "Montréal",
-                 "H2X 1Y4", "Ligne 1", "TPS (5 %)", "TVQ (9.975 %)", "$114.98", "@media print"):
+    for text in (
+        business.name,
+        "Marie Tremblay",
+        "123 rue Principale",
+        "Montréal",
+        "H2X 1Y4",
+        "Ligne 1",
+        "TPS (5 %)",
+        "TVQ (9.975 %)",
+        "$114.98",
+        "@media print",
+    ):
         assert text in page
     assert 'class="topbar"' not in page
 
@@ -287,15 +346,18 @@ def test_user_text_is_escaped(owner_client, business, make_invoice):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     page = owner_client.get(reverse("invoicing:invoice_list")).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "<b>gras</b>" not in owner_client.get(
-        reverse("invoicing:invoice_detail", args=[invoice.pk])).content.decode()
+    assert (
+        "<b>gras</b>"
+        not in owner_client.get(
+            reverse("invoicing:invoice_detail", args=[invoice.pk])
+        ).content.decode()
+    )
 
 
 def test_french_pages_format_money_and_dates(owner_client, make_invoice):
     invoice = make_invoice(issue=True)
     owner_client.cookies["django_language"] = "fr-ca"
-    page = owner_client.get(reverse("invoicing:invoice_detail", args=[invoice.pk])
-                            ).content.decode()
+    page = owner_client.get(reverse("invoicing:invoice_detail", args=[invoice.pk])).content.decode()
     assert "Facture 1001" in page
     assert "114,98\xa0$" in page
     assert "2 mars 2026" in page
@@ -304,9 +366,14 @@ def test_french_pages_format_money_and_dates(owner_client, make_invoice):
 
 # --- Tax groups and settings ---------------------------------------------------------------
 
+
 def components_post(*components):
-    data = {"components-TOTAL_FORMS": str(len(components)), "components-INITIAL_FORMS": "0",
-            "components-MIN_NUM_FORMS": "0", "components-MAX_NUM_FORMS": "10"}
+    data = {
+        "components-TOTAL_FORMS": str(len(components)),
+        "components-INITIAL_FORMS": "0",
+        "components-MIN_NUM_FORMS": "0",
+        "components-MAX_NUM_FORMS": "10",
+    }
     for index, component in enumerate(components):
         for key, value in component.items():
             data[f"components-{index}-{key}"] = value
@@ -320,42 +387,58 @@ def test_taxgroup_list_and_presets_button(owner_client, business):
     response = owner_client.post(reverse("invoicing:taxgroup_presets"), follow=True)
     assert "Added: TPS + TVQ, Exonéré." in response.content.decode()
     response = owner_client.post(reverse("invoicing:taxgroup_presets"), follow=True)
-    assert ("The ready-made groups for your province are already there."
-            in response.content.decode())
+    assert "The ready-made groups for your province are already there." in response.content.decode()
     assert TaxGroup.objects.filter(business=business).count() == 2
     page = owner_client.get(url).content.decode()
     assert "TPS 5 %" in page and "TVQ 9.975 %" in page and "14.975 %" in page
 
 
 def test_taxgroup_create_and_edit_with_components(owner_client, business):
-    response = owner_client.post(reverse("invoicing:taxgroup_create"), {
-        "name": "TPS + TVQ", **components_post(
-            {"name": "TPS", "rate": "5"}, {"name": "TVQ", "rate": "9.975"},
-            {"name": "", "rate": ""})})
+    response = owner_client.post(
+        reverse("invoicing:taxgroup_create"),
+        {
+            "name": "TPS + TVQ",
+            **components_post(
+                {"name": "TPS", "rate": "5"},
+                {"name": "TVQ", "rate": "9.975"},
+                {"name": "", "rate": ""},
+            ),
+        },
+    )
     assert response.status_code == 302
     group = TaxGroup.objects.get(business=business)
     assert [(c.name, c.rate) for c in group.components.all()] == [
-        ("TPS", D("5.000")), ("TVQ", D("9.975"))]
+        ("TPS", D("5.000")),
+        ("TVQ", D("9.975")),
+    ]
     edit = reverse("invoicing:taxgroup_update", args=[group.pk])
     page = owner_client.get(edit).content.decode()
     assert 'value="9.975"' in page
-    data = {"name": "Québec", **components_post({"name": "TPS", "rate": "5"},
-                                                 {"name": "TVQ", "rate": "9.975",
-                                                  "DELETE": "on"})}
+    data = {
+        "name": "Québec",
+        **components_post(
+            {"name": "TPS", "rate": "5"}, {"name": "TVQ", "rate": "9.975", "DELETE": "on"}
+        ),
+    }
     assert owner_client.post(edit, data).status_code == 302
     group.refresh_from_db()
     assert (group.name, [(c.name, c.rate) for c in group.components.all()]) == (
-        "Québec", [("TPS", D("5.000"))])
+        "Québec",
+        [("TPS", D("5.000"))],
+    )
 
 
 def test_taxgroup_form_errors(owner_client, business, qc_group):
-    response = owner_client.post(reverse("invoicing:taxgroup_create"), {
-        "name": "tps + tvq", **components_post({"name": "X", "rate": "101"})})
+    response = owner_client.post(
+        reverse("invoicing:taxgroup_create"),
+        {"name": "tps + tvq", **components_post({"name": "X", "rate": "101"})},
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Ensure this value is less than or equal to 100." in page
-    response = owner_client.post(reverse("invoicing:taxgroup_create"), {
-        "name": "tps + tvq", **components_post()})
+    response = owner_client.post(
+        reverse("invoicing:taxgroup_create"), {"name": "tps + tvq", **components_post()}
+    )
     assert "A tax group with this name already exists." in response.content.decode()
     assert TaxGroup.objects.count() == 1
 
@@ -366,8 +449,9 @@ def test_taxgroup_actions(owner_client, business, qc_group, make_invoice):
     owner_client.post(reverse("invoicing:taxgroup_set_default", args=[other.pk]))
     other.refresh_from_db()
     assert other.is_default
-    response = owner_client.post(reverse("invoicing:taxgroup_delete", args=[qc_group.pk]),
-                                 follow=True)
+    response = owner_client.post(
+        reverse("invoicing:taxgroup_delete", args=[qc_group.pk]), follow=True
+    )
     assert "cannot be deleted. Archive it instead." in response.content.decode()
     owner_client.post(reverse("invoicing:taxgroup_archive", args=[qc_group.pk]))
     qc_group.refresh_from_db()
@@ -382,8 +466,7 @@ def test_staff_can_see_tax_groups_but_not_change_them(client, business, qc_group
     client.force_login(staff)
     page = client.get(reverse("invoicing:taxgroup_list")).content.decode()
     assert "TPS + TVQ" in page and "Make default" not in page
-    assert client.post(reverse("invoicing:taxgroup_archive", args=[qc_group.pk])
-                       ).status_code == 403
+    assert client.post(reverse("invoicing:taxgroup_archive", args=[qc_group.pk])).status_code == 403
     assert client.get(reverse("invoicing:invoice_settings")).status_code == 403
     qc_group.refresh_from_db()
     assert qc_group.is_active is True
@@ -393,19 +476,21 @@ def test_invoice_settings_page(owner_client, business, make_invoice):
     url = reverse("invoicing:invoice_settings")
     page = owner_client.get(url).content.decode()
     assert 'name="next_number" value="1001"' in page
-    response = owner_client.post(url, {"prefix": "F-", "next_number": "2000",
-                                       "default_terms": "net_15"})
+    response = owner_client.post(
+        url, {"prefix": "F-", "next_number": "2000", "default_terms": "net_15"}
+    )
     assert response.status_code == 302
     sequence = InvoiceSequence.objects.get(business=business)
-    assert (sequence.prefix, sequence.next_number, sequence.default_terms) == (
-        "F-", 2000, "net_15")
+    assert (sequence.prefix, sequence.next_number, sequence.default_terms) == ("F-", 2000, "net_15")
     make_invoice(issue=True)
-    response = owner_client.post(url, {"prefix": "F-", "next_number": "1500",
-                                       "default_terms": "net_15"})
+    response = owner_client.post(
+        url, {"prefix": "F-", "next_number": "1500", "default_terms": "net_15"}
+    )
     assert response.status_code == 200
-    assert ("The next number must be greater than 2000: invoices up to F-2000 have already "
-            "been issued, and each invoice number can be used only once."
-            in response.content.decode())
+    assert (
+        "The next number must be greater than 2000: invoices up to F-2000 have already "
+        "been issued, and each invoice number can be used only once." in response.content.decode()
+    )
     sequence.refresh_from_db()
     assert sequence.next_number == 2001
 
@@ -413,17 +498,24 @@ def test_invoice_settings_page(owner_client, business, make_invoice):
 def test_invoice_settings_rules(business, make_invoice):
     InvoiceSequenceFactory(business=business)
     make_invoice(issue=True)  # 1001
-    from plannit.exceptions import ApplicationError
+    from core.exceptions import ApplicationError
 
-    for prefix, number, field in [("F1", 5000, "prefix"), ("F 1", 5000, "prefix"),
-                                  ("", 1001, "next_number"), ("", 0, "next_number")]:
+    for prefix, number, field in [
+        ("F1", 5000, "prefix"),
+        ("F 1", 5000, "prefix"),
+        ("", 1001, "next_number"),
+        ("", 0, "next_number"),
+    ]:
         with pytest.raises(ApplicationError) as error:
-            services.invoice_settings_update(business=business, prefix=prefix,
-                                             next_number=number, default_terms="net_30")
+            services.invoice_settings_update(
+                business=business, prefix=prefix, next_number=number, default_terms="net_30"
+            )
         assert error.value.field == field
     # a new prefix may start anywhere; the same prefix may skip ahead or come back to 1002
-    services.invoice_settings_update(business=business, prefix="A-", next_number=1,
-                                     default_terms="net_30")
-    services.invoice_settings_update(business=business, prefix="", next_number=1002,
-                                     default_terms="net_30")
+    services.invoice_settings_update(
+        business=business, prefix="A-", next_number=1, default_terms="net_30"
+    )
+    services.invoice_settings_update(
+        business=business, prefix="", next_number=1002, default_terms="net_30"
+    )
     assert InvoiceSequence.objects.get(business=business).next_number == 1002

@@ -18,9 +18,13 @@ def base_url(qbo_emulator):
 @pytest.fixture
 def make_auth_client(base_url):
     def make(**kwargs):
-        return AuthClient(CLIENT_ID, CLIENT_SECRET, REDIRECT_URI,
-                          environment=f"{base_url}/.well-known/openid_sandbox_configuration/",
-                          **kwargs)
+        return AuthClient(
+            CLIENT_ID,
+            CLIENT_SECRET,
+            REDIRECT_URI,
+            environment=f"{base_url}/.well-known/openid_sandbox_configuration/",
+            **kwargs,
+        )
 
     return make
 
@@ -32,10 +36,18 @@ def make_qb(qbo_emulator, base_url, make_auth_client, monkeypatch):
 
     def make(realm_id=CA_REALM, tokens=None):
         tokens = tokens or qbo_emulator.issue_tokens(CLIENT_ID, realm_id)
-        auth = make_auth_client(access_token=tokens["access_token"],
-                                refresh_token=tokens["refresh_token"], realm_id=realm_id)
-        client = QuickBooks(auth_client=auth, refresh_token=tokens["refresh_token"],
-                            company_id=realm_id, minorversion=75, use_decimal=True)
+        auth = make_auth_client(
+            access_token=tokens["access_token"],
+            refresh_token=tokens["refresh_token"],
+            realm_id=realm_id,
+        )
+        client = QuickBooks(
+            auth_client=auth,
+            refresh_token=tokens["refresh_token"],
+            company_id=realm_id,
+            minorversion=75,
+            use_decimal=True,
+        )
         client.api_url_v3 = client.sandbox_api_url_v3 = f"{base_url}/v3"
         return client
 
@@ -60,9 +72,13 @@ def api(qbo_emulator, base_url):
     def call(method, path, realm_id=CA_REALM, **kwargs):
         if realm_id not in tokens:
             tokens[realm_id] = qbo_emulator.issue_tokens(CLIENT_ID, realm_id)["access_token"]
-        headers = {"Authorization": f"Bearer {tokens[realm_id]}", "Accept": "application/json",
-                   **kwargs.pop("headers", {})}
-        return requests.request(method, f"{base_url}/v3/company/{realm_id}/{path}",
-                                headers=headers, timeout=5, **kwargs)
+        headers = {
+            "Authorization": f"Bearer {tokens[realm_id]}",
+            "Accept": "application/json",
+            **kwargs.pop("headers", {}),
+        }
+        return requests.request(
+            method, f"{base_url}/v3/company/{realm_id}/{path}", headers=headers, timeout=5, **kwargs
+        )
 
     return call

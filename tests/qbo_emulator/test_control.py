@@ -6,8 +6,17 @@ from .conftest import CA_REALM, CLIENT_ID
 
 
 def test_generate_a_company_with_data(base_url, qbo_emulator):
-    response = requests.post(f"{base_url}/_emulator/companies", timeout=5, json={
-        "name": "Entretien Nord", "country": "US", "currency": "USD", "customers": 12, "items": 4})
+    response = requests.post(
+        f"{base_url}/_emulator/companies",
+        timeout=5,
+        json={
+            "name": "Entretien Nord",
+            "country": "US",
+            "currency": "USD",
+            "customers": 12,
+            "items": 4,
+        },
+    )
 
     realm = response.json()["realm_id"]
     counts = requests.get(f"{base_url}/_emulator/companies/{realm}/counts", timeout=5).json()
@@ -15,19 +24,30 @@ def test_generate_a_company_with_data(base_url, qbo_emulator):
     assert realm == "9130357766900458"
     assert counts["counts"]["Customer"] == 12
     assert counts["counts"]["Item"] == 6 + 4
-    tokens = requests.post(f"{base_url}/_emulator/tokens", timeout=5,
-                           json={"client_id": CLIENT_ID, "realm_id": realm}).json()
-    info = requests.get(f"{base_url}/v3/company/{realm}/companyinfo/{realm}", timeout=5,
-                        headers={"Authorization": f"Bearer {tokens['access_token']}"}).json()
+    tokens = requests.post(
+        f"{base_url}/_emulator/tokens", timeout=5, json={"client_id": CLIENT_ID, "realm_id": realm}
+    ).json()
+    info = requests.get(
+        f"{base_url}/v3/company/{realm}/companyinfo/{realm}",
+        timeout=5,
+        headers={"Authorization": f"Bearer {tokens['access_token']}"},
+    ).json()
     assert info["CompanyInfo"]["CompanyName"] == "Entretien Nord"
 
 
 def test_bad_company_requests_are_400(base_url, qbo_emulator):
-    bodies = [{}, {"name": "x", "country": "FR"}, {"name": "x", "customers": -1},
-              {"name": "x", "customers": "many"}, {"name": "x", "currency": 5}]
+    bodies = [
+        {},
+        {"name": "x", "country": "FR"},
+        {"name": "x", "customers": -1},
+        {"name": "x", "customers": "many"},
+        {"name": "x", "currency": 5},
+    ]
 
-    statuses = [requests.post(f"{base_url}/_emulator/companies", json=b, timeout=5).status_code
-                for b in bodies]
+    statuses = [
+        requests.post(f"{base_url}/_emulator/companies", json=b, timeout=5).status_code
+        for b in bodies
+    ]
     garbage = requests.post(f"{base_url}/_emulator/companies", data=b"{", timeout=5)
 
     assert statuses == [400] * 5
@@ -50,9 +70,14 @@ def test_reset_returns_to_the_seeded_state(base_url, qbo_emulator, api):
 
 
 def test_settings_endpoint(base_url, qbo_emulator):
-    changed = requests.put(f"{base_url}/_emulator/settings", timeout=5,
-                           json={"access_token_ttl": 60, "requestid_mode": "reject600"})
-    bad = requests.put(f"{base_url}/_emulator/settings", json={"requestid_mode": "maybe"}, timeout=5)
+    changed = requests.put(
+        f"{base_url}/_emulator/settings",
+        timeout=5,
+        json={"access_token_ttl": 60, "requestid_mode": "reject600"},
+    )
+    bad = requests.put(
+        f"{base_url}/_emulator/settings", json={"requestid_mode": "maybe"}, timeout=5
+    )
     unknown = requests.put(f"{base_url}/_emulator/settings", json={"colour": 1}, timeout=5)
 
     assert changed.json()["access_token_ttl"] == 60
@@ -80,10 +105,13 @@ def test_webhook_endpoints(base_url, qbo_emulator, api):
     pending = requests.get(f"{base_url}/_emulator/webhooks", timeout=5).json()["pending"]
 
     assert [(p["entity"], p["operation"], p["client_id"]) for p in pending] == [
-        ("Customer", "Create", CLIENT_ID)]
+        ("Customer", "Create", CLIENT_ID)
+    ]
 
 
 def test_unknown_control_path_is_404(base_url):
     assert requests.get(f"{base_url}/_emulator/nothing", timeout=5).status_code == 404
-    assert requests.post(f"{base_url}/_emulator/tokens", json={"realm_id": "1"},
-                         timeout=5).status_code == 404
+    assert (
+        requests.post(f"{base_url}/_emulator/tokens", json={"realm_id": "1"}, timeout=5).status_code
+        == 404
+    )

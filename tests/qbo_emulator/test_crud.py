@@ -207,16 +207,26 @@ def test_tax_codes_are_read_only(api, qbo_emulator):
 
 
 def test_malformed_bodies_are_faults_not_crashes(api):
-    garbage = api("POST", "customer", data=b"{not json", headers={"Content-Type": "application/json"})
+    garbage = api(
+        "POST", "customer", data=b"{not json", headers={"Content-Type": "application/json"}
+    )
     wrong_shape = api("POST", "customer", json=["a"])
     bad_id = api("POST", "customer", json={"Id": "abc", "SyncToken": "0", "DisplayName": "x"})
-    bad_number = api("POST", "item", json={"Name": "x", "Type": "Service", "UnitPrice": "abc",
-                                           "IncomeAccountRef": {"value": "7"}})
+    bad_number = api(
+        "POST",
+        "item",
+        json={
+            "Name": "x",
+            "Type": "Service",
+            "UnitPrice": "abc",
+            "IncomeAccountRef": {"value": "7"},
+        },
+    )
 
     assert [r.status_code for r in (garbage, wrong_shape, bad_id, bad_number)] == [400] * 4
-    assert [r.json()["Fault"]["Error"][0]["code"] for r in (garbage, wrong_shape, bad_id,
-                                                            bad_number)] == [
-        "2010", "2010", "2030", "2010"]
+    assert [
+        r.json()["Fault"]["Error"][0]["code"] for r in (garbage, wrong_shape, bad_id, bad_number)
+    ] == ["2010", "2010", "2030", "2010"]
 
 
 def test_company_info_and_preferences_updates(qb):
@@ -239,15 +249,33 @@ def test_company_info_and_preferences_updates(qb):
 
 
 def test_inventory_item_needs_its_accounts(api, qb):
-    missing = api("POST", "item", json={"Name": "Pompe", "Type": "Inventory",
-                                        "IncomeAccountRef": {"value": "6"}})
-    created = api("POST", "item", json={
-        "Name": "Pompe", "Type": "Inventory", "UnitPrice": "310.00", "IncomeAccountRef": {"value": "6"},
-        "ExpenseAccountRef": {"value": "12"}, "AssetAccountRef": {"value": "5"},
-        "TrackQtyOnHand": True, "QtyOnHand": 3, "InvStartDate": "2025-01-01"})
+    missing = api(
+        "POST",
+        "item",
+        json={"Name": "Pompe", "Type": "Inventory", "IncomeAccountRef": {"value": "6"}},
+    )
+    created = api(
+        "POST",
+        "item",
+        json={
+            "Name": "Pompe",
+            "Type": "Inventory",
+            "UnitPrice": "310.00",
+            "IncomeAccountRef": {"value": "6"},
+            "ExpenseAccountRef": {"value": "12"},
+            "AssetAccountRef": {"value": "5"},
+            "TrackQtyOnHand": True,
+            "QtyOnHand": 3,
+            "InvStartDate": "2025-01-01",
+        },
+    )
 
     assert missing.json()["Fault"]["Error"][0]["code"] == "2020"
     item = created.json()["Item"]
     assert (item["Type"], item["QtyOnHand"], item["TrackQtyOnHand"], item["UnitPrice"]) == (
-        "Inventory", 3, True, 310)
+        "Inventory",
+        3,
+        True,
+        310,
+    )
     assert Item.count("Name = 'Pompe'", qb=qb) == 1

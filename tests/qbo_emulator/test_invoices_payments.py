@@ -58,21 +58,34 @@ def _pay(qb, customer, total, *applied):
 
 
 def test_canadian_invoice_taxes_one_line_per_rate(qb):
-    invoice = _invoice("1", _line("190.00", "4", "2", qty="2", price="95"),
-                       _line("29.99", "7", "3"), _line("50.00", "6", "6"),
-                       _line("20.00", "8", "7")).save(qb=qb)
+    invoice = _invoice(
+        "1",
+        _line("190.00", "4", "2", qty="2", price="95"),
+        _line("29.99", "7", "3"),
+        _line("50.00", "6", "6"),
+        _line("20.00", "8", "7"),
+    ).save(qb=qb)
 
     assert invoice.DocNumber == "1001"
     assert invoice.TotalAmt == Decimal("322.34")
     assert invoice.Balance == Decimal("322.34")
     assert invoice.TxnTaxDetail.TotalTax == Decimal("32.35")
-    taxes = [(t.TaxLineDetail.TaxRateRef.value, t.TaxLineDetail.NetAmountTaxable,
-              t.TaxLineDetail.TaxPercent, t.Amount) for t in invoice.TxnTaxDetail.TaxLine]
-    assert taxes == [("1", Decimal("190"), Decimal("5"), Decimal("9.5")),
-                     ("2", Decimal("190"), Decimal("9.975"), Decimal("18.95")),
-                     ("3", Decimal("29.99"), Decimal("13"), Decimal("3.9")),
-                     ("5", Decimal("50"), Decimal("0"), Decimal("0")),
-                     ("6", Decimal("20"), Decimal("0"), Decimal("0"))]
+    taxes = [
+        (
+            t.TaxLineDetail.TaxRateRef.value,
+            t.TaxLineDetail.NetAmountTaxable,
+            t.TaxLineDetail.TaxPercent,
+            t.Amount,
+        )
+        for t in invoice.TxnTaxDetail.TaxLine
+    ]
+    assert taxes == [
+        ("1", Decimal("190"), Decimal("5"), Decimal("9.5")),
+        ("2", Decimal("190"), Decimal("9.975"), Decimal("18.95")),
+        ("3", Decimal("29.99"), Decimal("13"), Decimal("3.9")),
+        ("5", Decimal("50"), Decimal("0"), Decimal("0")),
+        ("6", Decimal("20"), Decimal("0"), Decimal("0")),
+    ]
     assert invoice.Line[-1].DetailType == "SubTotalLineDetail"
     assert invoice.Line[-1].Amount == Decimal("289.99")
     assert [line.Id for line in invoice.Line[:-1]] == ["1", "2", "3", "4"]
@@ -84,13 +97,16 @@ def test_canadian_invoice_taxes_one_line_per_rate(qb):
 def test_qst_rounding_matches_quickbooks(qb):
     invoice = _invoice("2", _line("4495.16", "1", "2")).save(qb=qb)
 
-    assert [t.Amount for t in invoice.TxnTaxDetail.TaxLine] == [Decimal("224.76"),
-                                                                Decimal("448.39")]
+    assert [t.Amount for t in invoice.TxnTaxDetail.TaxLine] == [
+        Decimal("224.76"),
+        Decimal("448.39"),
+    ]
 
 
 def test_us_invoice_with_tax_and_non_lines(qb_us):
-    invoice = _invoice("1", _line("190.00", "3", "NON", qty="2", price="95"),
-                       _line("45.50", "6", "TAX")).save(qb=qb_us)
+    invoice = _invoice(
+        "1", _line("190.00", "3", "NON", qty="2", price="95"), _line("45.50", "6", "TAX")
+    ).save(qb=qb_us)
 
     assert invoice.TotalAmt == Decimal("239.14")
     assert invoice.TxnTaxDetail.TxnTaxCodeRef.value == "2"
@@ -125,9 +141,14 @@ def test_canadian_line_without_tax_code_is_6000(qb):
     assert "GST/HST" in error.value.detail
 
 
-@pytest.mark.parametrize("customer,item,expected", [("999", "4", "Names element id 999"),
-                                                    ("1", "999", "Item element id 999"),
-                                                    ("1", "2", "set up as a category")])
+@pytest.mark.parametrize(
+    "customer,item,expected",
+    [
+        ("999", "4", "Names element id 999"),
+        ("1", "999", "Item element id 999"),
+        ("1", "2", "set up as a category"),
+    ],
+)
 def test_invalid_references_are_2500(qb, customer, item, expected):
     with pytest.raises(ValidationException) as error:
         _invoice(customer, _line("10.00", item, "2")).save(qb=qb)
@@ -145,23 +166,60 @@ def test_duplicate_doc_number_is_6140_unless_allowed(qb, api):
     assert error.value.error_code == 6140
     assert f"TxnId={first.Id}" in error.value.detail
 
-    allowed = api("POST", "invoice?include=allowduplicatedocnum", json={
-        "CustomerRef": {"value": "2"}, "DocNumber": "F-100",
-        "Line": [{"Amount": 10, "DetailType": "SalesItemLineDetail",
-                  "SalesItemLineDetail": {"ItemRef": {"value": "4"}, "TaxCodeRef": {"value": "2"}}}]})
+    allowed = api(
+        "POST",
+        "invoice?include=allowduplicatedocnum",
+        json={
+            "CustomerRef": {"value": "2"},
+            "DocNumber": "F-100",
+            "Line": [
+                {
+                    "Amount": 10,
+                    "DetailType": "SalesItemLineDetail",
+                    "SalesItemLineDetail": {
+                        "ItemRef": {"value": "4"},
+                        "TaxCodeRef": {"value": "2"},
+                    },
+                }
+            ],
+        },
+    )
     assert allowed.status_code == 200
     assert Invoice.count(qb=qb) == 2
 
 
 def test_percent_discount_and_client_tax_override(api):
-    response = api("POST", "invoice", json={
-        "CustomerRef": {"value": "3"},
-        "Line": [{"Amount": "200.00", "DetailType": "SalesItemLineDetail",
-                  "SalesItemLineDetail": {"ItemRef": {"value": "4"}, "TaxCodeRef": {"value": "2"}}},
-                 {"Amount": 0, "DetailType": "DiscountLineDetail",
-                  "DiscountLineDetail": {"PercentBased": True, "DiscountPercent": 10}}],
-        "TxnTaxDetail": {"TaxLine": [{"Amount": "19.96", "DetailType": "TaxLineDetail",
-                                      "TaxLineDetail": {"TaxRateRef": {"value": "2"}}}]}})
+    response = api(
+        "POST",
+        "invoice",
+        json={
+            "CustomerRef": {"value": "3"},
+            "Line": [
+                {
+                    "Amount": "200.00",
+                    "DetailType": "SalesItemLineDetail",
+                    "SalesItemLineDetail": {
+                        "ItemRef": {"value": "4"},
+                        "TaxCodeRef": {"value": "2"},
+                    },
+                },
+                {
+                    "Amount": 0,
+                    "DetailType": "DiscountLineDetail",
+                    "DiscountLineDetail": {"PercentBased": True, "DiscountPercent": 10},
+                },
+            ],
+            "TxnTaxDetail": {
+                "TaxLine": [
+                    {
+                        "Amount": "19.96",
+                        "DetailType": "TaxLineDetail",
+                        "TaxLineDetail": {"TaxRateRef": {"value": "2"}},
+                    }
+                ]
+            },
+        },
+    )
 
     invoice = response.json()["Invoice"]
     assert invoice["Line"][1]["Amount"] == 20
@@ -172,8 +230,11 @@ def test_percent_discount_and_client_tax_override(api):
 def test_sparse_update_keeps_lines_and_full_update_recomputes(qb, api):
     invoice = _invoice("1", _line("100.00", "4", "2")).save(qb=qb)
 
-    sparse = api("POST", "invoice", json={"Id": invoice.Id, "SyncToken": "0", "sparse": True,
-                                          "PrivateNote": "Chantier 12"}).json()["Invoice"]
+    sparse = api(
+        "POST",
+        "invoice",
+        json={"Id": invoice.Id, "SyncToken": "0", "sparse": True, "PrivateNote": "Chantier 12"},
+    ).json()["Invoice"]
     assert sparse["SyncToken"] == "1"
     assert sparse["TotalAmt"] == 114.98
     assert sparse["PrivateNote"] == "Chantier 12"
@@ -265,8 +326,7 @@ def test_payment_update_replaces_lines(qb, api):
     invoice = _invoice("1", _line("100.00", "4", "2")).save(qb=qb)
     payment = _pay(qb, "1", "50.00", (invoice.Id, "50.00"))
 
-    api("POST", "payment", json={"Id": payment.Id, "SyncToken": "0", "sparse": True,
-                                 "Line": []})
+    api("POST", "payment", json={"Id": payment.Id, "SyncToken": "0", "sparse": True, "Line": []})
 
     assert Invoice.get(invoice.Id, qb=qb).Balance == Decimal("114.98")
     assert Payment.get(payment.Id, qb=qb).UnappliedAmt == Decimal("50")

@@ -10,8 +10,14 @@ from intuitlib.exceptions import AuthClientError
 
 from .conftest import CA_REALM, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, US_REALM
 
-SIX_KEYS = {"authorization_endpoint", "token_endpoint", "revocation_endpoint", "issuer",
-            "jwks_uri", "userinfo_endpoint"}
+SIX_KEYS = {
+    "authorization_endpoint",
+    "token_endpoint",
+    "revocation_endpoint",
+    "issuer",
+    "jwks_uri",
+    "userinfo_endpoint",
+}
 
 
 def _consent(base_url, auth_url, action="next", realm_id=CA_REALM):
@@ -25,9 +31,14 @@ def _consent(base_url, auth_url, action="next", realm_id=CA_REALM):
     return requests.post(f"{base_url}/connect/oauth2", data=form, allow_redirects=False, timeout=5)
 
 
-@pytest.mark.parametrize("path", ["/.well-known/openid_configuration/",
-                                  "/.well-known/openid_sandbox_configuration/",
-                                  "/.well-known/openid_configuration"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/.well-known/openid_configuration/",
+        "/.well-known/openid_sandbox_configuration/",
+        "/.well-known/openid_configuration",
+    ],
+)
 def test_discovery_points_at_the_emulator(base_url, path):
     doc = requests.get(base_url + path, timeout=5).json()
 
@@ -40,8 +51,9 @@ def test_discovery_points_at_the_emulator(base_url, path):
 
 
 def test_intuit_host_names_are_served_too(qbo_emulator):
-    doc = requests.get("https://developer.intuit.com/.well-known/openid_sandbox_configuration/",
-                       timeout=5).json()
+    doc = requests.get(
+        "https://developer.intuit.com/.well-known/openid_sandbox_configuration/", timeout=5
+    ).json()
 
     assert doc["token_endpoint"] == "https://developer.intuit.com/oauth2/v1/tokens/bearer"
 
@@ -76,19 +88,28 @@ def test_full_authorization_code_flow(qbo_emulator, base_url, make_auth_client):
 
 
 def test_token_response_has_only_token_keys(qbo_emulator, base_url):
-    url = (f"{base_url}/connect/oauth2?client_id={CLIENT_ID}&response_type=code"
-           f"&scope=com.intuit.quickbooks.accounting&redirect_uri={REDIRECT_URI}&state=s1")
+    url = (
+        f"{base_url}/connect/oauth2?client_id={CLIENT_ID}&response_type=code"
+        f"&scope=com.intuit.quickbooks.accounting&redirect_uri={REDIRECT_URI}&state=s1"
+    )
     code = parse_qs(urlsplit(_consent(base_url, url).headers["Location"]).query)["code"][0]
     basic = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
 
-    response = requests.post(f"{base_url}/oauth2/v1/tokens/bearer", timeout=5,
-                             headers={"Authorization": f"Basic {basic}"},
-                             data={"grant_type": "authorization_code", "code": code,
-                                   "redirect_uri": REDIRECT_URI})
+    response = requests.post(
+        f"{base_url}/oauth2/v1/tokens/bearer",
+        timeout=5,
+        headers={"Authorization": f"Basic {basic}"},
+        data={"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI},
+    )
 
     assert response.status_code == 200
-    assert set(response.json()) == {"token_type", "access_token", "refresh_token", "expires_in",
-                                     "x_refresh_token_expires_in"}
+    assert set(response.json()) == {
+        "token_type",
+        "access_token",
+        "refresh_token",
+        "expires_in",
+        "x_refresh_token_expires_in",
+    }
     assert response.json()["token_type"] == "bearer"
 
 
@@ -103,14 +124,20 @@ def test_cancel_redirects_with_access_denied(qbo_emulator, base_url, make_auth_c
     assert qbo_emulator.state.codes == {}
 
 
-@pytest.mark.parametrize("query", [
-    "client_id=nobody&redirect_uri=http://testserver/settings/accounting/callback/",
-    f"client_id={CLIENT_ID}&redirect_uri=http://testserver/settings/accounting/callback",
-    f"client_id={CLIENT_ID}&redirect_uri=http://evil.example/cb",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "client_id=nobody&redirect_uri=http://testserver/settings/accounting/callback/",
+        f"client_id={CLIENT_ID}&redirect_uri=http://testserver/settings/accounting/callback",
+        f"client_id={CLIENT_ID}&redirect_uri=http://evil.example/cb",
+    ],
+)
 def test_unknown_client_or_redirect_is_refused_on_the_page(base_url, query):
-    response = requests.get(f"{base_url}/connect/oauth2?{query}&response_type=code&scope=x&state=s",
-                            allow_redirects=False, timeout=5)
+    response = requests.get(
+        f"{base_url}/connect/oauth2?{query}&response_type=code&scope=x&state=s",
+        allow_redirects=False,
+        timeout=5,
+    )
 
     assert response.status_code == 400
     assert "Location" not in response.headers
@@ -134,8 +161,12 @@ def test_wrong_secret_is_invalid_client(qbo_emulator, base_url):
     tokens = qbo_emulator.issue_tokens(CLIENT_ID, CA_REALM)
     from intuitlib.client import AuthClient
 
-    auth = AuthClient(CLIENT_ID, "wrong", REDIRECT_URI,
-                      environment=f"{base_url}/.well-known/openid_configuration/")
+    auth = AuthClient(
+        CLIENT_ID,
+        "wrong",
+        REDIRECT_URI,
+        environment=f"{base_url}/.well-known/openid_configuration/",
+    )
     with pytest.raises(AuthClientError) as error:
         auth.refresh(refresh_token=tokens["refresh_token"])
 
@@ -199,23 +230,31 @@ def test_x_refresh_token_expires_in_counts_down(qbo_emulator, make_auth_client):
 
 def test_revoke_disconnects_both_tokens(qbo_emulator, make_auth_client, api):
     tokens = qbo_emulator.issue_tokens(CLIENT_ID, CA_REALM)
-    auth = make_auth_client(access_token=tokens["access_token"],
-                            refresh_token=tokens["refresh_token"])
+    auth = make_auth_client(
+        access_token=tokens["access_token"], refresh_token=tokens["refresh_token"]
+    )
 
     assert auth.revoke() is True
 
     with pytest.raises(AuthClientError):
         auth.refresh()
-    response = requests.get(f"{qbo_emulator.base_url}/v3/company/{CA_REALM}/companyinfo/{CA_REALM}",
-                            headers={"Authorization": f"Bearer {tokens['access_token']}"}, timeout=5)
+    response = requests.get(
+        f"{qbo_emulator.base_url}/v3/company/{CA_REALM}/companyinfo/{CA_REALM}",
+        headers={"Authorization": f"Bearer {tokens['access_token']}"},
+        timeout=5,
+    )
     assert response.status_code == 401
 
 
 def test_revoke_accepts_a_form_body(qbo_emulator, base_url):
     tokens = qbo_emulator.issue_tokens(CLIENT_ID, US_REALM)
 
-    response = requests.post(f"{base_url}/v2/oauth2/tokens/revoke", auth=(CLIENT_ID, CLIENT_SECRET),
-                             data={"token": tokens["refresh_token"]}, timeout=5)
+    response = requests.post(
+        f"{base_url}/v2/oauth2/tokens/revoke",
+        auth=(CLIENT_ID, CLIENT_SECRET),
+        data={"token": tokens["refresh_token"]},
+        timeout=5,
+    )
 
     assert response.status_code == 200
     assert response.content == b""
@@ -236,8 +275,11 @@ def test_expired_access_token_gives_401_code_3200(qbo_emulator, api):
     tokens = qbo_emulator.issue_tokens(CLIENT_ID, CA_REALM)
     qbo_emulator.clock.advance(3600)
 
-    response = requests.get(f"{qbo_emulator.base_url}/v3/company/{CA_REALM}/preferences",
-                            headers={"Authorization": f"Bearer {tokens['access_token']}"}, timeout=5)
+    response = requests.get(
+        f"{qbo_emulator.base_url}/v3/company/{CA_REALM}/preferences",
+        headers={"Authorization": f"Bearer {tokens['access_token']}"},
+        timeout=5,
+    )
 
     assert response.status_code == 401
     assert response.json()["fault"]["error"][0]["code"] == "3200"
@@ -245,24 +287,32 @@ def test_expired_access_token_gives_401_code_3200(qbo_emulator, api):
 
 
 def test_control_expire_and_revoke(qbo_emulator, base_url):
-    tokens = requests.post(f"{base_url}/_emulator/tokens", timeout=5,
-                           json={"client_id": CLIENT_ID, "realm_id": CA_REALM}).json()
+    tokens = requests.post(
+        f"{base_url}/_emulator/tokens",
+        timeout=5,
+        json={"client_id": CLIENT_ID, "realm_id": CA_REALM},
+    ).json()
     headers = {"Authorization": f"Bearer {tokens['access_token']}"}
     url = f"{base_url}/v3/company/{CA_REALM}/preferences"
     assert requests.get(url, headers=headers, timeout=5).status_code == 200
 
-    expired = requests.post(f"{base_url}/_emulator/tokens/expire", json={"realm_id": CA_REALM},
-                            timeout=5)
+    expired = requests.post(
+        f"{base_url}/_emulator/tokens/expire", json={"realm_id": CA_REALM}, timeout=5
+    )
     assert expired.json() == {"expired": 1}
     assert requests.get(url, headers=headers, timeout=5).status_code == 401
 
-    revoked = requests.post(f"{base_url}/_emulator/tokens/revoke", json={"realm_id": CA_REALM},
-                            timeout=5)
+    revoked = requests.post(
+        f"{base_url}/_emulator/tokens/revoke", json={"realm_id": CA_REALM}, timeout=5
+    )
     assert revoked.json() == {"revoked": 1}
     basic = (CLIENT_ID, CLIENT_SECRET)
-    refresh = requests.post(f"{base_url}/oauth2/v1/tokens/bearer", auth=basic, timeout=5,
-                            data={"grant_type": "refresh_token",
-                                  "refresh_token": tokens["refresh_token"]})
+    refresh = requests.post(
+        f"{base_url}/oauth2/v1/tokens/bearer",
+        auth=basic,
+        timeout=5,
+        data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
+    )
     assert refresh.status_code == 400
     assert refresh.json()["error"] == "invalid_grant"
 
@@ -270,23 +320,37 @@ def test_control_expire_and_revoke(qbo_emulator, base_url):
 def test_a_token_for_one_company_cannot_read_another(qbo_emulator, base_url):
     tokens = qbo_emulator.issue_tokens(CLIENT_ID, CA_REALM)
 
-    response = requests.get(f"{base_url}/v3/company/{US_REALM}/preferences", timeout=5,
-                            headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    response = requests.get(
+        f"{base_url}/v3/company/{US_REALM}/preferences",
+        timeout=5,
+        headers={"Authorization": f"Bearer {tokens['access_token']}"},
+    )
 
     assert response.status_code == 403
     assert response.json()["Fault"]["Error"][0]["code"] == "3100"
 
 
 def test_registered_app_via_control_api(qbo_emulator, base_url):
-    created = requests.post(f"{base_url}/_emulator/apps", timeout=5, json={
-        "client_id": "other-app", "client_secret": "s3cret", "redirect_uris": ["http://x.test/cb"],
-        "webhook_url": "http://x.test/hook", "verifier_token": "vt"})
+    created = requests.post(
+        f"{base_url}/_emulator/apps",
+        timeout=5,
+        json={
+            "client_id": "other-app",
+            "client_secret": "s3cret",
+            "redirect_uris": ["http://x.test/cb"],
+            "webhook_url": "http://x.test/hook",
+            "verifier_token": "vt",
+        },
+    )
     assert created.status_code == 201
     assert "client_secret" not in created.json()
 
-    page = requests.get(f"{base_url}/connect/oauth2?client_id=other-app&response_type=code"
-                        "&scope=com.intuit.quickbooks.accounting&redirect_uri=http://x.test/cb"
-                        "&state=z", timeout=5)
+    page = requests.get(
+        f"{base_url}/connect/oauth2?client_id=other-app&response_type=code"
+        "&scope=com.intuit.quickbooks.accounting&redirect_uri=http://x.test/cb"
+        "&state=z",
+        timeout=5,
+    )
 
     assert page.status_code == 200
     assert "Compagnie ABC" in page.text and "Sandbox Company US" in page.text

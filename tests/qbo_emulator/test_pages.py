@@ -14,10 +14,18 @@ def test_index_lists_companies(base_url):
     assert f"/companies/{CA_REALM}" in response.text
 
 
-@pytest.mark.parametrize("tab,expected", [("customers", "Marie Tremblay"), ("items", "Déplacement"),
-                                          ("accounts", "Fonds non déposés"),
-                                          ("taxcodes", "TVQ 9.975 %"), ("invoices", "Nothing yet"),
-                                          ("payments", "Nothing yet"), ("requests", "Nothing yet")])
+@pytest.mark.parametrize(
+    "tab,expected",
+    [
+        ("customers", "Marie Tremblay"),
+        ("items", "Déplacement"),
+        ("accounts", "Fonds non déposés"),
+        ("taxcodes", "TVQ 9.975 %"),
+        ("invoices", "Nothing yet"),
+        ("payments", "Nothing yet"),
+        ("requests", "Nothing yet"),
+    ],
+)
 def test_company_tabs(base_url, tab, expected):
     response = requests.get(f"{base_url}/companies/{CA_REALM}/{tab}", timeout=5)
 
@@ -26,14 +34,39 @@ def test_company_tabs(base_url, tab, expected):
 
 
 def test_invoice_payment_and_log_pages_show_what_was_sent(api, base_url):
-    invoice = api("POST", "invoice", realm_id=US_REALM, json={
-        "CustomerRef": {"value": "1"}, "DocNumber": "FS-1",
-        "Line": [{"Amount": 45.5, "DetailType": "SalesItemLineDetail", "Description": "Valve",
-                  "SalesItemLineDetail": {"ItemRef": {"value": "6"}, "TaxCodeRef": {"value": "TAX"},
-                                          "Qty": 1, "UnitPrice": 45.5}}]}).json()["Invoice"]
-    api("POST", "payment", realm_id=US_REALM, json={
-        "CustomerRef": {"value": "1"}, "TotalAmt": 10, "DepositToAccountRef": {"value": "2"},
-        "Line": [{"Amount": 10, "LinkedTxn": [{"TxnId": invoice["Id"], "TxnType": "Invoice"}]}]})
+    invoice = api(
+        "POST",
+        "invoice",
+        realm_id=US_REALM,
+        json={
+            "CustomerRef": {"value": "1"},
+            "DocNumber": "FS-1",
+            "Line": [
+                {
+                    "Amount": 45.5,
+                    "DetailType": "SalesItemLineDetail",
+                    "Description": "Valve",
+                    "SalesItemLineDetail": {
+                        "ItemRef": {"value": "6"},
+                        "TaxCodeRef": {"value": "TAX"},
+                        "Qty": 1,
+                        "UnitPrice": 45.5,
+                    },
+                }
+            ],
+        },
+    ).json()["Invoice"]
+    api(
+        "POST",
+        "payment",
+        realm_id=US_REALM,
+        json={
+            "CustomerRef": {"value": "1"},
+            "TotalAmt": 10,
+            "DepositToAccountRef": {"value": "2"},
+            "Line": [{"Amount": 10, "LinkedTxn": [{"TxnId": invoice["Id"], "TxnType": "Invoice"}]}],
+        },
+    )
 
     detail = requests.get(f"{base_url}/companies/{US_REALM}/invoices/{invoice['Id']}", timeout=5)
     payments = requests.get(f"{base_url}/companies/{US_REALM}/payments", timeout=5)
@@ -47,5 +80,7 @@ def test_invoice_payment_and_log_pages_show_what_was_sent(api, base_url):
 
 def test_unknown_pages_are_404(base_url):
     assert requests.get(f"{base_url}/companies/nope", timeout=5).status_code == 404
-    assert requests.get(f"{base_url}/companies/{CA_REALM}/invoices/999", timeout=5).status_code == 404
+    assert (
+        requests.get(f"{base_url}/companies/{CA_REALM}/invoices/999", timeout=5).status_code == 404
+    )
     assert requests.get(f"{base_url}/companies/{CA_REALM}/secret", timeout=5).status_code == 404

@@ -14,14 +14,20 @@ DISCOVERY = "/.well-known/openid_sandbox_configuration/"
 
 
 def _challenge(verifier: str) -> str:
-    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(
-        b"=").decode()
+    return (
+        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    )
 
 
 def _authorize_query(**extra) -> dict:
-    return {"client_id": CLIENT_ID, "response_type": "code",
-            "scope": "com.intuit.quickbooks.accounting", "redirect_uri": REDIRECT_URI,
-            "state": "st-1", **extra}
+    return {
+        "client_id": CLIENT_ID,
+        "response_type": "code",
+        "scope": "com.intuit.quickbooks.accounting",
+        "redirect_uri": REDIRECT_URI,
+        "state": "st-1",
+        **extra,
+    }
 
 
 def _code(emulator, base_url, **extra) -> str:
@@ -33,16 +39,25 @@ def _code(emulator, base_url, **extra) -> str:
     assert (hidden in page.text) == ("code_challenge" in extra and emulator.settings.pkce != "off")
     form = {k: v for k, v in query.items() if k != "response_type"}
     form.update(realm_id=CA_REALM, action="next")
-    redirect = requests.post(f"{base_url}/connect/oauth2", data=form, allow_redirects=False,
-                             timeout=5)
+    redirect = requests.post(
+        f"{base_url}/connect/oauth2", data=form, allow_redirects=False, timeout=5
+    )
     assert redirect.status_code == 302, redirect.text
     return parse_qs(urlsplit(redirect.headers["Location"]).query)["code"][0]
 
 
 def _exchange(base_url, code, **extra):
-    return requests.post(f"{base_url}/oauth2/v1/tokens/bearer", auth=(CLIENT_ID, CLIENT_SECRET),
-                         data={"grant_type": "authorization_code", "code": code,
-                               "redirect_uri": REDIRECT_URI, **extra}, timeout=5)
+    return requests.post(
+        f"{base_url}/oauth2/v1/tokens/bearer",
+        auth=(CLIENT_ID, CLIENT_SECRET),
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT_URI,
+            **extra,
+        },
+        timeout=5,
+    )
 
 
 def _no_tokens(emulator) -> bool:
@@ -54,8 +69,9 @@ def test_off_by_default_not_advertised_and_ignored(qbo_emulator, base_url):
     doc = requests.get(base_url + DISCOVERY, timeout=5).json()
     assert "code_challenge_methods_supported" not in doc
     # as before: a challenge is not kept, no verifier is asked for
-    code = _code(qbo_emulator, base_url, code_challenge=_challenge("v" * 50),
-                 code_challenge_method="S256")
+    code = _code(
+        qbo_emulator, base_url, code_challenge=_challenge("v" * 50), code_challenge_method="S256"
+    )
     assert _exchange(base_url, code).status_code == 200
 
 
@@ -79,8 +95,9 @@ def test_settable_through_the_control_api(qbo_emulator, base_url):
 def test_right_verifier_gives_tokens(qbo_emulator, base_url, mode):
     qbo_emulator.set_settings(pkce=mode)
     verifier = secrets.token_urlsafe(64)
-    code = _code(qbo_emulator, base_url, code_challenge=_challenge(verifier),
-                 code_challenge_method="S256")
+    code = _code(
+        qbo_emulator, base_url, code_challenge=_challenge(verifier), code_challenge_method="S256"
+    )
     assert qbo_emulator.state.codes[code]["code_challenge"] == _challenge(verifier)
 
     response = _exchange(base_url, code, code_verifier=verifier)
@@ -89,12 +106,16 @@ def test_right_verifier_gives_tokens(qbo_emulator, base_url, mode):
     assert response.json()["access_token"] and response.json()["refresh_token"]
 
 
-@pytest.mark.parametrize("verifier", [secrets.token_urlsafe(64), "", "short"])
+# Fixed ids: a random value in the id would differ between pytest-xdist workers.
+@pytest.mark.parametrize(
+    "verifier", [secrets.token_urlsafe(64), "", "short"], ids=["other", "missing", "short"]
+)
 def test_wrong_or_missing_verifier_is_invalid_grant(qbo_emulator, base_url, verifier):
     qbo_emulator.set_settings(pkce="optional")
     right = secrets.token_urlsafe(64)
-    code = _code(qbo_emulator, base_url, code_challenge=_challenge(right),
-                 code_challenge_method="S256")
+    code = _code(
+        qbo_emulator, base_url, code_challenge=_challenge(right), code_challenge_method="S256"
+    )
     extra = {"code_verifier": verifier} if verifier else {}
 
     response = _exchange(base_url, code, **extra)
@@ -133,28 +154,39 @@ def _refused_on_the_page(response, text):
 def test_required_without_challenge_is_refused_on_the_page(qbo_emulator, base_url, method):
     qbo_emulator.set_settings(pkce="required")
     if method == "GET":
-        response = requests.get(f"{base_url}/connect/oauth2?{urlencode(_authorize_query())}",
-                                allow_redirects=False, timeout=5)
+        response = requests.get(
+            f"{base_url}/connect/oauth2?{urlencode(_authorize_query())}",
+            allow_redirects=False,
+            timeout=5,
+        )
     else:  # the consent form posted without the challenge
         form = {**_authorize_query(), "realm_id": CA_REALM, "action": "next"}
-        response = requests.post(f"{base_url}/connect/oauth2", data=form,
-                                 allow_redirects=False, timeout=5)
+        response = requests.post(
+            f"{base_url}/connect/oauth2", data=form, allow_redirects=False, timeout=5
+        )
 
     _refused_on_the_page(response, "PKCE")
     assert qbo_emulator.state.codes == {}
 
 
 @pytest.mark.parametrize("mode", ["optional", "required"])
-@pytest.mark.parametrize("extra", [
-    {"code_challenge": _challenge("v" * 50), "code_challenge_method": "plain"},
-    {"code_challenge": _challenge("v" * 50)},  # no method means "plain" (RFC 7636 §4.3)
-    {"code_challenge_method": "S256"},
-    {"code_challenge": "too-short", "code_challenge_method": "S256"},
-])
-def test_other_methods_or_bad_challenges_are_refused_on_the_page(qbo_emulator, base_url, mode,
-                                                                 extra):
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"code_challenge": _challenge("v" * 50), "code_challenge_method": "plain"},
+        {"code_challenge": _challenge("v" * 50)},  # no method means "plain" (RFC 7636 §4.3)
+        {"code_challenge_method": "S256"},
+        {"code_challenge": "too-short", "code_challenge_method": "S256"},
+    ],
+)
+def test_other_methods_or_bad_challenges_are_refused_on_the_page(
+    qbo_emulator, base_url, mode, extra
+):
     qbo_emulator.set_settings(pkce=mode)
-    response = requests.get(f"{base_url}/connect/oauth2?{urlencode(_authorize_query(**extra))}",
-                            allow_redirects=False, timeout=5)
+    response = requests.get(
+        f"{base_url}/connect/oauth2?{urlencode(_authorize_query(**extra))}",
+        allow_redirects=False,
+        timeout=5,
+    )
 
     _refused_on_the_page(response, "code_challenge")

@@ -17,10 +17,15 @@ def test_paging_is_one_based_and_ordered_by_id(qb):
 
 
 def test_page_metadata_and_empty_result(api):
-    page = api("GET", "query", params={"query": "select * from Customer STARTPOSITION 5 "
-                                                "MAXRESULTS 3"}).json()["QueryResponse"]
-    none = api("POST", "query", data="select * from Customer where DisplayName = 'Personne'",
-               headers={"Content-Type": "application/text"}).json()
+    page = api(
+        "GET", "query", params={"query": "select * from Customer STARTPOSITION 5 MAXRESULTS 3"}
+    ).json()["QueryResponse"]
+    none = api(
+        "POST",
+        "query",
+        data="select * from Customer where DisplayName = 'Personne'",
+        headers={"Content-Type": "application/text"},
+    ).json()
 
     assert (page["startPosition"], page["maxResults"]) == (5, 3)
     assert [c["Id"] for c in page["Customer"]] == ["5", "6", "7"]
@@ -87,15 +92,18 @@ def test_last_updated_time_filter(qb, qbo_emulator):
     assert [c.Id for c in recent] == ["7"]
 
 
-@pytest.mark.parametrize("query,code,fragment", [
-    ("select * from Customer maxresults 1001", 4001, "Max allowed value is 1000"),
-    ("select * from Customer startposition 0", 4001, "Min allowed value is 1"),
-    ("select * from Customer where Notes = 'x'", 4001, "property 'Notes' is not queryable"),
-    ("select * from Customer where", 4000, "QueryParserError"),
-    ("select * from Nothing", 4000, "QueryParserError"),
-    ("select * from Customer 1", 4000, "QueryParserError"),
-    ("selekt * from Customer", 4000, "QueryParserError"),
-])
+@pytest.mark.parametrize(
+    "query,code,fragment",
+    [
+        ("select * from Customer maxresults 1001", 4001, "Max allowed value is 1000"),
+        ("select * from Customer startposition 0", 4001, "Min allowed value is 1"),
+        ("select * from Customer where Notes = 'x'", 4001, "property 'Notes' is not queryable"),
+        ("select * from Customer where", 4000, "QueryParserError"),
+        ("select * from Nothing", 4000, "QueryParserError"),
+        ("select * from Customer 1", 4000, "QueryParserError"),
+        ("selekt * from Customer", 4000, "QueryParserError"),
+    ],
+)
 def test_bad_queries(qb, query, code, fragment):
     with pytest.raises(ValidationException) as error:
         Customer.query(query, qb=qb)

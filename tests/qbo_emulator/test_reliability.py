@@ -47,9 +47,16 @@ def test_requestid_reject600_mode(qb, qbo_emulator):
 
 def test_requestid_ignore_mode_runs_again(api, qbo_emulator, qb):
     qbo_emulator.set_settings(requestid_mode="ignore")
-    body = {"CustomerRef": {"value": "1"}, "Line": [
-        {"Amount": 5, "DetailType": "SalesItemLineDetail",
-         "SalesItemLineDetail": {"ItemRef": {"value": "4"}, "TaxCodeRef": {"value": "2"}}}]}
+    body = {
+        "CustomerRef": {"value": "1"},
+        "Line": [
+            {
+                "Amount": 5,
+                "DetailType": "SalesItemLineDetail",
+                "SalesItemLineDetail": {"ItemRef": {"value": "4"}, "TaxCodeRef": {"value": "2"}},
+            }
+        ],
+    }
 
     api("POST", "invoice?requestid=dup", json=body)
     api("POST", "invoice?requestid=dup", json=body)
@@ -73,8 +80,9 @@ def test_429_xml_by_default_over_the_minute_limit(qb, qbo_emulator):
 
 
 def test_429_json_fault_3001_with_retry_after(api, qbo_emulator):
-    qbo_emulator.set_settings(requests_per_window=1, throttle_body="json",
-                              throttle_retry_after=True)
+    qbo_emulator.set_settings(
+        requests_per_window=1, throttle_body="json", throttle_retry_after=True
+    )
     api("GET", "customer/1")
 
     response = api("GET", "customer/1")
@@ -92,8 +100,11 @@ def test_429_under_load_from_twenty_threads(qbo_emulator, base_url):
 
     def worker():
         for _ in range(5):
-            response = requests.get(f"{base_url}/v3/company/{CA_REALM}/customer/1", timeout=5,
-                                    headers={"Authorization": f"Bearer {token}"})
+            response = requests.get(
+                f"{base_url}/v3/company/{CA_REALM}/customer/1",
+                timeout=5,
+                headers={"Authorization": f"Bearer {token}"},
+            )
             with lock:
                 statuses.append(response.status_code)
 
@@ -111,14 +122,21 @@ def test_too_many_in_flight(qbo_emulator, base_url):
     qbo_emulator.add_fault(action="latency", latency_ms=300, entity="customer", times=1)
     token = qbo_emulator.issue_tokens(CLIENT_ID, CA_REALM)["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
-    slow = threading.Thread(target=requests.get, kwargs={
-        "url": f"{base_url}/v3/company/{CA_REALM}/customer/1", "headers": headers, "timeout": 5})
+    slow = threading.Thread(
+        target=requests.get,
+        kwargs={
+            "url": f"{base_url}/v3/company/{CA_REALM}/customer/1",
+            "headers": headers,
+            "timeout": 5,
+        },
+    )
     slow.start()
     while not any(qbo_emulator.limiter.in_flight.values()):
         time.sleep(0.005)
 
-    response = requests.get(f"{base_url}/v3/company/{CA_REALM}/preferences", headers=headers,
-                            timeout=5)
+    response = requests.get(
+        f"{base_url}/v3/company/{CA_REALM}/preferences", headers=headers, timeout=5
+    )
     slow.join()
 
     assert response.status_code == 429
@@ -135,8 +153,11 @@ def test_batch_calls_have_their_own_limit(api, qbo_emulator):
 
 
 def test_limits_are_settable_over_http(base_url, qbo_emulator):
-    response = requests.put(f"{base_url}/_emulator/limits", json={"requests_per_window": 10,
-                                                                  "window_seconds": 1}, timeout=5)
+    response = requests.put(
+        f"{base_url}/_emulator/limits",
+        json={"requests_per_window": 10, "window_seconds": 1},
+        timeout=5,
+    )
     bad = requests.put(f"{base_url}/_emulator/limits", json={"requests_per_window": -1}, timeout=5)
 
     assert response.json()["requests_per_window"] == 10
@@ -146,8 +167,11 @@ def test_limits_are_settable_over_http(base_url, qbo_emulator):
 
 
 def test_status_fault_every_second_request(qb, base_url):
-    requests.post(f"{base_url}/_emulator/faults", timeout=5,
-                  json={"action": "status", "status": 503, "entity": "customer", "every": 2})
+    requests.post(
+        f"{base_url}/_emulator/faults",
+        timeout=5,
+        json={"action": "status", "status": 503, "entity": "customer", "every": 2},
+    )
 
     outcomes = []
     for _ in range(4):
@@ -206,9 +230,15 @@ def test_hang_is_a_client_timeout(qbo_emulator, api, qb):
 
 
 def test_bad_fault_specs_are_400(base_url, qbo_emulator):
-    for spec in ({"action": "explode"}, {"action": "status", "status": 404},
-                 {"action": "latency", "latency_ms": -5}, {"action": "hang", "colour": "red"}):
-        assert requests.post(f"{base_url}/_emulator/faults", json=spec, timeout=5).status_code == 400
+    for spec in (
+        {"action": "explode"},
+        {"action": "status", "status": 404},
+        {"action": "latency", "latency_ms": -5},
+        {"action": "hang", "colour": "red"},
+    ):
+        assert (
+            requests.post(f"{base_url}/_emulator/faults", json=spec, timeout=5).status_code == 400
+        )
     assert qbo_emulator.faults.rules == []
 
 
@@ -219,12 +249,14 @@ def test_request_log(qb, base_url):
     except QuickbooksException:
         pass
 
-    log = requests.get(f"{base_url}/_emulator/requests", params={"realm_id": CA_REALM},
-                       timeout=5).json()["requests"]
+    log = requests.get(
+        f"{base_url}/_emulator/requests", params={"realm_id": CA_REALM}, timeout=5
+    ).json()["requests"]
 
     assert [(e["method"], e["path"], e["status"], e["requestid"]) for e in log] == [
         ("POST", f"/v3/company/{CA_REALM}/customer", 200, "log-1"),
-        ("GET", f"/v3/company/{CA_REALM}/customer/999", 400, None)]
+        ("GET", f"/v3/company/{CA_REALM}/customer/999", 400, None),
+    ]
     assert all(e["duration_ms"] >= 0 and e["intuit_tid"] for e in log)
 
 
@@ -240,16 +272,27 @@ def test_validation_exception_code_for_json_throttle(qb, qbo_emulator):
 def test_concurrent_invoice_creates_get_unique_ids_and_numbers(qbo_emulator, base_url, qb):
     qbo_emulator.set_settings(max_in_flight=100)
     token = qbo_emulator.issue_tokens(CLIENT_ID, CA_REALM)["access_token"]
-    body = {"CustomerRef": {"value": "1"}, "Line": [
-        {"Amount": 10, "DetailType": "SalesItemLineDetail",
-         "SalesItemLineDetail": {"ItemRef": {"value": "4"}, "TaxCodeRef": {"value": "2"}}}]}
+    body = {
+        "CustomerRef": {"value": "1"},
+        "Line": [
+            {
+                "Amount": 10,
+                "DetailType": "SalesItemLineDetail",
+                "SalesItemLineDetail": {"ItemRef": {"value": "4"}, "TaxCodeRef": {"value": "2"}},
+            }
+        ],
+    }
     created = []
     lock = threading.Lock()
 
     def worker():
         for _ in range(5):
-            response = requests.post(f"{base_url}/v3/company/{CA_REALM}/invoice", json=body,
-                                     headers={"Authorization": f"Bearer {token}"}, timeout=5)
+            response = requests.post(
+                f"{base_url}/v3/company/{CA_REALM}/invoice",
+                json=body,
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=5,
+            )
             with lock:
                 created.append(response.json()["Invoice"])
 

@@ -2,8 +2,17 @@
 
 from decimal import Decimal
 
-from quickbooks.objects import (Account, CompanyInfo, Customer, Item, PaymentMethod, Preferences,
-                                TaxCode, TaxRate, Term)
+from quickbooks.objects import (
+    Account,
+    CompanyInfo,
+    Customer,
+    Item,
+    PaymentMethod,
+    Preferences,
+    TaxCode,
+    TaxRate,
+    Term,
+)
 
 from .conftest import CA_REALM, US_REALM
 
@@ -15,7 +24,8 @@ def test_company_info_and_preferences(qb):
     assert info.CompanyName == "Compagnie ABC"
     assert info.Country == "CA"
     assert {"Name": "ItemCategoriesFeature", "Value": "true"} in [
-        {"Name": nv["Name"], "Value": nv["Value"]} for nv in info.NameValue]
+        {"Name": nv["Name"], "Value": nv["Value"]} for nv in info.NameValue
+    ]
     assert prefs.SalesFormsPrefs.CustomTxnNumbers is True
     assert prefs.TaxPrefs.UsingSalesTax is True
     assert prefs.CurrencyPrefs.HomeCurrency.value == "CAD"
@@ -35,11 +45,19 @@ def test_canadian_tax_codes_and_rates(qb):
     codes = {c.Name: c for c in TaxCode.all(qb=qb)}
     rates = {r.Id: r for r in TaxRate.all(qb=qb)}
 
-    assert set(codes) == {"TPS/TVQ QC - 9,975", "TVH ON 13 %", "TVH 15 %", "TPS", "Détaxé",
-                          "Exonéré"}
+    assert set(codes) == {
+        "TPS/TVQ QC - 9,975",
+        "TVH ON 13 %",
+        "TVH 15 %",
+        "TPS",
+        "Détaxé",
+        "Exonéré",
+    }
     qc = codes["TPS/TVQ QC - 9,975"].SalesTaxRateList.TaxRateDetail
     assert [(rates[d.TaxRateRef.value].Name, rates[d.TaxRateRef.value].RateValue) for d in qc] == [
-        ("TPS", Decimal("5")), ("TVQ", Decimal("9.975"))]
+        ("TPS", Decimal("5")),
+        ("TVQ", Decimal("9.975")),
+    ]
     hst = codes["TVH ON 13 %"].SalesTaxRateList.TaxRateDetail[0].TaxRateRef.value
     assert rates[hst].RateValue == Decimal("13")
 

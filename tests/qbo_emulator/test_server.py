@@ -26,8 +26,21 @@ def start_server():
     def start(*extra):
         port = _free_port()
         process = subprocess.Popen(
-            [sys.executable, "-m", "qbo_emulator", "--host", "127.0.0.1", "--port", str(port),
-             *extra], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            [
+                sys.executable,
+                "-m",
+                "qbo_emulator",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                *extra,
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         processes.append(process)
         banner = process.stdout.readline()
         assert "QuickBooks Online emulator on" in banner, banner
@@ -41,10 +54,13 @@ def start_server():
 
 
 def _token(base):
-    response = requests.post(f"{base}/_emulator/tokens", timeout=5,
-                             json={"client_id": CLIENT_ID, "realm_id": CA_REALM})
-    return {"Authorization": f"Bearer {response.json()['access_token']}",
-            "Accept": "application/json"}
+    response = requests.post(
+        f"{base}/_emulator/tokens", timeout=5, json={"client_id": CLIENT_ID, "realm_id": CA_REALM}
+    )
+    return {
+        "Authorization": f"Bearer {response.json()['access_token']}",
+        "Accept": "application/json",
+    }
 
 
 def test_serves_discovery_tokens_and_queries(start_server):
@@ -52,9 +68,12 @@ def test_serves_discovery_tokens_and_queries(start_server):
 
     doc = requests.get(f"{base}/.well-known/openid_configuration/", timeout=5).json()
     headers = _token(base)
-    response = requests.post(f"{base}/v3/company/{CA_REALM}/query?minorversion=75", timeout=5,
-                             headers={**headers, "Content-Type": "application/text"},
-                             data="select count(*) from Customer")
+    response = requests.post(
+        f"{base}/v3/company/{CA_REALM}/query?minorversion=75",
+        timeout=5,
+        headers={**headers, "Content-Type": "application/text"},
+        data="select count(*) from Customer",
+    )
 
     assert doc["token_endpoint"] == f"{base}/oauth2/v1/tokens/bearer"
     assert response.status_code == 200
@@ -74,8 +93,9 @@ def test_public_url_is_advertised_only_for_the_browser_facing_consent_page(start
 
 def test_a_dropped_connection_is_a_connection_error(start_server):
     base, _ = start_server()
-    requests.post(f"{base}/_emulator/faults", json={"action": "drop_before", "entity": "customer"},
-                  timeout=5)
+    requests.post(
+        f"{base}/_emulator/faults", json={"action": "drop_before", "entity": "customer"}, timeout=5
+    )
 
     with pytest.raises(requests.exceptions.ConnectionError):
         requests.get(f"{base}/v3/company/{CA_REALM}/customer/1", headers=_token(base), timeout=5)
@@ -85,14 +105,19 @@ def test_state_survives_a_restart(start_server, tmp_path):
     state = tmp_path / "qbo.sqlite3"
     base, process = start_server("--state", str(state))
     headers = {**_token(base), "Content-Type": "application/json"}
-    created = requests.post(f"{base}/v3/company/{CA_REALM}/customer", headers=headers, timeout=5,
-                            json={"DisplayName": "Persistée Inc."}).json()["Customer"]
+    created = requests.post(
+        f"{base}/v3/company/{CA_REALM}/customer",
+        headers=headers,
+        timeout=5,
+        json={"DisplayName": "Persistée Inc."},
+    ).json()["Customer"]
     process.terminate()
     process.wait(timeout=10)
 
     base, _ = start_server("--state", str(state))
-    response = requests.get(f"{base}/v3/company/{CA_REALM}/customer/{created['Id']}",
-                            headers=headers, timeout=5)
+    response = requests.get(
+        f"{base}/v3/company/{CA_REALM}/customer/{created['Id']}", headers=headers, timeout=5
+    )
 
     assert response.status_code == 200
     assert response.json()["Customer"]["DisplayName"] == "Persistée Inc."
@@ -122,16 +147,29 @@ def test_webhooks_are_posted_by_the_running_server(start_server):
     threading.Thread(target=hook.serve_forever, daemon=True).start()
     try:
         base, _ = start_server()
-        requests.post(f"{base}/_emulator/apps", timeout=5, json={
-            "client_id": "hooked", "client_secret": "s", "redirect_uris": [],
-            "webhook_url": f"http://127.0.0.1:{hook.server_address[1]}/hook",
-            "verifier_token": "vt-123"})
+        requests.post(
+            f"{base}/_emulator/apps",
+            timeout=5,
+            json={
+                "client_id": "hooked",
+                "client_secret": "s",
+                "redirect_uris": [],
+                "webhook_url": f"http://127.0.0.1:{hook.server_address[1]}/hook",
+                "verifier_token": "vt-123",
+            },
+        )
         requests.put(f"{base}/_emulator/settings", json={"webhook_delay_seconds": 0}, timeout=5)
-        token = requests.post(f"{base}/_emulator/tokens", timeout=5,
-                              json={"client_id": "hooked", "realm_id": CA_REALM}).json()
-        requests.post(f"{base}/v3/company/{CA_REALM}/customer", timeout=5,
-                      headers={"Authorization": f"Bearer {token['access_token']}"},
-                      json={"DisplayName": "Webhook en direct"})
+        token = requests.post(
+            f"{base}/_emulator/tokens",
+            timeout=5,
+            json={"client_id": "hooked", "realm_id": CA_REALM},
+        ).json()
+        requests.post(
+            f"{base}/v3/company/{CA_REALM}/customer",
+            timeout=5,
+            headers={"Authorization": f"Bearer {token['access_token']}"},
+            json={"DisplayName": "Webhook en direct"},
+        )
         deadline = time.monotonic() + 10
         while not received and time.monotonic() < deadline:
             time.sleep(0.05)

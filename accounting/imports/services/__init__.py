@@ -1,5 +1,6 @@
 """Every write of the imports: runs (runs.py), contacts (contacts.py), catalog items and
 links (items.py)."""
+
 from .contacts import (
     contact_review_create,
     contact_review_link,

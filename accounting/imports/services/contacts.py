@@ -5,6 +5,7 @@ Nothing written here announces a contact change (no `contact_changed` event): co
 written with bulk_create / bulk_update, which bypass the contacts services, so imported data
 is never queued to be pushed back to QuickBooks.
 """
+
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,16 +21,28 @@ from accounting.sync.models import CustomerLink
 from businesses.models import Business
 from contacts.models import Contact, Tag
 from contacts.services import contact_build_display_name
-from plannit.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 
 from ..matching import email_key, name_match_key, phone_key
 from ..models import ContactReview, ImportRun, ReviewStatus
 from .runs import import_run_record_progress, import_run_set_total, import_token_provider
 
 BATCH_SIZE = 500
-CONTACT_FIELDS = ("display_name", "first_name", "last_name", "company_name", "email", "phone",
-                  "address_line1", "address_line2", "city", "province", "postal_code",
-                  "country", "notes")
+CONTACT_FIELDS = (
+    "display_name",
+    "first_name",
+    "last_name",
+    "company_name",
+    "email",
+    "phone",
+    "address_line1",
+    "address_line2",
+    "city",
+    "province",
+    "postal_code",
+    "country",
+    "notes",
+)
 _MAX_LENGTHS = {name: Contact._meta.get_field(name).max_length for name in CONTACT_FIELDS}
 
 
@@ -40,26 +53,34 @@ def contact_values_problem(values: dict[str, str]) -> str:
     for name, limit in _MAX_LENGTHS.items():
         if limit and len(values.get(name) or "") > limit:
             label = Contact._meta.get_field(name).verbose_name
-            return _("The %(field)s is longer than %(limit)d characters. Shorten it in "
-                     "QuickBooks, then run the import again.") % {"field": label, "limit": limit}
+            return _(
+                "The %(field)s is longer than %(limit)d characters. Shorten it in "
+                "QuickBooks, then run the import again."
+            ) % {"field": label, "limit": limit}
     if values.get("email"):
         try:
             validate_email(values["email"])
         except ValidationError:
-            return _("The email address “%(email)s” is not valid. Correct it in QuickBooks, "
-                     "then run the import again.") % {"email": values["email"]}
+            return _(
+                "The email address “%(email)s” is not valid. Correct it in QuickBooks, "
+                "then run the import again."
+            ) % {"email": values["email"]}
     return ""
 
 
 def _values_of(record: qbo_imports.CustomerRecord) -> dict[str, str]:
     values = record.contact_values()
     values["display_name"] = contact_build_display_name(
-        display_name=values["display_name"], company_name=values["company_name"],
-        first_name=values["first_name"], last_name=values["last_name"])
+        display_name=values["display_name"],
+        company_name=values["company_name"],
+        first_name=values["first_name"],
+        last_name=values["last_name"],
+    )
     return values
 
 
 # --- Matching existing contacts ------------------------------------------------------------
+
 
 @dataclass
 class Match:
@@ -98,10 +119,15 @@ class ContactIndex:
     @classmethod
     def for_business(cls, *, business: Business, realm_id: str) -> "ContactIndex":
         linked = CustomerLink.objects.filter(business=business, realm_id=realm_id)
-        rows = (Contact.objects.filter(business=business)
-                .exclude(pk__in=linked.values("contact_id"))
-                .values_list("pk", "display_name", "first_name", "last_name", "company_name",
-                             "email", "phone").order_by("pk").iterator(chunk_size=2000))
+        rows = (
+            Contact.objects.filter(business=business)
+            .exclude(pk__in=linked.values("contact_id"))
+            .values_list(
+                "pk", "display_name", "first_name", "last_name", "company_name", "email", "phone"
+            )
+            .order_by("pk")
+            .iterator(chunk_size=2000)
+        )
         return cls(rows)
 
     def __bool__(self) -> bool:
@@ -114,26 +140,33 @@ class ContactIndex:
         by_email = self.by_email.get(email, set()) if email else set()
         by_phone = self.by_phone.get(phone, set()) if phone else set()
         by_name: set[int] = set()
-        for name in (values.get("display_name"),
-                     f"{values.get('first_name', '')} {values.get('last_name', '')}"):
+        for name in (
+            values.get("display_name"),
+            f"{values.get('first_name', '')} {values.get('last_name', '')}",
+        ):
             by_name |= self.by_name.get(name_match_key(name), set())
         candidates = by_email | by_phone | by_name
         if not candidates:
             return Match()
         ordered = sorted(candidates)
         if len(candidates) > 1:
-            return Match(candidate_ids=ordered,
-                         reason=_("Several existing contacts look like this customer."))
+            return Match(
+                candidate_ids=ordered,
+                reason=_("Several existing contacts look like this customer."),
+            )
         (pk,) = candidates
         if pk in self.claimed:
-            return Match(candidate_ids=ordered,
-                         reason=_("It looks like a contact already linked to another "
-                                  "QuickBooks customer."))
-        conflicts = ((email and self.emails[pk] and email != self.emails[pk])
-                     or (phone and self.phones[pk] and phone != self.phones[pk]))
+            return Match(
+                candidate_ids=ordered,
+                reason=_("It looks like a contact already linked to another QuickBooks customer."),
+            )
+        conflicts = (email and self.emails[pk] and email != self.emails[pk]) or (
+            phone and self.phones[pk] and phone != self.phones[pk]
+        )
         if conflicts:
-            return Match(candidate_ids=ordered,
-                         reason=_("Same name, but a different email or phone."))
+            return Match(
+                candidate_ids=ordered, reason=_("Same name, but a different email or phone.")
+            )
         if not (by_email or by_name):
             return Match(candidate_ids=ordered, reason=_("Only the phone number is the same."))
         self.claimed.add(pk)
@@ -142,16 +175,22 @@ class ContactIndex:
 
 # --- The import ------------------------------------------------------------------------------
 
+
 def contacts_import(*, run: ImportRun) -> None:
     business = run.business
     token = import_token_provider(business=business)
-    import_run_set_total(run=run, total=qbo_imports.count_customers(
-        access_token=token, realm_id=run.realm_id, include_inactive=run.include_inactive))
+    import_run_set_total(
+        run=run,
+        total=qbo_imports.count_customers(
+            access_token=token, realm_id=run.realm_id, include_inactive=run.include_inactive
+        ),
+    )
     index = ContactIndex.for_business(business=business, realm_id=run.realm_id)
-    for page in qbo_imports.customer_pages(access_token=token, realm_id=run.realm_id,
-                                           include_inactive=run.include_inactive):
+    for page in qbo_imports.customer_pages(
+        access_token=token, realm_id=run.realm_id, include_inactive=run.include_inactive
+    ):
         for start in range(0, len(page), BATCH_SIZE):
-            _import_batch(run=run, records=page[start:start + BATCH_SIZE], index=index)
+            _import_batch(run=run, records=page[start : start + BATCH_SIZE], index=index)
 
 
 def _changed_fields(contact: Contact, values: dict[str, str], is_active: bool) -> list[str]:
@@ -162,17 +201,26 @@ def _changed_fields(contact: Contact, values: dict[str, str], is_active: bool) -
 
 
 @transaction.atomic
-def _import_batch(*, run: ImportRun, records: list[qbo_imports.CustomerRecord],
-                  index: ContactIndex) -> None:
+def _import_batch(
+    *, run: ImportRun, records: list[qbo_imports.CustomerRecord], index: ContactIndex
+) -> None:
     business, realm = run.business, run.realm_id
     counts = dict.fromkeys(("created", "linked", "updated", "skipped", "to_review", "failed"), 0)
     problems: list[tuple[str, str, str]] = []
     qbo_ids = [record.qbo_id for record in records]
-    links = {link.qbo_id: link for link in CustomerLink.objects.filter(
-        business=business, realm_id=realm, qbo_id__in=qbo_ids)}
+    links = {
+        link.qbo_id: link
+        for link in CustomerLink.objects.filter(
+            business=business, realm_id=realm, qbo_id__in=qbo_ids
+        )
+    }
     linked_contacts = Contact.objects.in_bulk([link.contact_id for link in links.values()])
-    reviews = {review.qbo_id: review for review in ContactReview.objects.filter(
-        business=business, realm_id=realm, qbo_id__in=qbo_ids)}
+    reviews = {
+        review.qbo_id: review
+        for review in ContactReview.objects.filter(
+            business=business, realm_id=realm, qbo_id__in=qbo_ids
+        )
+    }
     now = timezone.now()
     to_create: list[tuple[qbo_imports.CustomerRecord, Contact]] = []
     new_links: list[CustomerLink] = []
@@ -203,8 +251,10 @@ def _import_batch(*, run: ImportRun, records: list[qbo_imports.CustomerRecord],
                 counts["updated"] += 1
             else:
                 counts["skipped"] += 1
-            if (link.sync_token, link.display_name) != (record.sync_token,
-                                                        record.display_name[:500]):
+            if (link.sync_token, link.display_name) != (
+                record.sync_token,
+                record.display_name[:500],
+            ):
                 link.sync_token, link.display_name = record.sync_token, record.display_name[:500]
                 link.updated_at = now
                 changed_links.append(link)
@@ -222,53 +272,78 @@ def _import_batch(*, run: ImportRun, records: list[qbo_imports.CustomerRecord],
             continue
         match = index.match(values)
         if match.contact_id is not None:
-            new_links.append(CustomerLink(business=business, realm_id=realm,
-                                          qbo_id=record.qbo_id, sync_token=record.sync_token,
-                                          contact_id=match.contact_id,
-                                          display_name=record.display_name[:500]))
+            new_links.append(
+                CustomerLink(
+                    business=business,
+                    realm_id=realm,
+                    qbo_id=record.qbo_id,
+                    sync_token=record.sync_token,
+                    contact_id=match.contact_id,
+                    display_name=record.display_name[:500],
+                )
+            )
             counts["linked"] += 1
         elif match.candidate_ids:
             if review is not None:  # decided before, but its contact is gone: ask again
                 review.delete()
-            new_reviews.append(ContactReview(
-                business=business, run=run, realm_id=realm, qbo_id=record.qbo_id,
-                display_name=values["display_name"][:500], values=values,
-                sync_token=record.sync_token, candidate_ids=match.candidate_ids,
-                reason=match.reason[:255]))
+            new_reviews.append(
+                ContactReview(
+                    business=business,
+                    run=run,
+                    realm_id=realm,
+                    qbo_id=record.qbo_id,
+                    display_name=values["display_name"][:500],
+                    values=values,
+                    sync_token=record.sync_token,
+                    candidate_ids=match.candidate_ids,
+                    reason=match.reason[:255],
+                )
+            )
             counts["to_review"] += 1
         else:
-            to_create.append((record, Contact(business=business, is_active=record.is_active,
-                                              **values)))
+            to_create.append(
+                (record, Contact(business=business, is_active=record.is_active, **values))
+            )
             counts["created"] += 1
 
     if to_create:
-        created = Contact.objects.bulk_create([contact for _record, contact in to_create],
-                                              batch_size=BATCH_SIZE)
+        created = Contact.objects.bulk_create(
+            [contact for _record, contact in to_create], batch_size=BATCH_SIZE
+        )
         new_links.extend(
-            CustomerLink(business=business, realm_id=realm, qbo_id=record.qbo_id,
-                         sync_token=record.sync_token, contact_id=contact.pk,
-                         display_name=record.display_name[:500])
-            for (record, _unsaved), contact in zip(to_create, created, strict=True))
+            CustomerLink(
+                business=business,
+                realm_id=realm,
+                qbo_id=record.qbo_id,
+                sync_token=record.sync_token,
+                contact_id=contact.pk,
+                display_name=record.display_name[:500],
+            )
+            for (record, _unsaved), contact in zip(to_create, created, strict=True)
+        )
     if new_links:
         CustomerLink.objects.bulk_create(new_links, batch_size=BATCH_SIZE)
     if changed_contacts:
-        Contact.objects.bulk_update(list(changed_contacts.values()),
-                                    [*sorted(changed_fields), "updated_at"],
-                                    batch_size=BATCH_SIZE)
+        Contact.objects.bulk_update(
+            list(changed_contacts.values()),
+            [*sorted(changed_fields), "updated_at"],
+            batch_size=BATCH_SIZE,
+        )
     if changed_links:
-        CustomerLink.objects.bulk_update(changed_links,
-                                         ["sync_token", "display_name", "updated_at"],
-                                         batch_size=BATCH_SIZE)
+        CustomerLink.objects.bulk_update(
+            changed_links, ["sync_token", "display_name", "updated_at"], batch_size=BATCH_SIZE
+        )
     if new_reviews:
         ContactReview.objects.bulk_create(new_reviews, batch_size=BATCH_SIZE)
     if changed_reviews:
-        ContactReview.objects.bulk_update(changed_reviews,
-                                          ["values", "sync_token", "display_name", "run"],
-                                          batch_size=BATCH_SIZE)
+        ContactReview.objects.bulk_update(
+            changed_reviews, ["values", "sync_token", "display_name", "run"], batch_size=BATCH_SIZE
+        )
     import_run_record_progress(run=run, done=len(records), problems=problems, **counts)
 
 
 # --- The owner's decisions on the review list -----------------------------------------------
+
 
 def _pending(review: ContactReview) -> ContactReview:
     review = ContactReview.objects.select_for_update().get(pk=review.pk)
@@ -289,12 +364,20 @@ def _link(review: ContactReview, contact: Contact) -> None:
     try:
         with transaction.atomic():
             CustomerLink.objects.create(
-                business_id=review.business_id, realm_id=review.realm_id, qbo_id=review.qbo_id,
-                sync_token=review.sync_token, contact=contact,
-                display_name=review.display_name[:500])
+                business_id=review.business_id,
+                realm_id=review.realm_id,
+                qbo_id=review.qbo_id,
+                sync_token=review.sync_token,
+                contact=contact,
+                display_name=review.display_name[:500],
+            )
     except IntegrityError:
-        raise ApplicationError(_("This contact or this QuickBooks customer is already linked. "
-                                 "Choose another contact, or create a new one.")) from None
+        raise ApplicationError(
+            _(
+                "This contact or this QuickBooks customer is already linked. "
+                "Choose another contact, or create a new one."
+            )
+        ) from None
 
 
 @transaction.atomic
@@ -309,8 +392,9 @@ def contact_review_link(*, review: ContactReview, contact_id, user) -> Contact:
         raise ApplicationError(_("Choose one of the proposed contacts."), field="contact")
     contact = Contact.objects.filter(business_id=review.business_id, pk=contact_id).first()
     if contact is None:
-        raise ApplicationError(_("This contact no longer exists. Create a new contact "
-                                 "instead."), field="contact")
+        raise ApplicationError(
+            _("This contact no longer exists. Create a new contact instead."), field="contact"
+        )
     _link(review, contact)
     _decide(review, status=ReviewStatus.LINKED, contact=contact, user=user)
     return contact
@@ -348,8 +432,10 @@ def contacts_tag_existing(*, business: Business, realm_id: str, name: str) -> tu
 
     tag = tag_get_or_create(business=business, name=name)
     linked = CustomerLink.objects.filter(business=business, realm_id=realm_id)
-    contact_ids = list(Contact.objects.filter(business=business)
-                       .exclude(pk__in=linked.values("contact_id"))
-                       .values_list("pk", flat=True))
+    contact_ids = list(
+        Contact.objects.filter(business=business)
+        .exclude(pk__in=linked.values("contact_id"))
+        .values_list("pk", flat=True)
+    )
     count = contact_bulk_tag(business=business, tag=tag, contact_ids=contact_ids)
     return tag, count

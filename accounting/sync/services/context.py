@@ -1,4 +1,5 @@
 """What a job's handler works with (its context) and how it ends (Done, JobWait, JobFail)."""
+
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -69,12 +70,19 @@ class JobContext:
         if self._mapping is None:
             row = AccountingSettings.objects.filter(business_id=self.business_id).first()
             # The tax groups with their total rate and their QBO code if mapped, in one query.
-            groups = list(TaxGroup.objects.filter(business_id=self.business_id).annotate(
-                rate=Sum("components__rate"),
-                code=Subquery(TaxGroupMapping.objects.filter(
-                    business_id=self.business_id, tax_group_id=OuterRef("pk"))
-                    .values("qbo_tax_code_id")[:1]),
-            ).order_by().values_list("pk", "rate", "code"))
+            groups = list(
+                TaxGroup.objects.filter(business_id=self.business_id)
+                .annotate(
+                    rate=Sum("components__rate"),
+                    code=Subquery(
+                        TaxGroupMapping.objects.filter(
+                            business_id=self.business_id, tax_group_id=OuterRef("pk")
+                        ).values("qbo_tax_code_id")[:1]
+                    ),
+                )
+                .order_by()
+                .values_list("pk", "rate", "code")
+            )
             self._mapping = payloads.Mapping(
                 is_us=self.connection.is_us,
                 taxable_tax_code=getattr(row, "taxable_tax_code_id", "") or "",
@@ -86,5 +94,3 @@ class JobContext:
                 zero_rate_tax_groups=frozenset(pk for pk, rate, _code in groups if not rate),
             )
         return self._mapping
-
-

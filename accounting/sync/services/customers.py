@@ -5,6 +5,7 @@ QBO display names are unique across customers, vendors and employees (qbo-api-re
 A 6240 "Duplicate Name" answer names the Id that holds the name; it is linked only after
 reading it back as a customer (a vendor or an employee with that Id is not one).
 """
+
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
@@ -20,11 +21,19 @@ PAYMENT_METHOD_CACHE_SECONDS = 3600
 
 def contact_data(contact: Contact) -> payloads.ContactData:
     return payloads.ContactData(
-        display_name=contact.display_name, first_name=contact.first_name,
-        last_name=contact.last_name, company_name=contact.company_name, email=contact.email,
-        phone=contact.phone, address_line1=contact.address_line1,
-        address_line2=contact.address_line2, city=contact.city, province=contact.province,
-        postal_code=contact.postal_code, country=contact.country)
+        display_name=contact.display_name,
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        company_name=contact.company_name,
+        email=contact.email,
+        phone=contact.phone,
+        address_line1=contact.address_line1,
+        address_line2=contact.address_line2,
+        city=contact.city,
+        province=contact.province,
+        postal_code=contact.postal_code,
+        country=contact.country,
+    )
 
 
 def _link(context, contact: Contact, qbo: dict) -> str:
@@ -32,15 +41,19 @@ def _link(context, contact: Contact, qbo: dict) -> str:
     try:
         with transaction.atomic():
             CustomerLink.objects.create(
-                business_id=context.business_id, realm_id=context.realm_id, contact=contact,
-                qbo_id=qbo_id, sync_token=str(qbo.get("SyncToken") or ""),
-                display_name=str(qbo.get("DisplayName") or "")[:500])
+                business_id=context.business_id,
+                realm_id=context.realm_id,
+                contact=contact,
+                qbo_id=qbo_id,
+                sync_token=str(qbo.get("SyncToken") or ""),
+                display_name=str(qbo.get("DisplayName") or "")[:500],
+            )
     except IntegrityError:
         # Another worker linked this contact meanwhile (use its link), or this QBO customer is
         # already linked to another contact (invoice it all the same, without a second link).
-        existing = CustomerLink.objects.filter(business_id=context.business_id,
-                                               realm_id=context.realm_id,
-                                               contact=contact).first()
+        existing = CustomerLink.objects.filter(
+            business_id=context.business_id, realm_id=context.realm_id, contact=contact
+        ).first()
         if existing is not None:
             return existing.qbo_id
     return qbo_id
@@ -60,8 +73,9 @@ def customer_ensure(context, contact: Contact, *, linked_id: str | None = None) 
 
     if linked_id:
         return linked_id
-    link = CustomerLink.objects.filter(business_id=context.business_id,
-                                       realm_id=context.realm_id, contact=contact).first()
+    link = CustomerLink.objects.filter(
+        business_id=context.business_id, realm_id=context.realm_id, contact=contact
+    ).first()
     if link is not None:
         return link.qbo_id
     data = contact_data(contact)
@@ -71,8 +85,7 @@ def customer_ensure(context, contact: Contact, *, linked_id: str | None = None) 
         _check_active(found)
         return _link(context, contact, found)
     try:
-        qbo = context.api.customer_create(payloads.customer_body(data),
-                                          request_id=context.rid("c"))
+        qbo = context.api.customer_create(payloads.customer_body(data), request_id=context.rid("c"))
     except errors.QboValidationError as error:
         if error.code != "6240":
             raise
@@ -84,8 +97,9 @@ def customer_ensure(context, contact: Contact, *, linked_id: str | None = None) 
             except errors.QboNotFound:
                 qbo = None
         if not qbo or str(qbo.get("Id")) != holder_id:
-            raise JobFail("duplicate_name_other", code=error.code, technical=error.detail,
-                          name=display_name) from None
+            raise JobFail(
+                "duplicate_name_other", code=error.code, technical=error.detail, name=display_name
+            ) from None
         _check_active(qbo)
     return _link(context, contact, qbo)
 
@@ -94,12 +108,14 @@ def customer_update(context):
     """Bring the linked QBO customer up to date with the contact (sparse update)."""
     from .context import STALE_ROUNDS, Done, JobFail
 
-    contact = Contact.objects.filter(pk=context.job.object_id,
-                                     business_id=context.business_id).first()
+    contact = Contact.objects.filter(
+        pk=context.job.object_id, business_id=context.business_id
+    ).first()
     if contact is None:
         return Done()
-    link = CustomerLink.objects.filter(business_id=context.business_id,
-                                       realm_id=context.realm_id, contact=contact).first()
+    link = CustomerLink.objects.filter(
+        business_id=context.business_id, realm_id=context.realm_id, contact=contact
+    ).first()
     if link is None:
         return Done()
     data = contact_data(contact)
@@ -110,7 +126,8 @@ def customer_update(context):
         body = payloads.customer_update_body(data, qbo_id=link.qbo_id, sync_token=sync_token)
         try:
             qbo = context.api.customer_update(
-                body, request_id=context.rid(f"u{round_number}" if round_number else ""))
+                body, request_id=context.rid(f"u{round_number}" if round_number else "")
+            )
             break
         except errors.QboStaleObject:
             if round_number == STALE_ROUNDS - 1:
@@ -118,14 +135,19 @@ def customer_update(context):
             sync_token = str(context.api.customer_get(link.qbo_id).get("SyncToken") or "")
         except errors.QboValidationError as error:
             if error.code == "6240":
-                raise JobFail("duplicate_name_other", code=error.code, technical=error.detail,
-                              name=body["DisplayName"]) from None
+                raise JobFail(
+                    "duplicate_name_other",
+                    code=error.code,
+                    technical=error.detail,
+                    name=body["DisplayName"],
+                ) from None
             raise
 
     def store():
         CustomerLink.objects.filter(pk=link.pk).update(
             sync_token=str(qbo.get("SyncToken") or ""),
-            display_name=str(qbo.get("DisplayName") or "")[:500])
+            display_name=str(qbo.get("DisplayName") or "")[:500],
+        )
 
     return Done(qbo_id=link.qbo_id, store=store)
 
@@ -141,8 +163,10 @@ def payment_method_ensure(context, method: str) -> str:
         name = payloads.PAYMENT_METHOD_NAMES.get(method, ("Other",))[0]
         try:
             created = context.api.payment_method_create(
-                name=name, is_credit_card=method in payloads.CREDIT_CARD_METHODS,
-                request_id=context.rid(f"m-{method}"[:12]))
+                name=name,
+                is_credit_card=method in payloads.CREDIT_CARD_METHODS,
+                request_id=context.rid(f"m-{method}"[:12]),
+            )
             qbo_id = str(created.get("Id") or "")
         except errors.QboValidationError as error:
             if error.code != "6240":

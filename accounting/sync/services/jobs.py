@@ -1,4 +1,5 @@
 """Writing, enqueuing, retrying and dismissing outbox jobs."""
+
 import logging
 from datetime import timedelta
 
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from businesses.models import Business
-from plannit.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 
 from ..models import OPEN_STATUSES, RUNNABLE_STATUSES, SyncJob, SyncKind, SyncStatus
 
@@ -40,8 +41,9 @@ def _send_quietly(job_id: int, countdown: float | None = None) -> None:
     try:
         _send_task(job_id, countdown)
     except Exception:  # noqa: BLE001 - any broker failure only delays the job
-        logger.warning("Could not enqueue sync job %s; the sweeper will pick it up", job_id,
-                       exc_info=True)
+        logger.warning(
+            "Could not enqueue sync job %s; the sweeper will pick it up", job_id, exc_info=True
+        )
 
 
 def job_enqueue_on_commit(job: SyncJob) -> None:
@@ -54,29 +56,53 @@ def job_enqueue_on_commit(job: SyncJob) -> None:
 
 
 def open_jobs_for(*, business_id: int, kind: str, object_id: int):
-    return SyncJob.objects.filter(business_id=business_id, kind=kind, object_id=object_id,
-                                  status__in=OPEN_STATUSES)
+    return SyncJob.objects.filter(
+        business_id=business_id, kind=kind, object_id=object_id, status__in=OPEN_STATUSES
+    )
 
 
 @transaction.atomic
-def job_create(*, business_id: int, realm_id: str, kind: str, operation: str, object_id: int,
-               depends_on: SyncJob | None = None, coalesce: bool = False,
-               lookup_first: bool = False) -> SyncJob:
+def job_create(
+    *,
+    business_id: int,
+    realm_id: str,
+    kind: str,
+    operation: str,
+    object_id: int,
+    depends_on: SyncJob | None = None,
+    coalesce: bool = False,
+    lookup_first: bool = False,
+) -> SyncJob:
     """Write a job in the caller's transaction and wake a worker once it commits.
 
     With `coalesce`, a job for the same object that no worker has started yet is reused: it
     reads the object when it runs, so it will carry this change too."""
     if coalesce:
-        existing = (SyncJob.objects.filter(business_id=business_id, realm_id=realm_id,
-                                           kind=kind, object_id=object_id,
-                                           status__in=RUNNABLE_STATUSES, attempts=0)
-                    .order_by("-id").first())
+        existing = (
+            SyncJob.objects.filter(
+                business_id=business_id,
+                realm_id=realm_id,
+                kind=kind,
+                object_id=object_id,
+                status__in=RUNNABLE_STATUSES,
+                attempts=0,
+            )
+            .order_by("-id")
+            .first()
+        )
         if existing is not None and existing.operation in ("create", "update"):
             return existing
-    job = SyncJob(business_id=business_id, realm_id=realm_id, kind=kind, operation=operation,
-                  object_id=object_id, depends_on=depends_on, status=SyncStatus.PENDING,
-                  lookup_first=lookup_first,
-                  next_attempt_at=timezone.now())
+    job = SyncJob(
+        business_id=business_id,
+        realm_id=realm_id,
+        kind=kind,
+        operation=operation,
+        object_id=object_id,
+        depends_on=depends_on,
+        status=SyncStatus.PENDING,
+        lookup_first=lookup_first,
+        next_attempt_at=timezone.now(),
+    )
     job.full_clean(exclude=["business", "depends_on"])
     job.save()
     job_enqueue_on_commit(job)
@@ -87,12 +113,19 @@ def jobs_enqueue_due(*, now=None) -> int:
     """The sweeper: enqueue every job that is due and not held by a live worker, unless it
     was enqueued moments ago (then its message is probably still on its way)."""
     now = now or timezone.now()
-    due = (SyncJob.objects.filter(
-        Q(status__in=RUNNABLE_STATUSES, next_attempt_at__lte=now)
-        | Q(status=SyncStatus.RUNNING, lease_expires_at__lt=now))
-        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - LOST_AFTER)
-                | Q(status=SyncStatus.RUNNING))
-        .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:SWEEP_LIMIT])
+    due = (
+        SyncJob.objects.filter(
+            Q(status__in=RUNNABLE_STATUSES, next_attempt_at__lte=now)
+            | Q(status=SyncStatus.RUNNING, lease_expires_at__lt=now)
+        )
+        .filter(
+            Q(enqueued_at__isnull=True)
+            | Q(enqueued_at__lt=now - LOST_AFTER)
+            | Q(status=SyncStatus.RUNNING)
+        )
+        .order_by("next_attempt_at", "id")
+        .values_list("pk", flat=True)[:SWEEP_LIMIT]
+    )
     count = 0
     for job_id in list(due):
         job_enqueue(job_id=job_id)
@@ -104,25 +137,35 @@ def jobs_release_after(*, job: SyncJob) -> list[int]:
     """After a job is done: the jobs that waited for it become due now (enqueued on commit)."""
     now = timezone.now()
     waiting = SyncJob.objects.filter(status__in=RUNNABLE_STATUSES).filter(
-        Q(depends_on=job) | Q(business_id=job.business_id, kind=job.kind,
-                              object_id=job.object_id, pk__gt=job.pk))
+        Q(depends_on=job)
+        | Q(business_id=job.business_id, kind=job.kind, object_id=job.object_id, pk__gt=job.pk)
+    )
     if job.kind == SyncKind.INVOICE:
         from invoicing.models import Payment
 
-        payment_ids = list(Payment.objects.filter(invoice_id=job.object_id)
-                           .values_list("pk", flat=True))
+        payment_ids = list(
+            Payment.objects.filter(invoice_id=job.object_id).values_list("pk", flat=True)
+        )
         waiting = waiting | SyncJob.objects.filter(
-            status__in=RUNNABLE_STATUSES, business_id=job.business_id,
-            kind=SyncKind.PAYMENT, object_id__in=payment_ids)
+            status__in=RUNNABLE_STATUSES,
+            business_id=job.business_id,
+            kind=SyncKind.PAYMENT,
+            object_id__in=payment_ids,
+        )
     if job.kind == SyncKind.PAYMENT:
         from invoicing.models import Payment
 
-        invoice_id = Payment.objects.filter(pk=job.object_id).values_list(
-            "invoice_id", flat=True).first()
+        invoice_id = (
+            Payment.objects.filter(pk=job.object_id).values_list("invoice_id", flat=True).first()
+        )
         if invoice_id:
             waiting = waiting | SyncJob.objects.filter(
-                status__in=RUNNABLE_STATUSES, business_id=job.business_id,
-                kind=SyncKind.INVOICE, object_id=invoice_id, operation="void")
+                status__in=RUNNABLE_STATUSES,
+                business_id=job.business_id,
+                kind=SyncKind.INVOICE,
+                object_id=invoice_id,
+                operation="void",
+            )
     ids = list(waiting.values_list("pk", flat=True).distinct())
     if ids:
         SyncJob.objects.filter(pk__in=ids).update(next_attempt_at=now)
@@ -139,13 +182,18 @@ def jobs_release_after_many(*, jobs: list[SyncJob]) -> list[int]:
         return []
     ids = [job.pk for job in jobs]
     invoice_ids = [job.object_id for job in jobs if job.kind == SyncKind.INVOICE]
-    payment_ids = list(Payment.objects.filter(invoice_id__in=invoice_ids)
-                       .values_list("pk", flat=True))
-    waiting = (SyncJob.objects.filter(status__in=RUNNABLE_STATUSES, business_id=jobs[0].business_id)
-               .filter(Q(depends_on_id__in=ids)
-                       | Q(kind=SyncKind.INVOICE, object_id__in=invoice_ids, pk__gt=min(ids))
-                       | Q(kind=SyncKind.PAYMENT, object_id__in=payment_ids))
-               .exclude(pk__in=ids))
+    payment_ids = list(
+        Payment.objects.filter(invoice_id__in=invoice_ids).values_list("pk", flat=True)
+    )
+    waiting = (
+        SyncJob.objects.filter(status__in=RUNNABLE_STATUSES, business_id=jobs[0].business_id)
+        .filter(
+            Q(depends_on_id__in=ids)
+            | Q(kind=SyncKind.INVOICE, object_id__in=invoice_ids, pk__gt=min(ids))
+            | Q(kind=SyncKind.PAYMENT, object_id__in=payment_ids)
+        )
+        .exclude(pk__in=ids)
+    )
     released = list(waiting.values_list("pk", flat=True))
     if released:
         SyncJob.objects.filter(pk__in=released).update(next_attempt_at=timezone.now())

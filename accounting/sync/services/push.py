@@ -14,9 +14,10 @@ Errors are decided here, once: 429 pauses the company for every worker; network 
 5xx retry with capped exponential backoff and jitter; 401 renews the token once and retries;
 5010 rereads and reapplies; faults QBO will repeat fail the job with a message for the owner.
 """
+
 import logging
-import random
 import os
+import random
 import socket
 from datetime import timedelta
 
@@ -70,14 +71,19 @@ def backoff_delay(attempt: int, *, rng=random.random) -> float:
 
 # --- Leasing --------------------------------------------------------------------------------
 
+
 def job_lease(*, job_id: int, owner: str) -> SyncJob | None:
     now = timezone.now()
-    due = (SyncJob.objects.filter(pk=job_id)
-           .filter(Q(status__in=(SyncStatus.PENDING, SyncStatus.WAITING),
-                     next_attempt_at__lte=now)
-                   | Q(status=SyncStatus.RUNNING, lease_expires_at__lt=now)))
-    lease = {"status": SyncStatus.RUNNING, "lease_owner": owner,
-             "lease_expires_at": now + LEASE, "updated_at": now}
+    due = SyncJob.objects.filter(pk=job_id).filter(
+        Q(status__in=(SyncStatus.PENDING, SyncStatus.WAITING), next_attempt_at__lte=now)
+        | Q(status=SyncStatus.RUNNING, lease_expires_at__lt=now)
+    )
+    lease = {
+        "status": SyncStatus.RUNNING,
+        "lease_owner": owner,
+        "lease_expires_at": now + LEASE,
+        "updated_at": now,
+    }
     if connections[due.db].vendor in ("postgresql", "sqlite"):
         return _update_returning(due, lease)
     if not due.update(**lease):
@@ -102,8 +108,9 @@ def _update_returning(queryset, values: dict) -> SyncJob | None:
             row = cursor.fetchone()
     if row is None:
         return None
-    converters = compiler.get_converters([field.get_col(SyncJob._meta.db_table)
-                                          for field in fields])
+    converters = compiler.get_converters(
+        [field.get_col(SyncJob._meta.db_table) for field in fields]
+    )
     if converters:
         row = next(iter(compiler.apply_converters([row], converters)))
     return SyncJob.from_db(queryset.db, [field.attname for field in fields], row)
@@ -111,33 +118,50 @@ def _update_returning(queryset, values: dict) -> SyncJob | None:
 
 # --- What a job waits for -------------------------------------------------------------------
 
+
 def blocker_of(job: SyncJob) -> str:
     """The message key of what this job must wait for, or ""."""
-    earlier = SyncJob.objects.filter(business_id=job.business_id, kind=job.kind,
-                                     object_id=job.object_id, status__in=OPEN_STATUSES,
-                                     pk__lt=job.pk)
+    earlier = SyncJob.objects.filter(
+        business_id=job.business_id,
+        kind=job.kind,
+        object_id=job.object_id,
+        status__in=OPEN_STATUSES,
+        pk__lt=job.pk,
+    )
     if earlier.exists():
         return "waiting_previous"
     if job.depends_on_id and job.depends_on.status in OPEN_STATUSES:
         return "waiting_invoice" if job.kind == SyncKind.PAYMENT else "waiting_previous"
     if job.kind == SyncKind.PAYMENT:
-        invoice_id = Payment.objects.filter(pk=job.object_id).values_list(
-            "invoice_id", flat=True).first()
-        if invoice_id and SyncJob.objects.filter(
-                business_id=job.business_id, kind=SyncKind.INVOICE, object_id=invoice_id,
-                status__in=OPEN_STATUSES, pk__lt=job.pk).exists():
+        invoice_id = (
+            Payment.objects.filter(pk=job.object_id).values_list("invoice_id", flat=True).first()
+        )
+        if (
+            invoice_id
+            and SyncJob.objects.filter(
+                business_id=job.business_id,
+                kind=SyncKind.INVOICE,
+                object_id=invoice_id,
+                status__in=OPEN_STATUSES,
+                pk__lt=job.pk,
+            ).exists()
+        ):
             return "waiting_invoice"
     if job.kind == SyncKind.INVOICE and job.operation == SyncOperation.VOID:
-        payment_ids = Payment.objects.filter(invoice_id=job.object_id).values_list("pk",
-                                                                                  flat=True)
-        if SyncJob.objects.filter(business_id=job.business_id, kind=SyncKind.PAYMENT,
-                                  object_id__in=list(payment_ids), status__in=OPEN_STATUSES,
-                                  pk__lt=job.pk).exists():
+        payment_ids = Payment.objects.filter(invoice_id=job.object_id).values_list("pk", flat=True)
+        if SyncJob.objects.filter(
+            business_id=job.business_id,
+            kind=SyncKind.PAYMENT,
+            object_id__in=list(payment_ids),
+            status__in=OPEN_STATUSES,
+            pk__lt=job.pk,
+        ).exists():
             return "waiting_payments"
     return ""
 
 
 # --- Running --------------------------------------------------------------------------------
+
 
 def job_run(*, job_id: int, owner: str | None = None) -> str:
     """Run one job if it is due and free. Returns its status afterwards (or "skipped")."""
@@ -156,25 +180,53 @@ def job_run(*, job_id: int, owner: str | None = None) -> str:
     except JobWait as wait:
         if wait.status == SyncStatus.PENDING and not recorder.calls:
             _uncount_attempt(job)
-        return _finish(job, owner, recorder, status=wait.status, key=wait.key,
-                       params=wait.params, delay=wait.delay)
+        return _finish(
+            job,
+            owner,
+            recorder,
+            status=wait.status,
+            key=wait.key,
+            params=wait.params,
+            delay=wait.delay,
+        )
     except JobFail as fail:
-        return _finish(job, owner, recorder, status=SyncStatus.FAILED, key=fail.key,
-                       params=fail.params, code=fail.code, detail=fail.technical)
+        return _finish(
+            job,
+            owner,
+            recorder,
+            status=SyncStatus.FAILED,
+            key=fail.key,
+            params=fail.params,
+            code=fail.code,
+            detail=fail.technical,
+        )
     except payloads.MappingMissing as missing:
-        return _finish(job, owner, recorder, status=SyncStatus.FAILED, key=missing.key,
-                       params=missing.params)
+        return _finish(
+            job, owner, recorder, status=SyncStatus.FAILED, key=missing.key, params=missing.params
+        )
     except LimiterBusy as busy:
         if not recorder.calls:
             _uncount_attempt(job)
-        return _finish(job, owner, recorder, status=SyncStatus.PENDING, keep_error=True,
-                       delay=busy.wait_seconds)
+        return _finish(
+            job,
+            owner,
+            recorder,
+            status=SyncStatus.PENDING,
+            keep_error=True,
+            delay=busy.wait_seconds,
+        )
     except errors.QboError as error:
         return _finish_error(job, owner, recorder, error)
     except Exception as error:  # noqa: BLE001 - a bug must show as a failed job, not vanish
         logger.exception("Sync job %s crashed", job.pk)
-        return _finish(job, owner, recorder, status=SyncStatus.FAILED, key="internal",
-                       detail=f"{type(error).__name__}: {error}"[:1000])
+        return _finish(
+            job,
+            owner,
+            recorder,
+            status=SyncStatus.FAILED,
+            key="internal",
+            detail=f"{type(error).__name__}: {error}"[:1000],
+        )
     return _finish(job, owner, recorder, status=SyncStatus.DONE, done=done)
 
 
@@ -213,18 +265,24 @@ def _execute(job: SyncJob, recorder: Recorder) -> Done:
     except errors.QboNotConnected:
         raise JobWait("disconnected", delay=RECONNECT_RECHECK.total_seconds()) from None
     handler = HANDLERS[(job.kind, job.operation)]
-    context = JobContext(job=job, connection=connection,
-                         api=SalesApi(access_token=token, realm_id=job.realm_id,
-                                      recorder=recorder, admit=limiter.admit))
+    context = JobContext(
+        job=job,
+        connection=connection,
+        api=SalesApi(
+            access_token=token, realm_id=job.realm_id, recorder=recorder, admit=limiter.admit
+        ),
+    )
     try:
         done = handler(context)
     except errors.QboAuthenticationError:
         # The token was refused although it looked valid (revoked, clock skew): renew it once
         # (a validity margin of a day forces the renewal) and try again.
-        token = connection_get_access_token(connection_id=connection.pk,
-                                            min_validity=timedelta(days=1))
-        context.api = SalesApi(access_token=token, realm_id=job.realm_id, recorder=recorder,
-                               admit=limiter.admit)
+        token = connection_get_access_token(
+            connection_id=connection.pk, min_validity=timedelta(days=1)
+        )
+        context.api = SalesApi(
+            access_token=token, realm_id=job.realm_id, recorder=recorder, admit=limiter.admit
+        )
         done = handler(context)
     connection_record_successful_call(connection_id=connection.pk)
     return done
@@ -273,14 +331,30 @@ def _finish_error(job: SyncJob, owner: str, recorder: Recorder, error: errors.Qb
         delay = until - timezone.now().timestamp() + random.uniform(0.1, 2.0)
     elif status == SyncStatus.PENDING:
         if job.attempts - job.retry_round >= MAX_ATTEMPTS:
-            return _finish(job, owner, recorder, status=SyncStatus.FAILED,
-                           key="too_many_attempts", params={"attempts": job.attempts},
-                           code=error.code, detail=detail)
+            return _finish(
+                job,
+                owner,
+                recorder,
+                status=SyncStatus.FAILED,
+                key="too_many_attempts",
+                params={"attempts": job.attempts},
+                code=error.code,
+                detail=detail,
+            )
         delay = backoff_delay(job.attempts - job.retry_round)
     else:
         delay = RECONNECT_RECHECK.total_seconds()
-    return _finish(job, owner, recorder, status=status, key=key, params=params, delay=delay,
-                   code=error.code, detail=detail)
+    return _finish(
+        job,
+        owner,
+        recorder,
+        status=status,
+        key=key,
+        params=params,
+        delay=delay,
+        code=error.code,
+        detail=detail,
+    )
 
 
 def _attempt_outcome(record, final_status: str) -> str:
@@ -299,21 +373,42 @@ def _attempt_outcome(record, final_status: str) -> str:
 
 
 def _save_attempts(job_id: int, recorder: Recorder, final_status: str) -> None:
-    SyncAttempt.objects.bulk_create([
-        SyncAttempt(job_id=job_id, started_at=call.started_at, duration_ms=call.duration_ms,
-                    method=call.method[:8], operation=call.operation[:120],
-                    http_status=call.http_status, fault_code=(call.fault_code or "")[:20],
-                    intuit_tid=(call.intuit_tid or "")[:100],
-                    request_id=(call.request_id or "")[:50],
-                    outcome=_attempt_outcome(call, final_status),
-                    message=(f"{call.error.message} {call.error.detail}".strip()[:500]
-                             if call.error else ""))
-        for call in recorder.calls])
+    SyncAttempt.objects.bulk_create(
+        [
+            SyncAttempt(
+                job_id=job_id,
+                started_at=call.started_at,
+                duration_ms=call.duration_ms,
+                method=call.method[:8],
+                operation=call.operation[:120],
+                http_status=call.http_status,
+                fault_code=(call.fault_code or "")[:20],
+                intuit_tid=(call.intuit_tid or "")[:100],
+                request_id=(call.request_id or "")[:50],
+                outcome=_attempt_outcome(call, final_status),
+                message=(
+                    f"{call.error.message} {call.error.detail}".strip()[:500] if call.error else ""
+                ),
+            )
+            for call in recorder.calls
+        ]
+    )
 
 
-def _finish(job: SyncJob, owner: str, recorder: Recorder, *, status: str, key: str = "",
-            params: dict | None = None, delay: float | None = None, code: str = "",
-            detail: str = "", done: Done | None = None, keep_error: bool = False) -> str:
+def _finish(
+    job: SyncJob,
+    owner: str,
+    recorder: Recorder,
+    *,
+    status: str,
+    key: str = "",
+    params: dict | None = None,
+    delay: float | None = None,
+    code: str = "",
+    detail: str = "",
+    done: Done | None = None,
+    keep_error: bool = False,
+) -> str:
     requeue = None
     with transaction.atomic():
         current = SyncJob.objects.select_for_update().get(pk=job.pk)
@@ -360,8 +455,10 @@ def _finish(job: SyncJob, owner: str, recorder: Recorder, *, status: str, key: s
 
 
 def _jsonable(params: dict) -> dict:
-    return {key: (value if isinstance(value, (int, float, str, bool)) or value is None
-                  else str(value)) for key, value in params.items()}
+    return {
+        key: (value if isinstance(value, (int, float, str, bool)) or value is None else str(value))
+        for key, value in params.items()
+    }
 
 
 HANDLERS = {

@@ -1,5 +1,6 @@
 """The handlers of invoice and payment jobs: what each operation sends to QBO, how an
 earlier attempt is found again, and what is stored when QBO answers."""
+
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
 
@@ -19,8 +20,8 @@ from ..models import (
 from . import customers
 from .context import STALE_ROUNDS, WAIT_RECHECK, Done, JobContext, JobFail, JobWait
 
-
 # --- Links ----------------------------------------------------------------------------------
+
 
 def _upsert_link(model, *, context: JobContext, lookup: dict, qbo_id: str, values: dict):
     scope = {"business_id": context.business_id, "realm_id": context.realm_id}
@@ -41,41 +42,63 @@ def _upsert_link(model, *, context: JobContext, lookup: dict, qbo_id: str, value
 
 # --- Invoices -------------------------------------------------------------------------------
 
+
 def _invoice(context: JobContext, *, with_links: bool = False) -> Invoice | None:
     """With `with_links`, the same query also says whether the invoice is linked already
     (`sync_linked`) and gives its contact's QBO customer id if linked (`sync_customer_id`)."""
-    invoices = (Invoice.objects.select_related("contact", "business")
-                .filter(pk=context.job.object_id, business_id=context.business_id))
+    invoices = Invoice.objects.select_related("contact", "business").filter(
+        pk=context.job.object_id, business_id=context.business_id
+    )
     if with_links:
         scope = {"business_id": context.business_id, "realm_id": context.realm_id}
         invoices = invoices.annotate(
             sync_linked=Exists(InvoiceLink.objects.filter(**scope, invoice_id=OuterRef("pk"))),
-            sync_customer_id=Subquery(CustomerLink.objects.filter(
-                **scope, contact_id=OuterRef("contact_id")).values("qbo_id")[:1]))
+            sync_customer_id=Subquery(
+                CustomerLink.objects.filter(**scope, contact_id=OuterRef("contact_id")).values(
+                    "qbo_id"
+                )[:1]
+            ),
+        )
     return invoices.first()
 
 
-def invoice_data(invoice: Invoice, *, realm_id: str, lines: list | None = None,
-                 linked: dict | None = None) -> payloads.InvoiceData:
+def invoice_data(
+    invoice: Invoice, *, realm_id: str, lines: list | None = None, linked: dict | None = None
+) -> payloads.InvoiceData:
     """`lines` and `linked` (item id -> QBO item id) may be given when read in bulk."""
     if lines is None:
         lines = list(invoice.lines.select_related("item").order_by("position", "id"))
     if linked is None:
         item_ids = [line.item_id for line in lines if line.item_id]
-        linked = dict(ItemLink.objects.filter(business_id=invoice.business_id,
-                                              realm_id=realm_id, item_id__in=item_ids)
-                      .values_list("item_id", "qbo_id"))
+        linked = dict(
+            ItemLink.objects.filter(
+                business_id=invoice.business_id, realm_id=realm_id, item_id__in=item_ids
+            ).values_list("item_id", "qbo_id")
+        )
     return payloads.InvoiceData(
-        invoice_id=invoice.pk, number=invoice.number, issue_date=invoice.issue_date,
-        due_date=invoice.due_date, email=invoice.contact.email or "", notes=invoice.notes or "",
-        lines=tuple(payloads.LineData(
-            description=line.description or (line.item.name if line.item_id else ""),
-            quantity=line.quantity, unit_price=line.unit_price, amount=line.amount,
-            is_taxable=line.is_taxable, tax_group_id=line.tax_group_id,
-            qbo_item_id=linked.get(line.item_id, "") if line.item_id else "",
-            label=(line.description or (line.item.name if line.item_id else "")
-                   or str(position + 1))[:80],
-        ) for position, line in enumerate(lines)),
+        invoice_id=invoice.pk,
+        number=invoice.number,
+        issue_date=invoice.issue_date,
+        due_date=invoice.due_date,
+        email=invoice.contact.email or "",
+        notes=invoice.notes or "",
+        lines=tuple(
+            payloads.LineData(
+                description=line.description or (line.item.name if line.item_id else ""),
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                amount=line.amount,
+                is_taxable=line.is_taxable,
+                tax_group_id=line.tax_group_id,
+                qbo_item_id=linked.get(line.item_id, "") if line.item_id else "",
+                label=(
+                    line.description
+                    or (line.item.name if line.item_id else "")
+                    or str(position + 1)
+                )[:80],
+            )
+            for position, line in enumerate(lines)
+        ),
     )
 
 
@@ -87,35 +110,53 @@ def invoice_outcome(invoice: Invoice, qbo: dict, *, voided: bool = False) -> dic
     expected_tax = payloads.money(0) if voided else invoice.tax_total
     warning_key, warning_params = "", {}
     if qbo_total is not None and (qbo_total != expected_total or qbo_tax != expected_tax):
-        from plannit.templatetags.plannit_format import money
+        from core.formatting import money
 
         currency = invoice.business.currency
         warning_key = "total_mismatch"
-        warning_params = {"qbo_total": money(qbo_total, currency),
-                          "qbo_tax": money(qbo_tax, currency),
-                          "total": money(expected_total, currency),
-                          "tax": money(expected_tax, currency)}
+        warning_params = {
+            "qbo_total": money(qbo_total, currency),
+            "qbo_tax": money(qbo_tax, currency),
+            "total": money(expected_total, currency),
+            "tax": money(expected_tax, currency),
+        }
     return {
         "qbo_id": str(qbo.get("Id") or ""),
         "number": str(qbo.get("DocNumber") or "")[:21],
-        "values": {"sync_token": str(qbo.get("SyncToken") or ""),
-                   "doc_number": str(qbo.get("DocNumber") or "")[:21],
-                   "qbo_total": qbo_total, "qbo_tax_total": qbo_tax,
-                   "expected_total": expected_total, "expected_tax_total": expected_tax},
-        "warning_key": warning_key, "warning_params": warning_params,
+        "values": {
+            "sync_token": str(qbo.get("SyncToken") or ""),
+            "doc_number": str(qbo.get("DocNumber") or "")[:21],
+            "qbo_total": qbo_total,
+            "qbo_tax_total": qbo_tax,
+            "expected_total": expected_total,
+            "expected_tax_total": expected_tax,
+        },
+        "warning_key": warning_key,
+        "warning_params": warning_params,
     }
 
 
-def _invoice_done(context: JobContext, invoice: Invoice, qbo: dict, *,
-                  voided: bool = False) -> Done:
+def _invoice_done(
+    context: JobContext, invoice: Invoice, qbo: dict, *, voided: bool = False
+) -> Done:
     outcome = invoice_outcome(invoice, qbo, voided=voided)
 
     def store():
-        _upsert_link(InvoiceLink, context=context, lookup={"invoice_id": invoice.pk},
-                     qbo_id=outcome["qbo_id"], values=outcome["values"])
+        _upsert_link(
+            InvoiceLink,
+            context=context,
+            lookup={"invoice_id": invoice.pk},
+            qbo_id=outcome["qbo_id"],
+            values=outcome["values"],
+        )
 
-    return Done(qbo_id=outcome["qbo_id"], qbo_number=outcome["number"], store=store,
-                warning_key=outcome["warning_key"], warning_params=outcome["warning_params"])
+    return Done(
+        qbo_id=outcome["qbo_id"],
+        qbo_number=outcome["number"],
+        store=store,
+        warning_key=outcome["warning_key"],
+        warning_params=outcome["warning_params"],
+    )
 
 
 def _find_invoice(context: JobContext, number: str) -> dict | None:
@@ -133,10 +174,14 @@ def invoice_create(context: JobContext) -> Done:
         found = _find_invoice(context, invoice.number)
         if found is not None:
             return _invoice_done(context, invoice, found)
-    customer_id = customers.customer_ensure(context, invoice.contact,
-                                            linked_id=invoice.sync_customer_id)
-    body = payloads.invoice_body(invoice_data(invoice, realm_id=context.realm_id),
-                                 customer_id=customer_id, mapping=context.mapping())
+    customer_id = customers.customer_ensure(
+        context, invoice.contact, linked_id=invoice.sync_customer_id
+    )
+    body = payloads.invoice_body(
+        invoice_data(invoice, realm_id=context.realm_id),
+        customer_id=customer_id,
+        mapping=context.mapping(),
+    )
     try:
         qbo = context.api.invoice_create(body, request_id=context.rid())
     except errors.QboValidationError as error:
@@ -146,8 +191,9 @@ def invoice_create(context: JobContext) -> Done:
         # or by hand) when the customer matches; else by another one.
         found = _find_invoice(context, invoice.number)
         if found is None or str((found.get("CustomerRef") or {}).get("value")) != customer_id:
-            raise JobFail("doc_number_taken", code=error.code, technical=error.detail,
-                          number=invoice.number) from None
+            raise JobFail(
+                "doc_number_taken", code=error.code, technical=error.detail, number=invoice.number
+            ) from None
         qbo = found
     return _invoice_done(context, invoice, qbo)
 
@@ -156,19 +202,26 @@ def invoice_update(context: JobContext) -> Done:
     invoice = _invoice(context)
     if invoice is None or invoice.is_draft:
         return Done()
-    link = InvoiceLink.objects.filter(business_id=context.business_id,
-                                      realm_id=context.realm_id, invoice=invoice).first()
+    link = InvoiceLink.objects.filter(
+        business_id=context.business_id, realm_id=context.realm_id, invoice=invoice
+    ).first()
     if link is None:
         return invoice_create(context)
     customer_id = customers.customer_ensure(context, invoice.contact)
     data = invoice_data(invoice, realm_id=context.realm_id)
     sync_token = link.sync_token
     for round_number in range(STALE_ROUNDS):
-        body = payloads.invoice_update_body(data, qbo_id=link.qbo_id, sync_token=sync_token,
-                                            customer_id=customer_id, mapping=context.mapping())
+        body = payloads.invoice_update_body(
+            data,
+            qbo_id=link.qbo_id,
+            sync_token=sync_token,
+            customer_id=customer_id,
+            mapping=context.mapping(),
+        )
         try:
             qbo = context.api.invoice_update(
-                body, request_id=context.rid(f"u{round_number}" if round_number else ""))
+                body, request_id=context.rid(f"u{round_number}" if round_number else "")
+            )
             return _invoice_done(context, invoice, qbo)
         except errors.QboStaleObject:
             if round_number == STALE_ROUNDS - 1:
@@ -186,16 +239,19 @@ def invoice_void(context: JobContext) -> Done:
     invoice = _invoice(context)
     if invoice is None:
         return Done()
-    link = InvoiceLink.objects.filter(business_id=context.business_id,
-                                      realm_id=context.realm_id, invoice=invoice).first()
+    link = InvoiceLink.objects.filter(
+        business_id=context.business_id, realm_id=context.realm_id, invoice=invoice
+    ).first()
     if link is None:
         return Done()  # it never reached QBO: nothing to void there
     sync_token = link.sync_token
     for round_number in range(STALE_ROUNDS):
         try:
             qbo = context.api.invoice_void(
-                qbo_id=link.qbo_id, sync_token=sync_token,
-                request_id=context.rid(f"v{round_number}" if round_number else ""))
+                qbo_id=link.qbo_id,
+                sync_token=sync_token,
+                request_id=context.rid(f"v{round_number}" if round_number else ""),
+            )
             return _invoice_done(context, invoice, qbo, voided=True)
         except errors.QboStaleObject:
             current = context.api.invoice_get(link.qbo_id)
@@ -209,17 +265,26 @@ def invoice_void(context: JobContext) -> Done:
 
 # --- Payments -------------------------------------------------------------------------------
 
+
 def _payment(context: JobContext) -> Payment | None:
-    return (Payment.objects.select_related("invoice__contact", "business")
-            .filter(pk=context.job.object_id, business_id=context.business_id).first())
+    return (
+        Payment.objects.select_related("invoice__contact", "business")
+        .filter(pk=context.job.object_id, business_id=context.business_id)
+        .first()
+    )
 
 
 def _payment_done(context: JobContext, payment: Payment, qbo: dict) -> Done:
     qbo_id = str(qbo.get("Id") or "")
 
     def store():
-        _upsert_link(PaymentLink, context=context, lookup={"payment_id": payment.pk},
-                     qbo_id=qbo_id, values={"sync_token": str(qbo.get("SyncToken") or "")})
+        _upsert_link(
+            PaymentLink,
+            context=context,
+            lookup={"payment_id": payment.pk},
+            qbo_id=qbo_id,
+            values={"sync_token": str(qbo.get("SyncToken") or "")},
+        )
 
     return Done(qbo_id=qbo_id, store=store)
 
@@ -228,33 +293,45 @@ def payment_create(context: JobContext) -> Done:
     payment = _payment(context)
     if payment is None:
         return Done()
-    if PaymentLink.objects.filter(business_id=context.business_id, realm_id=context.realm_id,
-                                  payment=payment).exists():
+    if PaymentLink.objects.filter(
+        business_id=context.business_id, realm_id=context.realm_id, payment=payment
+    ).exists():
         return Done()
-    invoice_link = InvoiceLink.objects.filter(business_id=context.business_id,
-                                              realm_id=context.realm_id,
-                                              invoice_id=payment.invoice_id).first()
+    invoice_link = InvoiceLink.objects.filter(
+        business_id=context.business_id, realm_id=context.realm_id, invoice_id=payment.invoice_id
+    ).first()
     if invoice_link is None:
-        if SyncJob.objects.filter(business_id=context.business_id, kind=SyncKind.INVOICE,
-                                  object_id=payment.invoice_id,
-                                  status__in=OPEN_STATUSES).exists():
+        if SyncJob.objects.filter(
+            business_id=context.business_id,
+            kind=SyncKind.INVOICE,
+            object_id=payment.invoice_id,
+            status__in=OPEN_STATUSES,
+        ).exists():
             raise JobWait("waiting_invoice", delay=WAIT_RECHECK.total_seconds())
         raise JobFail("invoice_not_sent")
-    data = payloads.PaymentData(payment_id=payment.pk, request_id=context.job.request_id,
-                                amount=payment.amount, date=payment.date,
-                                reference=payment.reference)
+    data = payloads.PaymentData(
+        payment_id=payment.pk,
+        request_id=context.job.request_id,
+        amount=payment.amount,
+        date=payment.date,
+        reference=payment.reference,
+    )
     reference = payloads.payment_reference(payment.pk, context.job.request_id)
     if context.was_tried_before:
         found = payloads.find_payment_by_reference(
-            context.api.payments_on_date(txn_date=payment.date.isoformat()), reference=reference)
+            context.api.payments_on_date(txn_date=payment.date.isoformat()), reference=reference
+        )
         if found is not None:
             return _payment_done(context, payment, found)
     customer_id = customers.customer_ensure(context, payment.invoice.contact)
     method_id = customers.payment_method_ensure(context, payment.method)
-    body = payloads.payment_body(data, customer_id=customer_id,
-                                 invoice_qbo_id=invoice_link.qbo_id,
-                                 deposit_account=context.mapping().deposit_account,
-                                 payment_method_id=method_id)
+    body = payloads.payment_body(
+        data,
+        customer_id=customer_id,
+        invoice_qbo_id=invoice_link.qbo_id,
+        deposit_account=context.mapping().deposit_account,
+        payment_method_id=method_id,
+    )
     qbo = context.api.payment_create(body, request_id=context.rid())
     return _payment_done(context, payment, qbo)
 
@@ -263,16 +340,19 @@ def payment_void(context: JobContext) -> Done:
     payment = _payment(context)
     if payment is None:
         return Done()
-    link = PaymentLink.objects.filter(business_id=context.business_id,
-                                      realm_id=context.realm_id, payment=payment).first()
+    link = PaymentLink.objects.filter(
+        business_id=context.business_id, realm_id=context.realm_id, payment=payment
+    ).first()
     if link is None:
         return Done()
     sync_token = link.sync_token
     for round_number in range(STALE_ROUNDS):
         try:
             qbo = context.api.payment_void(
-                qbo_id=link.qbo_id, sync_token=sync_token,
-                request_id=context.rid(f"v{round_number}" if round_number else ""))
+                qbo_id=link.qbo_id,
+                sync_token=sync_token,
+                request_id=context.rid(f"v{round_number}" if round_number else ""),
+            )
             return _payment_done(context, payment, qbo)
         except errors.QboStaleObject:
             current = context.api.payment_get(link.qbo_id)

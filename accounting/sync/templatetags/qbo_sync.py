@@ -18,11 +18,14 @@ def _page_badge(context, obj):
     key = (type(obj), obj.pk)
     if key not in cache:
         page = context.get("page_obj")
-        batch = [item for item in (page.object_list if page is not None else [])
-                 if type(item) is type(obj)]
+        batch = [
+            item
+            for item in (page.object_list if page is not None else [])
+            if type(item) is type(obj)
+        ]
         if key not in {(type(item), item.pk) for item in batch}:
             batch = [obj]
-        for item, badge in zip(batch, sync_badges_for(batch)):
+        for item, badge in zip(batch, sync_badges_for(batch), strict=True):
             cache[(type(item), item.pk)] = badge
     return cache[key]
 
@@ -32,6 +35,8 @@ def qbo_sync_badge(context, obj):
     """`{% load qbo_sync %}{% qbo_sync_badge invoice %}`: the QuickBooks sync state of an invoice
     or payment (not sent and why, pending, synced with the QBO number, error with Retry)."""
     request = context.get("request")
-    return {"badge": _page_badge(context, obj) if obj is not None else None,
-            "csrf_token": context.get("csrf_token"),
-            "next": request.get_full_path() if request is not None else ""}
+    return {
+        "badge": _page_badge(context, obj) if obj is not None else None,
+        "csrf_token": context.get("csrf_token"),
+        "next": request.get_full_path() if request is not None else "",
+    }

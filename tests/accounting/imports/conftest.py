@@ -27,15 +27,23 @@ def connection(business, owner):
     """QuickBooks connected and every mapping chosen: the imports are offered."""
     TaxGroupFactory(business=business)
     connection = QboConnectionFactory(business=business, realm_id=REALM_ID, connected_by=owner)
-    AccountingSettingsFactory(business=business, taxable_tax_code_id="5",
-                              taxable_tax_code_name="TPS/TVQ QC - 9,975",
-                              non_taxable_tax_code_id="2", non_taxable_tax_code_name="Exonéré",
-                              default_item_id="1", default_item_name="Revenus autres",
-                              deposit_account_id="35", deposit_account_name="Chèques")
-    QboTaxCodeFactory(business=business, realm_id=REALM_ID, qbo_id="2", name="Exonéré",
-                      is_taxable=False)
-    QboTaxCodeFactory(business=business, realm_id=REALM_ID, qbo_id="5",
-                      name="TPS/TVQ QC - 9,975", is_taxable=True)
+    AccountingSettingsFactory(
+        business=business,
+        taxable_tax_code_id="5",
+        taxable_tax_code_name="TPS/TVQ QC - 9,975",
+        non_taxable_tax_code_id="2",
+        non_taxable_tax_code_name="Exonéré",
+        default_item_id="1",
+        default_item_name="Revenus autres",
+        deposit_account_id="35",
+        deposit_account_name="Chèques",
+    )
+    QboTaxCodeFactory(
+        business=business, realm_id=REALM_ID, qbo_id="2", name="Exonéré", is_taxable=False
+    )
+    QboTaxCodeFactory(
+        business=business, realm_id=REALM_ID, qbo_id="5", name="TPS/TVQ QC - 9,975", is_taxable=True
+    )
     return connection
 
 

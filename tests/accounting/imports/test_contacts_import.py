@@ -1,10 +1,11 @@
 """Importing QuickBooks customers as contacts: situation A (empty app) and re-runs."""
+
 import pytest
 
 from accounting.imports.models import ImportProblem, ImportRun, ImportStatus
 from accounting.sync.models import CustomerLink
 from contacts.models import Contact
-from plannit import events
+from core import events
 
 from .fake_qbo import fault_body
 
@@ -13,42 +14,75 @@ pytestmark = pytest.mark.django_db
 
 def _marie(qbo):
     return qbo.add_customer(
-        DisplayName="Marie Tremblay", GivenName="Marie", FamilyName="Tremblay",
-        CompanyName="Tremblay Paysagement", PrimaryEmailAddr={"Address": "marie@example.ca"},
+        DisplayName="Marie Tremblay",
+        GivenName="Marie",
+        FamilyName="Tremblay",
+        CompanyName="Tremblay Paysagement",
+        PrimaryEmailAddr={"Address": "marie@example.ca"},
         PrimaryPhone={"FreeFormNumber": "(514) 555-0101"},
-        BillAddr={"Line1": "12 rue Principale", "Line2": "Bureau 3", "Line3": "2e étage",
-                  "City": "Montréal", "CountrySubDivisionCode": "QC", "PostalCode": "H2X 1Y4",
-                  "Country": "CA"},
-        Notes="Tonte chaque lundi.\nPortail vert.")
+        BillAddr={
+            "Line1": "12 rue Principale",
+            "Line2": "Bureau 3",
+            "Line3": "2e étage",
+            "City": "Montréal",
+            "CountrySubDivisionCode": "QC",
+            "PostalCode": "H2X 1Y4",
+            "Country": "CA",
+        },
+        Notes="Tonte chaque lundi.\nPortail vert.",
+    )
 
 
-def test_situation_a_every_customer_becomes_a_linked_contact(qbo, connection, run_import,
-                                                             business):
+def test_situation_a_every_customer_becomes_a_linked_contact(qbo, connection, run_import, business):
     # given
     marie = _marie(qbo)
-    qbo.add_customer(DisplayName="Déneigement Roy", CompanyName="Déneigement Roy inc.",
-                     Mobile={"FreeFormNumber": "418 555 0199"})
+    qbo.add_customer(
+        DisplayName="Déneigement Roy",
+        CompanyName="Déneigement Roy inc.",
+        Mobile={"FreeFormNumber": "418 555 0199"},
+    )
     qbo.add_customer(DisplayName="Ancien client", Active=False)
     # when
     run = run_import("contacts")
     # then
     assert run.status == ImportStatus.SUCCEEDED
-    assert (run.total, run.done, run.created, run.linked, run.updated, run.skipped,
-            run.to_review, run.failed) == (2, 2, 2, 0, 0, 0, 0, 0)
+    assert (
+        run.total,
+        run.done,
+        run.created,
+        run.linked,
+        run.updated,
+        run.skipped,
+        run.to_review,
+        run.failed,
+    ) == (2, 2, 2, 0, 0, 0, 0, 0)
     contact = Contact.objects.get(business=business, display_name="Marie Tremblay")
-    assert (contact.first_name, contact.last_name, contact.company_name, contact.email,
-            contact.phone) == ("Marie", "Tremblay", "Tremblay Paysagement", "marie@example.ca",
-                               "(514) 555-0101")
-    assert (contact.address_line1, contact.address_line2, contact.city, contact.province,
-            contact.postal_code, contact.country) == (
-        "12 rue Principale", "Bureau 3, 2e étage", "Montréal", "QC", "H2X 1Y4", "CA")
+    assert (
+        contact.first_name,
+        contact.last_name,
+        contact.company_name,
+        contact.email,
+        contact.phone,
+    ) == ("Marie", "Tremblay", "Tremblay Paysagement", "marie@example.ca", "(514) 555-0101")
+    assert (
+        contact.address_line1,
+        contact.address_line2,
+        contact.city,
+        contact.province,
+        contact.postal_code,
+        contact.country,
+    ) == ("12 rue Principale", "Bureau 3, 2e étage", "Montréal", "QC", "H2X 1Y4", "CA")
     assert contact.notes == "Tonte chaque lundi.\nPortail vert."
     assert contact.is_active is True
     roy = Contact.objects.get(business=business, display_name="Déneigement Roy")
     assert roy.phone == "418 555 0199"
     link = CustomerLink.objects.get(business=business, contact=contact)
     assert (link.realm_id, link.qbo_id, link.sync_token, link.display_name) == (
-        "9130357766900456", marie["Id"], "0", "Marie Tremblay")
+        "9130357766900456",
+        marie["Id"],
+        "0",
+        "Marie Tremblay",
+    )
     assert CustomerLink.objects.filter(business=business).count() == 2
     assert not Contact.objects.filter(display_name="Ancien client").exists()
 
@@ -68,14 +102,14 @@ def test_pages_of_one_thousand_are_streamed(qbo, connection, run_import, busines
     run = run_import("contacts")
     assert (run.total, run.done, run.created) == (2501, 2501, 2501)
     pages = [sql for sql in qbo.queries if "STARTPOSITION" in sql]
-    assert pages == [f"SELECT * FROM Customer STARTPOSITION {start} MAXRESULTS 1000"
-                     for start in (1, 1001, 2001)]
+    assert pages == [
+        f"SELECT * FROM Customer STARTPOSITION {start} MAXRESULTS 1000" for start in (1, 1001, 2001)
+    ]
     assert Contact.objects.filter(business=business).count() == 2501
     assert CustomerLink.objects.filter(business=business).count() == 2501
 
 
-def test_rerun_updates_linked_contacts_and_never_duplicates(qbo, connection, run_import,
-                                                            business):
+def test_rerun_updates_linked_contacts_and_never_duplicates(qbo, connection, run_import, business):
     marie = _marie(qbo)
     qbo.add_customer(DisplayName="Déneigement Roy")
     first = run_import("contacts")
@@ -110,28 +144,36 @@ def test_imported_contacts_announce_nothing(qbo, connection, run_import):
     assert announced == []
 
 
-def test_bad_rows_fail_with_their_reason_and_the_rest_is_imported(qbo, connection,
-                                                                   run_import, business):
+def test_bad_rows_fail_with_their_reason_and_the_rest_is_imported(
+    qbo, connection, run_import, business
+):
     qbo.add_customer(DisplayName="Bon client")
-    bad_email = qbo.add_customer(DisplayName="Courriel brisé",
-                                 PrimaryEmailAddr={"Address": "pas-un-courriel@"})
+    bad_email = qbo.add_customer(
+        DisplayName="Courriel brisé", PrimaryEmailAddr={"Address": "pas-un-courriel@"}
+    )
     too_long = qbo.add_customer(DisplayName="X" * 201)
     nameless = qbo.add_customer(PrimaryPhone={"FreeFormNumber": "514 555 0000"})
     run = run_import("contacts")
     assert (run.total, run.done, run.created, run.failed) == (4, 4, 1, 3)
-    problems = list(ImportProblem.objects.filter(run=run).values_list("qbo_id", "name",
-                                                                      "reason"))
+    problems = list(ImportProblem.objects.filter(run=run).values_list("qbo_id", "name", "reason"))
     assert problems == [
-        (bad_email["Id"], "Courriel brisé",
-         "The email address “pas-un-courriel@” is not valid. Correct it in QuickBooks, then "
-         "run the import again."),
-        (too_long["Id"], "X" * 201,
-         "The display name is longer than 200 characters. Shorten it in QuickBooks, then run "
-         "the import again."),
+        (
+            bad_email["Id"],
+            "Courriel brisé",
+            "The email address “pas-un-courriel@” is not valid. Correct it in QuickBooks, then "
+            "run the import again.",
+        ),
+        (
+            too_long["Id"],
+            "X" * 201,
+            "The display name is longer than 200 characters. Shorten it in QuickBooks, then run "
+            "the import again.",
+        ),
         (nameless["Id"], nameless["Id"], "This customer has no name in QuickBooks."),
     ]
-    assert list(Contact.objects.filter(business=business)
-                .values_list("display_name", flat=True)) == ["Bon client"]
+    assert list(
+        Contact.objects.filter(business=business).values_list("display_name", flat=True)
+    ) == ["Bon client"]
 
 
 def test_throttled_page_is_asked_again(qbo, connection, run_import, no_wait):
@@ -142,15 +184,17 @@ def test_throttled_page_is_asked_again(qbo, connection, run_import, no_wait):
     assert no_wait == [2]
 
 
-def test_qbo_down_stops_the_run_with_a_plain_message(qbo, connection, run_import, no_wait,
-                                                     business):
+def test_qbo_down_stops_the_run_with_a_plain_message(
+    qbo, connection, run_import, no_wait, business
+):
     qbo.add_customer(DisplayName="Client")
     qbo.faults = [(503, fault_body("10000", "Service unavailable"))] * 4
     run = run_import("contacts")
     assert run.status == ImportStatus.FAILED
     assert run.error_message == (
         "QuickBooks Online could not complete the request. Please try again later. What was "
-        "imported so far is kept; run the import again to finish.")
+        "imported so far is kept; run the import again to finish."
+    )
     assert run.finished_at is not None
     assert no_wait == [2, 4, 8]
     assert Contact.objects.filter(business=business).count() == 0
@@ -161,25 +205,28 @@ def test_qbo_down_stops_the_run_with_a_plain_message(qbo, connection, run_import
 
 
 def test_one_import_of_a_kind_at_a_time_and_a_dead_run_is_replaced(
-        connection, business, owner, enqueued, django_capture_on_commit_callbacks):
+    connection, business, owner, enqueued, django_capture_on_commit_callbacks
+):
     from datetime import timedelta
 
     from django.utils import timezone
 
     from accounting.imports.services import import_run_start
-    from plannit.exceptions import ApplicationError
+    from core.exceptions import ApplicationError
 
     with django_capture_on_commit_callbacks(execute=True):
         first = import_run_start(business=business, user=owner, kind="contacts")
         items = import_run_start(business=business, user=owner, kind="items", unit="unit")
     with pytest.raises(ApplicationError) as error:
         import_run_start(business=business, user=owner, kind="contacts")
-    assert error.value.message == ("An import of contacts is already running. Wait for it to "
-                                   "finish.")
+    assert error.value.message == (
+        "An import of contacts is already running. Wait for it to finish."
+    )
     assert ImportRun.objects.filter(business=business).count() == 2
     # the worker died: no progress for 11 minutes
     ImportRun.objects.filter(pk=first.pk).update(
-        status=ImportStatus.RUNNING, heartbeat_at=timezone.now() - timedelta(minutes=11))
+        status=ImportStatus.RUNNING, heartbeat_at=timezone.now() - timedelta(minutes=11)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         second = import_run_start(business=business, user=owner, kind="contacts")
     first.refresh_from_db()

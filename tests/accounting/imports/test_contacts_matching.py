@@ -1,5 +1,6 @@
 """Situation B: QuickBooks customers meet existing contacts. Clear matches are linked, doubtful
 ones wait on the review list, the article's tag route works."""
+
 import pytest
 
 from accounting.imports.matching import email_key, name_key, name_match_key, phone_key
@@ -12,7 +13,7 @@ from accounting.imports.services import (
 )
 from accounting.sync.models import CustomerLink
 from contacts.models import Contact, Tag
-from plannit.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from tests.factories.accounting_imports import REALM_ID, CustomerLinkFactory
 from tests.factories.contacts import ContactFactory
 
@@ -36,8 +37,7 @@ def test_one_clear_match_is_linked_not_duplicated(qbo, connection, run_import, b
     by_email = _contact(business, display_name="M. Tremblay", email="marie@example.ca")
     by_name = _contact(business, display_name="Dubé & Fils")
     by_person = _contact(business, display_name="Jos", first_name="Éric", last_name="Roy")
-    qbo.add_customer(DisplayName="Marie Tremblay", PrimaryEmailAddr={"Address":
-                                                                     "MARIE@example.ca"})
+    qbo.add_customer(DisplayName="Marie Tremblay", PrimaryEmailAddr={"Address": "MARIE@example.ca"})
     dube = qbo.add_customer(DisplayName="DUBE et FILS", CompanyName="x")
     qbo.add_customer(DisplayName="DUBE FILS")
     qbo.add_customer(DisplayName="Eric Roy")
@@ -45,15 +45,18 @@ def test_one_clear_match_is_linked_not_duplicated(qbo, connection, run_import, b
     assert (run.created, run.linked, run.to_review, run.failed) == (1, 3, 0, 0)
     # "DUBE et FILS" does not fold to "dubefils"; "DUBE FILS" does and takes the link
     assert Contact.objects.filter(business=business).count() == 4
-    links = dict(CustomerLink.objects.filter(business=business)
-                 .values_list("contact_id", "display_name"))
+    links = dict(
+        CustomerLink.objects.filter(business=business).values_list("contact_id", "display_name")
+    )
     assert links[by_email.pk] == "Marie Tremblay"
     assert links[by_name.pk] == "DUBE FILS"
     assert links[by_person.pk] == "Eric Roy"
     by_email.refresh_from_db()
     assert by_email.display_name == "M. Tremblay"  # linking never overwrites the owner's data
-    assert Contact.objects.get(display_name="DUBE et FILS").pk == CustomerLink.objects.get(
-        qbo_id=dube["Id"]).contact_id
+    assert (
+        Contact.objects.get(display_name="DUBE et FILS").pk
+        == CustomerLink.objects.get(qbo_id=dube["Id"]).contact_id
+    )
 
 
 def test_doubtful_and_several_go_to_review(qbo, connection, run_import, business):
@@ -63,15 +66,21 @@ def test_doubtful_and_several_go_to_review(qbo, connection, run_import, business
     phone_only = _contact(business, display_name="Famille Bouchard", phone="514 555 0303")
     qbo.add_customer(DisplayName="Jean Gagnon")
     qbo.add_customer(DisplayName="Luc Cote", PrimaryEmailAddr={"Address": "luc@new.ca"})
-    qbo.add_customer(DisplayName="Sylvie Bouchard",
-                     PrimaryPhone={"FreeFormNumber": "+1 514-555-0303"})
+    qbo.add_customer(
+        DisplayName="Sylvie Bouchard", PrimaryPhone={"FreeFormNumber": "+1 514-555-0303"}
+    )
     run = run_import("contacts")
     assert (run.created, run.linked, run.to_review) == (0, 0, 3)
-    reviews = {r.display_name: (r.candidate_ids, r.reason, r.status)
-               for r in ContactReview.objects.filter(business=business)}
+    reviews = {
+        r.display_name: (r.candidate_ids, r.reason, r.status)
+        for r in ContactReview.objects.filter(business=business)
+    }
     assert reviews == {
-        "Jean Gagnon": (sorted([twin_a.pk, twin_b.pk]),
-                        "Several existing contacts look like this customer.", "pending"),
+        "Jean Gagnon": (
+            sorted([twin_a.pk, twin_b.pk]),
+            "Several existing contacts look like this customer.",
+            "pending",
+        ),
         "Luc Cote": ([other_email.pk], "Same name, but a different email or phone.", "pending"),
         "Sylvie Bouchard": ([phone_only.pk], "Only the phone number is the same.", "pending"),
     }
@@ -93,8 +102,9 @@ def test_a_contact_already_claimed_is_not_linked_twice(qbo, connection, run_impo
     assert (review.display_name, review.candidate_ids) == ("Marie T.", [contact.pk])
 
 
-def test_contacts_already_linked_to_the_company_are_not_candidates(qbo, connection,
-                                                                   run_import, business):
+def test_contacts_already_linked_to_the_company_are_not_candidates(
+    qbo, connection, run_import, business
+):
     linked = _contact(business, display_name="Marie Tremblay")
     CustomerLinkFactory(business=business, contact=linked, qbo_id="4242")
     qbo.add_customer(DisplayName="Marie Tremblay")
@@ -106,8 +116,9 @@ def test_contacts_already_linked_to_the_company_are_not_candidates(qbo, connecti
 def review_of_jean(qbo, connection, run_import, business):
     first = _contact(business, display_name="Jean Gagnon", email="jean@a.ca")
     second = _contact(business, display_name="Jean Gagnon", email="")
-    qbo.add_customer(DisplayName="Jean Gagnon", PrimaryEmailAddr={"Address": "jg@b.ca"},
-                     SyncToken="2")
+    qbo.add_customer(
+        DisplayName="Jean Gagnon", PrimaryEmailAddr={"Address": "jg@b.ca"}, SyncToken="2"
+    )
     run_import("contacts")
     return ContactReview.objects.get(business=business), first, second
 
@@ -120,7 +131,10 @@ def test_review_link_to_a_candidate(review_of_jean, owner, business, qbo, run_im
     assert (link.contact_id, link.qbo_id, link.sync_token) == (second.pk, "1", "2")
     review.refresh_from_db()
     assert (review.status, review.contact_id, review.decided_by_id) == (
-        ReviewStatus.LINKED, second.pk, owner.pk)
+        ReviewStatus.LINKED,
+        second.pk,
+        owner.pk,
+    )
     # the next run updates the linked contact
     run = run_import("contacts")
     assert (run.updated, run.to_review, run.created) == (1, 0, 0)
@@ -128,8 +142,7 @@ def test_review_link_to_a_candidate(review_of_jean, owner, business, qbo, run_im
     assert second.email == "jg@b.ca"
 
 
-def test_review_link_refuses_a_contact_that_is_not_a_candidate(review_of_jean, owner,
-                                                               business):
+def test_review_link_refuses_a_contact_that_is_not_a_candidate(review_of_jean, owner, business):
     review, _first, _second = review_of_jean
     stranger = _contact(business, display_name="Autre")
     for bad in (stranger.pk, "abc", None, 10**12):
@@ -141,8 +154,7 @@ def test_review_link_refuses_a_contact_that_is_not_a_candidate(review_of_jean, o
     assert review.status == ReviewStatus.PENDING
 
 
-def test_review_create_makes_a_new_linked_contact(review_of_jean, owner, business, qbo,
-                                                  run_import):
+def test_review_create_makes_a_new_linked_contact(review_of_jean, owner, business, qbo, run_import):
     review, _first, _second = review_of_jean
     contact = contact_review_create(review=review, user=owner)
     assert (contact.display_name, contact.email) == ("Jean Gagnon", "jg@b.ca")
@@ -169,12 +181,14 @@ def test_tag_route_tags_every_contact_not_from_quickbooks(business, connection):
     archived = _contact(business, display_name="Archivé", is_active=False)
     imported = _contact(business, display_name="Importé")
     CustomerLinkFactory(business=business, contact=imported, realm_id=REALM_ID)
-    tag, count = contacts_tag_existing(business=business, realm_id=REALM_ID,
-                                       name="Avant importation QuickBooks")
+    tag, count = contacts_tag_existing(
+        business=business, realm_id=REALM_ID, name="Avant importation QuickBooks"
+    )
     assert (tag.name, count) == ("Avant importation QuickBooks", 4)
     assert set(tag.contacts.values_list("pk", flat=True)) == {c.pk for c in [*mine, archived]}
     # twice: same tag, nobody new
-    again, count = contacts_tag_existing(business=business, realm_id=REALM_ID,
-                                         name="avant importation quickbooks")
+    again, count = contacts_tag_existing(
+        business=business, realm_id=REALM_ID, name="avant importation quickbooks"
+    )
     assert (again.pk, count) == (tag.pk, 0)
     assert Tag.objects.filter(business=business).count() == 1

@@ -1,4 +1,5 @@
 """Importing QuickBooks categories and items into the catalog, and linking catalog items."""
+
 from decimal import Decimal
 
 import pytest
@@ -11,54 +12,101 @@ from accounting.imports.services import (
 )
 from accounting.sync.models import ItemLink
 from catalog.models import Category, Item
-from plannit import events
-from plannit.exceptions import ApplicationError
+from core import events
+from core.exceptions import ApplicationError
 from tests.factories.accounting import QboItemFactory
 from tests.factories.accounting_imports import REALM_ID, ItemLinkFactory
-from tests.factories.catalog import CategoryFactory, ItemFactory
+from tests.factories.catalog import ItemFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _abc_catalog(qbo):
     entretien = qbo.add_item(Name="Entretien", Type="Category")
-    pelouse = qbo.add_item(Name="Pelouse", Type="Category", SubItem=True,
-                           ParentRef={"value": entretien["Id"]},
-                           FullyQualifiedName="Entretien:Pelouse")
-    tonte = qbo.add_item(Name="Tonte", Type="Service", UnitPrice=45.5,
-                         Description="Tonte hebdomadaire", SubItem=True,
-                         ParentRef={"value": pelouse["Id"]},
-                         SalesTaxCodeRef={"value": "5"}, Sku="TON-1")
-    terreau = qbo.add_item(Name="Terreau", Type="NonInventory", UnitPrice="12.3456",
-                           SalesTaxCodeRef={"value": "2"})
-    sel = qbo.add_item(Name="Sel de déglaçage", Type="Inventory", UnitPrice=19.99,
-                       Taxable=True, SubItem=True, ParentRef={"value": entretien["Id"]})
+    pelouse = qbo.add_item(
+        Name="Pelouse",
+        Type="Category",
+        SubItem=True,
+        ParentRef={"value": entretien["Id"]},
+        FullyQualifiedName="Entretien:Pelouse",
+    )
+    tonte = qbo.add_item(
+        Name="Tonte",
+        Type="Service",
+        UnitPrice=45.5,
+        Description="Tonte hebdomadaire",
+        SubItem=True,
+        ParentRef={"value": pelouse["Id"]},
+        SalesTaxCodeRef={"value": "5"},
+        Sku="TON-1",
+    )
+    terreau = qbo.add_item(
+        Name="Terreau", Type="NonInventory", UnitPrice="12.3456", SalesTaxCodeRef={"value": "2"}
+    )
+    sel = qbo.add_item(
+        Name="Sel de déglaçage",
+        Type="Inventory",
+        UnitPrice=19.99,
+        Taxable=True,
+        SubItem=True,
+        ParentRef={"value": entretien["Id"]},
+    )
     return entretien, pelouse, tonte, terreau, sel
 
 
-def test_situation_a_categories_and_items_are_imported_and_linked(qbo, connection, run_import,
-                                                                  business):
+def test_situation_a_categories_and_items_are_imported_and_linked(
+    qbo, connection, run_import, business
+):
     entretien, pelouse, tonte, terreau, sel = _abc_catalog(qbo)
     run = run_import("items", unit="hour")
     assert run.status == ImportStatus.SUCCEEDED
     assert (run.total, run.done, run.created, run.linked, run.failed, run.skipped) == (
-        5, 5, 5, 0, 0, 0)
+        5,
+        5,
+        5,
+        0,
+        0,
+        0,
+    )
     top = Category.objects.get(business=business, name="Entretien")
     child = Category.objects.get(business=business, name="Pelouse")
     assert (top.parent, top.depth, child.parent, child.depth) == (None, 1, top, 2)
     item = Item.objects.get(business=business, name="Tonte")
-    assert (item.description, item.unit_price, item.is_taxable, item.item_type, item.sku,
-            item.unit, item.category, item.is_active, item.name_key) == (
-        "Tonte hebdomadaire", Decimal("45.5000"), True, "service", "TON-1", "hour", child,
-        True, "tonte")
+    assert (
+        item.description,
+        item.unit_price,
+        item.is_taxable,
+        item.item_type,
+        item.sku,
+        item.unit,
+        item.category,
+        item.is_active,
+        item.name_key,
+    ) == (
+        "Tonte hebdomadaire",
+        Decimal("45.5000"),
+        True,
+        "service",
+        "TON-1",
+        "hour",
+        child,
+        True,
+        "tonte",
+    )
     product = Item.objects.get(business=business, name="Terreau")
     assert (product.item_type, product.is_taxable, product.unit_price, product.category) == (
-        "product", False, Decimal("12.3456"), None)
+        "product",
+        False,
+        Decimal("12.3456"),
+        None,
+    )
     assert Item.objects.get(name="Sel de déglaçage").category == top
-    links = dict(ItemLink.objects.filter(business=business, realm_id=REALM_ID)
-                 .values_list("item__name", "qbo_id"))
-    assert links == {"Tonte": tonte["Id"], "Terreau": terreau["Id"],
-                     "Sel de déglaçage": sel["Id"]}
+    links = dict(
+        ItemLink.objects.filter(business=business, realm_id=REALM_ID).values_list(
+            "item__name", "qbo_id"
+        )
+    )
+    assert links == {"Tonte": tonte["Id"], "Terreau": terreau["Id"], "Sel de déglaçage": sel["Id"]}
     assert "SELECT *, Sku FROM Item STARTPOSITION 1 MAXRESULTS 1000" in qbo.queries
 
 
@@ -75,8 +123,9 @@ def test_rerun_updates_and_never_duplicates(qbo, connection, run_import, busines
     assert ItemLink.objects.get(qbo_id=tonte["Id"]).sync_token == "4"
 
 
-def test_problems_the_article_warns_about_are_reported_per_row(qbo, connection, run_import,
-                                                               business):
+def test_problems_the_article_warns_about_are_reported_per_row(
+    qbo, connection, run_import, business
+):
     qbo.add_item(Name="Déneigement", Type="Category")
     clash = qbo.add_item(Name="déneigement ", Type="Service", UnitPrice=10)
     no_income = qbo.add_item(Name="Frais divers", Type="Service", IncomeAccountRef=None)
@@ -84,20 +133,29 @@ def test_problems_the_article_warns_about_are_reported_per_row(qbo, connection, 
     qbo.add_item(Name="Taille", Type="Service", UnitPrice=30)
     run = run_import("items", unit="unit")
     assert (run.created, run.failed, run.skipped) == (2, 2, 1)
-    problems = list(ImportProblem.objects.filter(run=run).order_by("qbo_id")
-                    .values_list("qbo_id", "reason"))
+    problems = list(
+        ImportProblem.objects.filter(run=run).order_by("qbo_id").values_list("qbo_id", "reason")
+    )
     assert problems == [
-        (clash["Id"], "A category has the same name. QuickBooks and Plannit do not allow an "
-                      "item and a category with the same name: rename one of them in "
-                      "QuickBooks, then run the import again."),
-        (no_income["Id"], "This item has no income account in QuickBooks, so it cannot be used "
-                          "on an invoice. Choose an income account for it in QuickBooks, then "
-                          "run the import again."),
-        (group["Id"], "QuickBooks items of type “Group” are not imported: only services, "
-                      "non-inventory and inventory items are."),
+        (
+            clash["Id"],
+            "A category has the same name. QuickBooks and Plannit do not allow an "
+            "item and a category with the same name: rename one of them in "
+            "QuickBooks, then run the import again.",
+        ),
+        (
+            no_income["Id"],
+            "This item has no income account in QuickBooks, so it cannot be used "
+            "on an invoice. Choose an income account for it in QuickBooks, then "
+            "run the import again.",
+        ),
+        (
+            group["Id"],
+            "QuickBooks items of type “Group” are not imported: only services, "
+            "non-inventory and inventory items are.",
+        ),
     ]
-    assert list(Item.objects.filter(business=business).values_list("name", flat=True)) == [
-        "Taille"]
+    assert list(Item.objects.filter(business=business).values_list("name", flat=True)) == ["Taille"]
 
 
 def test_category_deeper_than_four_levels_is_reported(qbo, connection, run_import, business):
@@ -107,13 +165,18 @@ def test_category_deeper_than_four_levels_is_reported(qbo, connection, run_impor
         extra = {"SubItem": True, "ParentRef": {"value": parent["Id"]}} if parent else {}
         parent = qbo.add_item(Name=f"Niveau {level}", Type="Category", **extra)
         rows.append(parent)
-    item = qbo.add_item(Name="Profond", Type="Service", SubItem=True,
-                        ParentRef={"value": rows[-1]["Id"]})
+    item = qbo.add_item(
+        Name="Profond", Type="Service", SubItem=True, ParentRef={"value": rows[-1]["Id"]}
+    )
     run = run_import("items", unit="unit")
     assert Category.objects.filter(business=business).count() == 4
     assert list(ImportProblem.objects.filter(run=run).values_list("qbo_id", "reason")) == [
-        (rows[-1]["Id"], "Categories may be nested 4 levels deep at most; this one would be at "
-                         "level 5. Its items are imported without a category.")]
+        (
+            rows[-1]["Id"],
+            "Categories may be nested 4 levels deep at most; this one would be at "
+            "level 5. Its items are imported without a category.",
+        )
+    ]
     assert Item.objects.get(name="Profond").category is None
     assert ItemLink.objects.filter(qbo_id=item["Id"]).count() == 1
 
@@ -133,8 +196,9 @@ def test_items_import_announces_nothing(qbo, connection, run_import):
     assert announced == []
 
 
-def test_situation_b_existing_catalog_needs_confirmation(qbo, connection, business, owner,
-                                                        enqueued, run_import):
+def test_situation_b_existing_catalog_needs_confirmation(
+    qbo, connection, business, owner, enqueued, run_import
+):
     mine = ItemFactory(business=business, name="tonte", unit_price=Decimal("40"))
     _abc_catalog(qbo)
     with pytest.raises(ApplicationError) as error:
@@ -161,8 +225,9 @@ def test_unit_must_be_one_of_the_list(connection, business, owner, enqueued):
 def test_item_link_set_and_clear(connection, business):
     item = ItemFactory(business=business, name="Tonte")
     QboItemFactory(business=business, realm_id=REALM_ID, qbo_id="31", name="Tonte de pelouse")
-    QboItemFactory(business=business, realm_id=REALM_ID, qbo_id="32", name="Pelouse",
-                   item_type="Category")
+    QboItemFactory(
+        business=business, realm_id=REALM_ID, qbo_id="32", name="Pelouse", item_type="Category"
+    )
     link = item_link_set(item=item, qbo_item_id="31")
     assert (link.qbo_id, link.qbo_name, link.realm_id) == ("31", "Tonte de pelouse", REALM_ID)
     for bad in ("32", "999", "<script>"):
@@ -184,6 +249,8 @@ def test_accept_all_exact_matches(connection, business, other_business):
     QboItemFactory(business=business, realm_id=REALM_ID, qbo_id="34", name="Sel")
     QboItemFactory(business=business, realm_id=REALM_ID, qbo_id="35", name="Archivé")
     assert item_links_accept_exact(business=business) == 1
-    assert dict(ItemLink.objects.filter(business=business).values_list("item_id", "qbo_id")) \
-        == {tonte.pk: "31", already.pk: "77"}
+    assert dict(ItemLink.objects.filter(business=business).values_list("item_id", "qbo_id")) == {
+        tonte.pk: "31",
+        already.pk: "77",
+    }
     assert item_links_accept_exact(business=business) == 0

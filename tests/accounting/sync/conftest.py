@@ -36,8 +36,9 @@ def _isolated_limits(tmp_path):
 def enqueued(monkeypatch):
     """Jobs sent to the broker (by id), instead of a real broker."""
     sent: list[tuple[int, float | None]] = []
-    monkeypatch.setattr(jobs, "_send_task", lambda job_id, countdown=None: sent.append(
-        (job_id, countdown)))
+    monkeypatch.setattr(
+        jobs, "_send_task", lambda job_id, countdown=None: sent.append((job_id, countdown))
+    )
     return sent
 
 
@@ -63,20 +64,26 @@ class Qbo:
         return self.company.all("Customer")
 
     def calls(self, method: str = "POST", path_part: str = "") -> list[dict]:
-        return [entry for entry in self.emulator.requests_log
-                if entry["method"] == method and path_part in entry["path"]]
+        return [
+            entry
+            for entry in self.emulator.requests_log
+            if entry["method"] == method and path_part in entry["path"]
+        ]
 
 
 def _id_of(company, entity: str, name: str) -> str:
     return next(row["Id"] for row in company.all(entity) if row.get("Name") == name)
 
 
-def connect_business(emulator, business, *, realm_id: str = CA_REALM,
-                     connected_at=None) -> QboConnection:
+def connect_business(
+    emulator, business, *, realm_id: str = CA_REALM, connected_at=None
+) -> QboConnection:
     tokens = emulator.issue_tokens(realm_id=realm_id)
     now = timezone.now()
     return QboConnection.objects.create(
-        business=business, realm_id=realm_id, company_name="Compagnie ABC",
+        business=business,
+        realm_id=realm_id,
+        company_name="Compagnie ABC",
         company_country="US" if realm_id == US_REALM else "CA",
         company_currency="USD" if realm_id == US_REALM else "CAD",
         status=ConnectionStatus.CONNECTED,
@@ -84,14 +91,19 @@ def connect_business(emulator, business, *, realm_id: str = CA_REALM,
         refresh_token_encrypted=crypto.encrypt(tokens["refresh_token"]),
         access_token_expires_at=now + timedelta(seconds=tokens["expires_in"]),
         refresh_token_expires_at=now + timedelta(days=100),
-        connected_at=connected_at or now - timedelta(minutes=1))
+        connected_at=connected_at or now - timedelta(minutes=1),
+    )
 
 
 @pytest.fixture
 def qbo(qbo_emulator, business, enqueued):
     """A business connected to "Compagnie ABC" and fully configured."""
-    tax_group = TaxGroupFactory(business=business, name="TPS + TVQ", is_default=True,
-                                components=[("TPS", "5"), ("TVQ", "9.975")])
+    tax_group = TaxGroupFactory(
+        business=business,
+        name="TPS + TVQ",
+        is_default=True,
+        components=[("TPS", "5"), ("TVQ", "9.975")],
+    )
     connection = connect_business(qbo_emulator, business)
     company = qbo_emulator.company(CA_REALM)
     settings_row = AccountingSettings.objects.create(
@@ -99,9 +111,15 @@ def qbo(qbo_emulator, business, enqueued):
         taxable_tax_code_id=_id_of(company, "TaxCode", "TPS/TVQ QC - 9,975"),
         non_taxable_tax_code_id=_id_of(company, "TaxCode", "Exonéré"),
         default_item_id=_id_of(company, "Item", "Services"),
-        deposit_account_id=_id_of(company, "Account", "Chèques"))
-    return Qbo(emulator=qbo_emulator, business=business, connection=connection,
-               settings=settings_row, tax_group=tax_group)
+        deposit_account_id=_id_of(company, "Account", "Chèques"),
+    )
+    return Qbo(
+        emulator=qbo_emulator,
+        business=business,
+        connection=connection,
+        settings=settings_row,
+        tax_group=tax_group,
+    )
 
 
 def make_contact(business, **values) -> Contact:
@@ -114,11 +132,18 @@ def make_contact(business, **values) -> Contact:
 
 def issue_invoice(business, *, contact=None, lines=None, issue_date=None):
     contact = contact or make_contact(business)
-    lines = lines or [invoicing.LineInput(description="Déneigement entrée",
-                                          quantity=Decimal("2"), unit_price=Decimal("75.00"))]
-    invoice = invoicing.invoice_create(business=business, contact=contact,
-                                       issue_date=issue_date or datetime.date(2026, 11, 20),
-                                       lines=lines, terms="net_30")
+    lines = lines or [
+        invoicing.LineInput(
+            description="Déneigement entrée", quantity=Decimal("2"), unit_price=Decimal("75.00")
+        )
+    ]
+    invoice = invoicing.invoice_create(
+        business=business,
+        contact=contact,
+        issue_date=issue_date or datetime.date(2026, 11, 20),
+        lines=lines,
+        terms="net_30",
+    )
     return invoicing.invoice_issue(invoice=invoice)
 
 
@@ -127,9 +152,14 @@ def run_due(*, limit: int = 50) -> list[str]:
     is left. Returns the outcomes in order."""
     outcomes = []
     for _round in range(limit):
-        due = list(SyncJob.objects.filter(
-            status__in=(SyncStatus.PENDING, SyncStatus.WAITING),
-            next_attempt_at__lte=timezone.now()).order_by("id").values_list("pk", flat=True))
+        due = list(
+            SyncJob.objects.filter(
+                status__in=(SyncStatus.PENDING, SyncStatus.WAITING),
+                next_attempt_at__lte=timezone.now(),
+            )
+            .order_by("id")
+            .values_list("pk", flat=True)
+        )
         ran = [push.job_run(job_id=job_id, owner="test-worker") for job_id in due]
         ran = [outcome for outcome in ran if outcome != "skipped"]
         outcomes.extend(ran)
@@ -142,5 +172,13 @@ def make_due(job: SyncJob) -> None:
     SyncJob.objects.filter(pk=job.pk).update(next_attempt_at=timezone.now())
 
 
-__all__ = ["CA_REALM", "ItemFactory", "US_REALM", "connect_business", "issue_invoice",
-           "make_contact", "make_due", "run_due"]
+__all__ = [
+    "CA_REALM",
+    "ItemFactory",
+    "US_REALM",
+    "connect_business",
+    "issue_invoice",
+    "make_contact",
+    "make_due",
+    "run_due",
+]

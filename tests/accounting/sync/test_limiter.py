@@ -1,4 +1,5 @@
 """The per-company limiter shared by every worker, and the pause after a 429."""
+
 import os
 
 import pytest
@@ -26,8 +27,9 @@ def _backends(tmp_path, redis_limiter):
     return backends
 
 
-@override_settings(QBO_LIMIT_REQUESTS_PER_MINUTE=5, QBO_LIMIT_IN_FLIGHT=3,
-                   QBO_LIMIT_BATCH_PER_MINUTE=2)
+@override_settings(
+    QBO_LIMIT_REQUESTS_PER_MINUTE=5, QBO_LIMIT_IN_FLIGHT=3, QBO_LIMIT_BATCH_PER_MINUTE=2
+)
 def test_window_and_in_flight_limits_are_shared(tmp_path, redis_limiter):
     for backend in _backends(tmp_path, redis_limiter):
         backend.reset("r1")
@@ -49,8 +51,9 @@ def test_window_and_in_flight_limits_are_shared(tmp_path, redis_limiter):
         backend.reset("r2")
 
 
-@override_settings(QBO_LIMIT_REQUESTS_PER_MINUTE=500, QBO_LIMIT_IN_FLIGHT=10,
-                   QBO_LIMIT_BATCH_PER_MINUTE=1)
+@override_settings(
+    QBO_LIMIT_REQUESTS_PER_MINUTE=500, QBO_LIMIT_IN_FLIGHT=10, QBO_LIMIT_BATCH_PER_MINUTE=1
+)
 def test_batch_calls_have_their_own_budget(tmp_path, redis_limiter):
     for backend in _backends(tmp_path, redis_limiter):
         backend.reset("r1")

@@ -1,5 +1,6 @@
 """Exactly once, never lost: rollbacks, crashes, ambiguous failures, 5010, 6240, 429, 401,
 lost broker messages, ordering."""
+
 import datetime
 from datetime import timedelta
 from decimal import Decimal
@@ -76,7 +77,8 @@ def test_crash_between_quickbooks_success_and_our_commit_creates_no_duplicate(qb
     assert len(qbo.invoices()) == before + 1
     link = InvoiceLink.objects.get(invoice=invoice)
     assert [row["Id"] for row in qbo.company.find("Invoice", DocNumber=invoice.number)] == [
-        link.qbo_id]
+        link.qbo_id
+    ]
     assert len(qbo.calls("POST", "/invoice")) == 1
 
 
@@ -133,7 +135,10 @@ def test_too_many_failures_fail_the_job_with_a_retry_button(qbo, monkeypatch):
     run_due()
     job.refresh_from_db()
     assert (job.status, job.last_error_key, job.last_error_params) == (
-        "failed", "too_many_attempts", {"attempts": 2})
+        "failed",
+        "too_many_attempts",
+        {"attempts": 2},
+    )
     qbo.emulator.clear_faults()
     jobs.job_retry(business=qbo.business, job=job)
     assert run_due() == ["done"]
@@ -148,16 +153,25 @@ def test_stale_sync_token_rereads_and_reapplies(qbo):
     remote = qbo.company.get("Invoice", link.qbo_id)
     qbo.company.save("Invoice", {**remote, "CustomerMemo": {"value": "edited in QBO"}})
     invoicing.invoice_update(
-        invoice=invoice, contact=invoice.contact, issue_date=invoice.issue_date,
+        invoice=invoice,
+        contact=invoice.contact,
+        issue_date=invoice.issue_date,
         terms=invoice.terms,
-        lines=[invoicing.LineInput(description="Déneigement entrée", quantity=Decimal("3"),
-                                   unit_price=Decimal("75.00"))])
+        lines=[
+            invoicing.LineInput(
+                description="Déneigement entrée", quantity=Decimal("3"), unit_price=Decimal("75.00")
+            )
+        ],
+    )
     assert run_due() == ["done"]
     job = SyncJob.objects.filter(operation="update").get()
     remote = qbo.company.get("Invoice", link.qbo_id)
     assert Decimal(str(remote["TotalAmt"])) == Decimal("258.69")
     assert list(job.remote_attempts.values_list("operation", "outcome")) == [
-        ("update Invoice", "stale"), ("read Invoice", "success"), ("update Invoice", "success")]
+        ("update Invoice", "stale"),
+        ("read Invoice", "success"),
+        ("update Invoice", "success"),
+    ]
     link.refresh_from_db()
     assert (link.sync_token, link.qbo_total) == (remote["SyncToken"], Decimal("258.69"))
 
@@ -175,7 +189,10 @@ def test_duplicate_name_links_the_existing_customer_after_checking_it(qbo, monke
     assert CustomerLink.objects.get().qbo_id == existing["Id"]
     assert len(qbo.customers()) == customers_before
     assert list(job.remote_attempts.values_list("operation", "fault_code")) == [
-        ("create Customer", "6240"), ("read Customer", ""), ("create Invoice", "")]
+        ("create Customer", "6240"),
+        ("read Customer", ""),
+        ("create Invoice", ""),
+    ]
     remote = qbo.company.get("Invoice", InvoiceLink.objects.get().qbo_id)
     assert remote["CustomerRef"]["value"] == existing["Id"]
 
@@ -183,18 +200,24 @@ def test_duplicate_name_links_the_existing_customer_after_checking_it(qbo, monke
 def test_duplicate_name_of_an_inactive_customer_fails_with_what_to_do(qbo):
     # Inactive customers are left out of name searches, but still hold their name (6240).
     existing = qbo.company.save("Customer", {"DisplayName": "Gabrielle Lavoie"})
-    qbo.company.save("Customer", {**qbo.company.get("Customer", existing["Id"]),
-                                  "Active": False})
+    qbo.company.save("Customer", {**qbo.company.get("Customer", existing["Id"]), "Active": False})
     issue_invoice(qbo.business)
     invoices_before = len(qbo.invoices())
     assert run_due() == ["failed"]
     job = SyncJob.objects.get()
     assert (job.status, job.last_error_key, job.last_error_params) == (
-        "failed", "customer_inactive", {"name": "Gabrielle Lavoie"})
+        "failed",
+        "customer_inactive",
+        {"name": "Gabrielle Lavoie"},
+    )
     assert CustomerLink.objects.count() == 0
     assert len(qbo.invoices()) == invoices_before
     assert list(job.remote_attempts.values_list("operation", flat=True)) == [
-        "query Customer", "query Customer", "create Customer", "read Customer"]
+        "query Customer",
+        "query Customer",
+        "create Customer",
+        "read Customer",
+    ]
 
 
 def test_duplicate_name_of_a_vendor_is_not_linked(qbo, monkeypatch):
@@ -202,9 +225,12 @@ def test_duplicate_name_of_a_vendor_is_not_linked(qbo, monkeypatch):
     from accounting.qbo.sales import SalesApi
 
     def vendor_holds_the_name(self, body, *, request_id):
-        raise errors.QboValidationError("Duplicate Name Exists Error", code="6240",
-                                        detail="The name supplied already exists. : Id=999999",
-                                        status=400)
+        raise errors.QboValidationError(
+            "Duplicate Name Exists Error",
+            code="6240",
+            detail="The name supplied already exists. : Id=999999",
+            status=400,
+        )
 
     monkeypatch.setattr(SalesApi, "customer_create", vendor_holds_the_name)
     customers_before = len(qbo.customers())
@@ -218,9 +244,13 @@ def test_duplicate_name_of_a_vendor_is_not_linked(qbo, monkeypatch):
 
 
 def test_existing_customer_is_found_by_email_and_linked(qbo):
-    remote = qbo.company.save("Customer", {"DisplayName": "G. Lavoie (maison)",
-                                           "PrimaryEmailAddr": {"Address":
-                                                                "gabrielle.lavoie@example.com"}})
+    remote = qbo.company.save(
+        "Customer",
+        {
+            "DisplayName": "G. Lavoie (maison)",
+            "PrimaryEmailAddr": {"Address": "gabrielle.lavoie@example.com"},
+        },
+    )
     customers_before = len(qbo.customers())
     issue_invoice(qbo.business)
     assert run_due() == ["done"]
@@ -233,8 +263,10 @@ def test_existing_customer_is_found_by_email_and_linked(qbo):
 def test_throttled_company_is_paused_for_every_worker_without_a_hot_loop(qbo):
     qbo.emulator.add_fault(action="throttle", entity="invoice", method="POST", times=1)
     issue_invoice(qbo.business)
-    issue_invoice(qbo.business, contact=make_contact(qbo.business, display_name="Luc Roy",
-                                                     email="luc@example.com"))
+    issue_invoice(
+        qbo.business,
+        contact=make_contact(qbo.business, display_name="Luc Roy", email="luc@example.com"),
+    )
     first, second = SyncJob.objects.order_by("id")
     assert push.job_run(job_id=first.pk, owner="w1") == "pending"
     first.refresh_from_db()
@@ -285,8 +317,9 @@ def test_expired_access_token_is_renewed_once_and_the_call_retried(qbo):
     assert qbo.connection.last_refreshed_at is not None
 
 
-def test_lost_broker_message_is_found_by_the_sweeper(qbo, enqueued,
-                                                     django_capture_on_commit_callbacks):
+def test_lost_broker_message_is_found_by_the_sweeper(
+    qbo, enqueued, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         issue_invoice(qbo.business)
     job = SyncJob.objects.get()
@@ -306,8 +339,9 @@ def test_lost_broker_message_is_found_by_the_sweeper(qbo, enqueued,
 def test_payment_waits_for_its_invoice(qbo):
     qbo.emulator.add_fault(action="status", status=503, entity="invoice", method="POST", times=1)
     invoice = issue_invoice(qbo.business)
-    payment = invoicing.payment_record(invoice=invoice, amount=Decimal("10.00"),
-                                       date=datetime.date(2026, 11, 21))
+    payment = invoicing.payment_record(
+        invoice=invoice, amount=Decimal("10.00"), date=datetime.date(2026, 11, 21)
+    )
     invoice_job, payment_job = SyncJob.objects.order_by("id")
     assert payment_job.depends_on_id == invoice_job.pk
     assert push.job_run(job_id=payment_job.pk) == "waiting"
@@ -326,14 +360,22 @@ def test_updates_to_one_invoice_run_in_order(qbo):
     invoice = issue_invoice(qbo.business)
     for quantity in ("3", "4"):
         # Each edit while a worker holds the previous job makes a new job behind it.
-        SyncJob.objects.filter(status="pending").update(status="running", lease_owner="busy",
-                                                        lease_expires_at=timezone.now()
-                                                        + timedelta(minutes=5))
+        SyncJob.objects.filter(status="pending").update(
+            status="running",
+            lease_owner="busy",
+            lease_expires_at=timezone.now() + timedelta(minutes=5),
+        )
         invoicing.invoice_update(
-            invoice=invoice, contact=invoice.contact, issue_date=invoice.issue_date,
+            invoice=invoice,
+            contact=invoice.contact,
+            issue_date=invoice.issue_date,
             terms=invoice.terms,
-            lines=[invoicing.LineInput(description="x", quantity=Decimal(quantity),
-                                       unit_price=Decimal("10.00"))])
+            lines=[
+                invoicing.LineInput(
+                    description="x", quantity=Decimal(quantity), unit_price=Decimal("10.00")
+                )
+            ],
+        )
     SyncJob.objects.update(status="pending", lease_owner="", lease_expires_at=None)
     create, first_update, second_update = SyncJob.objects.order_by("id")
     assert push.job_run(job_id=second_update.pk) == "waiting"
@@ -348,10 +390,14 @@ def test_updates_to_one_invoice_run_in_order(qbo):
 def test_an_edit_before_the_push_rides_along_with_the_pending_job(qbo):
     invoice = issue_invoice(qbo.business)
     invoicing.invoice_update(
-        invoice=invoice, contact=invoice.contact, issue_date=invoice.issue_date,
+        invoice=invoice,
+        contact=invoice.contact,
+        issue_date=invoice.issue_date,
         terms=invoice.terms,
-        lines=[invoicing.LineInput(description="x", quantity=Decimal("1"),
-                                   unit_price=Decimal("10.00"))])
+        lines=[
+            invoicing.LineInput(description="x", quantity=Decimal("1"), unit_price=Decimal("10.00"))
+        ],
+    )
     assert SyncJob.objects.count() == 1
     assert run_due() == ["done"]
     remote = qbo.company.get("Invoice", InvoiceLink.objects.get().qbo_id)
@@ -361,8 +407,9 @@ def test_an_edit_before_the_push_rides_along_with_the_pending_job(qbo):
 def test_linked_contact_edit_updates_the_quickbooks_customer(qbo):
     invoice = issue_invoice(qbo.business)
     run_due()
-    contacts.contact_update(contact=invoice.contact, display_name="Gabrielle Lavoie-Roy",
-                            email="glr@example.com")
+    contacts.contact_update(
+        contact=invoice.contact, display_name="Gabrielle Lavoie-Roy", email="glr@example.com"
+    )
     job = SyncJob.objects.filter(kind="customer").get()
     assert job.operation == "update"
     assert run_due() == ["done"]
@@ -400,7 +447,8 @@ def test_backlog_goes_through_the_batch_endpoint(qbo, settings):
         assert Decimal(str(remote["TotalAmt"])) == invoice.total
     job = SyncJob.objects.get(object_id=invoices[0].pk)
     assert list(job.remote_attempts.values_list("operation", "http_status")) == [
-        ("batch (30)", 200)]
+        ("batch (30)", 200)
+    ]
 
 
 def test_batch_item_fault_fails_only_that_invoice(qbo, settings, monkeypatch):
@@ -444,8 +492,9 @@ def test_payment_lost_after_quickbooks_committed_it_is_found_by_its_reference(qb
     invoice = issue_invoice(qbo.business)
     run_due()
     qbo.emulator.add_fault(action="drop_after", entity="payment", method="POST", times=1)
-    payment = invoicing.payment_record(invoice=invoice, amount=Decimal("40.00"),
-                                       date=datetime.date(2026, 11, 23))
+    payment = invoicing.payment_record(
+        invoice=invoice, amount=Decimal("40.00"), date=datetime.date(2026, 11, 23)
+    )
     assert run_due() == ["pending"]
     job = SyncJob.objects.get(kind="payment")
     assert len(qbo.payments()) == 1
@@ -489,9 +538,11 @@ def test_lease_is_one_conditional_update_returning_the_row(qbo, django_assert_nu
     # Held by a live lease, or not due: nobody else gets it.
     assert push.job_lease(job_id=job.pk, owner="worker-b") is None
     SyncJob.objects.filter(pk=job.pk).update(
-        status=SyncStatus.PENDING, next_attempt_at=timezone.now() + timedelta(minutes=1))
+        status=SyncStatus.PENDING, next_attempt_at=timezone.now() + timedelta(minutes=1)
+    )
     assert push.job_lease(job_id=job.pk, owner="worker-b") is None
     # An expired lease is taken over.
     SyncJob.objects.filter(pk=job.pk).update(
-        status=SyncStatus.RUNNING, lease_expires_at=timezone.now() - timedelta(seconds=1))
+        status=SyncStatus.RUNNING, lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
     assert push.job_lease(job_id=job.pk, owner="worker-b").lease_owner == "worker-b"

@@ -22,12 +22,21 @@ PRODUCTION_ENV = {
 
 
 def _run(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("DJANGO_", "QBO_")) and key not in ("DATABASE_URL", "REDIS_URL")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "QBO_")) and key not in ("DATABASE_URL", "REDIS_URL")
+    }
     env.update(env_overrides)
     env["PLANNIT_VAR_DIR"] = str(ROOT / "var")
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("missing", sorted(PRODUCTION_ENV.keys() - {"DJANGO_SETTINGS_MODULE"}))

@@ -1,5 +1,6 @@
 """Objects of one business for each route that takes an id: used to prove that another
 business's ids answer 404 and change nothing, and to send garbage to every form."""
+
 import datetime
 from decimal import Decimal
 
@@ -10,8 +11,9 @@ from invoicing.models import Invoice, Payment, TaxComponent, TaxGroup
 
 
 def contact(business) -> Contact:
-    return Contact.objects.create(business=business, display_name="Client témoin",
-                                  email="temoin@example.com")
+    return Contact.objects.create(
+        business=business, display_name="Client témoin", email="temoin@example.com"
+    )
 
 
 def tag(business) -> Tag:
@@ -30,18 +32,28 @@ def tax_group(business) -> TaxGroup:
 
 
 def item(business) -> Item:
-    return Item.objects.create(business=business, name="Service témoin",
-                               unit_price=Decimal("50.00"))
+    return Item.objects.create(
+        business=business, name="Service témoin", unit_price=Decimal("50.00")
+    )
 
 
 def draft_invoice(business) -> Invoice:
     group = TaxGroup.objects.filter(business=business).first() or tax_group(business)
     return invoicing_services.invoice_create(
-        business=business, contact=contact(business), issue_date=datetime.date(2026, 11, 2),
+        business=business,
+        contact=contact(business),
+        issue_date=datetime.date(2026, 11, 2),
         terms="net_30",
-        lines=[invoicing_services.LineInput(description="Tonte", quantity=Decimal("2"),
-                                            unit_price=Decimal("45.00"), is_taxable=True,
-                                            tax_group=group)])
+        lines=[
+            invoicing_services.LineInput(
+                description="Tonte",
+                quantity=Decimal("2"),
+                unit_price=Decimal("45.00"),
+                is_taxable=True,
+                tax_group=group,
+            )
+        ],
+    )
 
 
 def issued_invoice(business) -> Invoice:
@@ -50,8 +62,9 @@ def issued_invoice(business) -> Invoice:
 
 def payment(business) -> Payment:
     invoice = issued_invoice(business)
-    return invoicing_services.payment_record(invoice=invoice, amount=Decimal("10.00"),
-                                             date=datetime.date(2026, 11, 3))
+    return invoicing_services.payment_record(
+        invoice=invoice, amount=Decimal("10.00"), date=datetime.date(2026, 11, 3)
+    )
 
 
 def pending_switch(business):
@@ -64,41 +77,58 @@ def pending_switch(business):
 
     owner = Membership.objects.filter(business=business).first().user
     return QboAuthorizationState.objects.create(
-        business=business, user=owner, state_hash=f"h{business.pk}", session_key_hash="s",
+        business=business,
+        user=owner,
+        state_hash=f"h{business.pk}",
+        session_key_hash="s",
         status=OAuthStateStatus.AWAITING_CONFIRMATION,
-        expires_at=timezone.now() + timedelta(minutes=10), pending_realm_id="9130357766900457",
-        pending_company_name="Sandbox Company US")
+        expires_at=timezone.now() + timedelta(minutes=10),
+        pending_realm_id="9130357766900457",
+        pending_company_name="Sandbox Company US",
+    )
 
 
 def import_run(business):
     from accounting.imports.models import ImportRun
 
-    return ImportRun.objects.create(business=business, kind="contacts", status="succeeded",
-                                    realm_id="9130357766900456")
+    return ImportRun.objects.create(
+        business=business, kind="contacts", status="succeeded", realm_id="9130357766900456"
+    )
 
 
 def contact_review(business):
     from accounting.imports.models import ContactReview
 
     return ContactReview.objects.create(
-        business=business, realm_id="9130357766900456", qbo_id="1", display_name="Client QBO",
-        values={"display_name": "Client QBO"}, candidate_ids=[contact(business).pk],
-        reason="Several existing contacts look like this customer.")
+        business=business,
+        realm_id="9130357766900456",
+        qbo_id="1",
+        display_name="Client QBO",
+        values={"display_name": "Client QBO"},
+        candidate_ids=[contact(business).pk],
+        reason="Several existing contacts look like this customer.",
+    )
 
 
 def failed_sync_job(business):
     from accounting.sync.models import SyncJob
 
-    return SyncJob.objects.create(business=business, realm_id="9130357766900456",
-                                  kind="invoice", operation="create",
-                                  object_id=issued_invoice(business).pk, status="failed",
-                                  last_error_key="no_default_item")
+    return SyncJob.objects.create(
+        business=business,
+        realm_id="9130357766900456",
+        kind="invoice",
+        operation="create",
+        object_id=issued_invoice(business).pk,
+        status="failed",
+        last_error_key="no_default_item",
+    )
 
 
 def _pk(factory):
     def build(business):
         obj = factory(business)
         return {"pk": obj.pk}, [obj]
+
     return build
 
 

@@ -1,5 +1,6 @@
 """Every model in the Django admin opens for support staff: list (with a search), add form and
 change form of one real object, without an error page."""
+
 import pytest
 from django.contrib import admin
 from django.core.management import call_command
@@ -20,8 +21,9 @@ def _registered():
     return sorted(admin.site._registry.items(), key=lambda pair: pair[0]._meta.label)
 
 
-@pytest.mark.parametrize("model", [model for model, _ in _registered()],
-                         ids=lambda model: model._meta.label)
+@pytest.mark.parametrize(
+    "model", [model for model, _ in _registered()], ids=lambda model: model._meta.label
+)
 def test_admin_pages_open(admin_client, model):
     opts = model._meta
     model_admin = admin.site._registry[model]
@@ -37,4 +39,3 @@ def test_admin_pages_open(admin_client, model):
     if instance is not None:
         change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[instance.pk])
         assert admin_client.get(change_url).status_code == 200
-

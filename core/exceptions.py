@@ -13,8 +13,14 @@ class ApplicationError(Exception):
         form.add_error(self.field if self.field in form.fields else None, self.message)
 
 
-def full_clean_or_raise(instance, *, field: str | None = None, field_map: dict | None = None,
-                        all_fields: bool = False, **full_clean_options) -> None:
+def full_clean_or_raise(
+    instance,
+    *,
+    field: str | None = None,
+    field_map: dict | None = None,
+    all_fields: bool = False,
+    **full_clean_options,
+) -> None:
     """Run the model's validation and report a failure as an ApplicationError.
 
     By default the first field at fault names the error (mapped through `field_map` to a form

@@ -1,6 +1,7 @@
 """Seed the demo business "Paysagement ABC" (Québec, CAD, French) through the app's own
 services, so that the demo data obeys every rule real data does. Running it again changes
 nothing; `--reset` deletes the demo business first."""
+
 import datetime
 import random
 from decimal import Decimal
@@ -23,22 +24,82 @@ DEMO_PASSWORD = "demo-plannit-2026"
 ADMIN_EMAIL = "admin@plannit.local"
 ADMIN_PASSWORD = "admin-plannit-2026"
 
-FIRST_NAMES = ["Marie", "Jean", "Sophie", "Luc", "Isabelle", "Marc", "Julie", "François",
-               "Nathalie", "Pierre", "Catherine", "Mathieu", "Geneviève", "Alexandre", "Chantal",
-               "Éric", "Valérie", "Sébastien", "Mélanie", "Patrick"]
-LAST_NAMES = ["Tremblay", "Gagnon", "Roy", "Côté", "Bouchard", "Gauthier", "Morin", "Lavoie",
-              "Fortin", "Gagné", "Ouellet", "Pelletier", "Bélanger", "Lévesque", "Bergeron",
-              "Leblanc", "Paquette", "Girard", "Simard", "Boucher"]
-COMPANIES = ["Condos du Parc inc.", "Clinique dentaire Saint-Jean", "Restaurant Chez Lise",
-             "Garage Bélanger et fils", "Résidence Les Érables"]
-CITIES = [("Québec", "G1R 2J6"), ("Lévis", "G6V 4Z2"), ("Montréal", "H2X 1Y4"),
-          ("Sherbrooke", "J1H 1A1"), ("Trois-Rivières", "G9A 5H3")]
-STREETS = ["rue Saint-Jean", "boulevard Laurier", "avenue Cartier", "rue des Érables",
-           "chemin Sainte-Foy", "rue Principale"]
+FIRST_NAMES = [
+    "Marie",
+    "Jean",
+    "Sophie",
+    "Luc",
+    "Isabelle",
+    "Marc",
+    "Julie",
+    "François",
+    "Nathalie",
+    "Pierre",
+    "Catherine",
+    "Mathieu",
+    "Geneviève",
+    "Alexandre",
+    "Chantal",
+    "Éric",
+    "Valérie",
+    "Sébastien",
+    "Mélanie",
+    "Patrick",
+]
+LAST_NAMES = [
+    "Tremblay",
+    "Gagnon",
+    "Roy",
+    "Côté",
+    "Bouchard",
+    "Gauthier",
+    "Morin",
+    "Lavoie",
+    "Fortin",
+    "Gagné",
+    "Ouellet",
+    "Pelletier",
+    "Bélanger",
+    "Lévesque",
+    "Bergeron",
+    "Leblanc",
+    "Paquette",
+    "Girard",
+    "Simard",
+    "Boucher",
+]
+COMPANIES = [
+    "Condos du Parc inc.",
+    "Clinique dentaire Saint-Jean",
+    "Restaurant Chez Lise",
+    "Garage Bélanger et fils",
+    "Résidence Les Érables",
+]
+CITIES = [
+    ("Québec", "G1R 2J6"),
+    ("Lévis", "G6V 4Z2"),
+    ("Montréal", "H2X 1Y4"),
+    ("Sherbrooke", "J1H 1A1"),
+    ("Trois-Rivières", "G9A 5H3"),
+]
+STREETS = [
+    "rue Saint-Jean",
+    "boulevard Laurier",
+    "avenue Cartier",
+    "rue des Érables",
+    "chemin Sainte-Foy",
+    "rue Principale",
+]
 
 CATALOG = {
     "Entretien paysager": [
-        ("Tonte de pelouse", "service", "visit", "45.00", "Tonte, taille des bordures et ramassage"),
+        (
+            "Tonte de pelouse",
+            "service",
+            "visit",
+            "45.00",
+            "Tonte, taille des bordures et ramassage",
+        ),
         ("Taille de haies", "service", "hour", "65.00", ""),
         ("Fertilisation", "service", "visit", "89.95", "Engrais à libération lente"),
         ("Aération du sol", "service", "m2", "0.35", ""),
@@ -83,22 +144,35 @@ class Command(BaseCommand):
 
     def _print_login(self, headline: str) -> None:
         self.stdout.write(self.style.SUCCESS(headline))
-        self.stdout.write(f"  Sign in at http://127.0.0.1:8000/  with  {DEMO_EMAIL} / {DEMO_PASSWORD}")
-        self.stdout.write(f"  Admin (support staff): http://127.0.0.1:8000/admin/  with  "
-                          f"{ADMIN_EMAIL} / {ADMIN_PASSWORD}")
+        self.stdout.write(
+            f"  Sign in at http://127.0.0.1:8000/  with  {DEMO_EMAIL} / {DEMO_PASSWORD}"
+        )
+        self.stdout.write(
+            f"  Admin (support staff): http://127.0.0.1:8000/admin/  with  "
+            f"{ADMIN_EMAIL} / {ADMIN_PASSWORD}"
+        )
 
     def _seed(self) -> Business:
         rng = random.Random(2026)
-        membership = business_sign_up(business_name=DEMO_BUSINESS, email=DEMO_EMAIL,
-                                      password=DEMO_PASSWORD, province="QC", language="fr-ca")
+        membership = business_sign_up(
+            business_name=DEMO_BUSINESS,
+            email=DEMO_EMAIL,
+            password=DEMO_PASSWORD,
+            province="QC",
+            language="fr-ca",
+        )
         business = membership.business
         membership.user.first_name, membership.user.last_name = "Annie", "Beaulieu"
         membership.user.save(update_fields=["first_name", "last_name"])
 
         gst_qst = invoicing_services.taxgroup_create(
-            business=business, name="TPS + TVQ",
-            components=[invoicing_services.ComponentInput(name="TPS", rate=Decimal("5")),
-                        invoicing_services.ComponentInput(name="TVQ", rate=Decimal("9.975"))])
+            business=business,
+            name="TPS + TVQ",
+            components=[
+                invoicing_services.ComponentInput(name="TPS", rate=Decimal("5")),
+                invoicing_services.ComponentInput(name="TVQ", rate=Decimal("9.975")),
+            ],
+        )
         invoicing_services.taxgroup_set_default(tax_group=gst_qst)
         invoicing_services.taxgroup_create(business=business, name="Exonéré", components=[])
 
@@ -115,9 +189,13 @@ class Command(BaseCommand):
         for index in range(25):
             city, postal_code = CITIES[index % len(CITIES)]
             values = {
-                "email": "", "phone": f"418-555-{1000 + index:04d}",
+                "email": "",
+                "phone": f"418-555-{1000 + index:04d}",
                 "address_line1": f"{rng.randint(10, 9999)} {rng.choice(STREETS)}",
-                "city": city, "province": "QC", "postal_code": postal_code, "country": "Canada",
+                "city": city,
+                "province": "QC",
+                "postal_code": postal_code,
+                "country": "Canada",
             }
             if index < len(COMPANIES):
                 values["company_name"] = COMPANIES[index]
@@ -125,15 +203,19 @@ class Command(BaseCommand):
                 tags = [commercial]
             else:
                 first, last = FIRST_NAMES[index % 20], LAST_NAMES[(index * 7) % 20]
-                values.update(first_name=first, last_name=last,
-                              email=f"{first.lower()}.{last.lower()}{index}@exemple.ca"
-                              .replace("é", "e").replace("è", "e").replace("ô", "o")
-                              .replace("ç", "c").replace("ë", "e"))
+                values.update(
+                    first_name=first,
+                    last_name=last,
+                    email=f"{first.lower()}.{last.lower()}{index}@exemple.ca".replace("é", "e")
+                    .replace("è", "e")
+                    .replace("ô", "o")
+                    .replace("ç", "c")
+                    .replace("ë", "e"),
+                )
                 tags = [residential] + ([snow] if index % 3 == 0 else [])
             if index == 24:
                 tags = []  # one contact without any tag, as in real lists
-            contacts.append(contact_services.contact_create(business=business, tags=tags,
-                                                            **values))
+            contacts.append(contact_services.contact_create(business=business, tags=tags, **values))
         return contacts
 
     def _seed_catalog(self, business, tax_group):
@@ -141,41 +223,77 @@ class Command(BaseCommand):
         for category_name, entries in CATALOG.items():
             category = catalog_services.category_create(business=business, name=category_name)
             for name, item_type, unit, price, description in entries:
-                items.append(catalog_services.item_create(
-                    business=business, name=name, description=description, item_type=item_type,
-                    unit=unit, unit_price=Decimal(price), is_taxable=True,
-                    default_tax_group=tax_group, category=category))
+                items.append(
+                    catalog_services.item_create(
+                        business=business,
+                        name=name,
+                        description=description,
+                        item_type=item_type,
+                        unit=unit,
+                        unit_price=Decimal(price),
+                        is_taxable=True,
+                        default_tax_group=tax_group,
+                        category=category,
+                    )
+                )
         return items
 
     def _seed_invoices(self, business, contacts, items, rng):
         today = timezone.localdate()
         # Two invoices in each status: draft, issued, partially paid, paid, void.
-        plan = ["draft", "draft", "issued", "issued", "partial", "partial", "paid", "paid",
-                "void", "void"]
+        plan = [
+            "draft",
+            "draft",
+            "issued",
+            "issued",
+            "partial",
+            "partial",
+            "paid",
+            "paid",
+            "void",
+            "void",
+        ]
         for index, target in enumerate(plan):
             issue_date = today - datetime.timedelta(days=55 - index * 5)
             lines = []
             for item in rng.sample(items, k=rng.randint(1, 3)):
                 quantity = Decimal(rng.choice(["1", "2", "3", "1.5", "4"]))
-                lines.append(invoicing_services.LineInput(
-                    item=item, description=item.name, quantity=quantity,
-                    unit_price=item.unit_price, is_taxable=item.is_taxable,
-                    tax_group=item.default_tax_group))
+                lines.append(
+                    invoicing_services.LineInput(
+                        item=item,
+                        description=item.name,
+                        quantity=quantity,
+                        unit_price=item.unit_price,
+                        is_taxable=item.is_taxable,
+                        tax_group=item.default_tax_group,
+                    )
+                )
             invoice = invoicing_services.invoice_create(
-                business=business, contact=contacts[index * 2], issue_date=issue_date,
-                lines=lines, terms="net_30", notes="Merci de votre confiance!")
+                business=business,
+                contact=contacts[index * 2],
+                issue_date=issue_date,
+                lines=lines,
+                terms="net_30",
+                notes="Merci de votre confiance!",
+            )
             if target == "draft":
                 continue
             invoice = invoicing_services.invoice_issue(invoice=invoice)
             if target == "partial":
                 invoicing_services.payment_record(
-                    invoice=invoice, amount=(invoice.total / 2).quantize(Decimal("0.01")),
-                    date=issue_date + datetime.timedelta(days=3), method=PaymentMethod.CHEQUE,
-                    reference=f"CHQ {400 + index}")
+                    invoice=invoice,
+                    amount=(invoice.total / 2).quantize(Decimal("0.01")),
+                    date=issue_date + datetime.timedelta(days=3),
+                    method=PaymentMethod.CHEQUE,
+                    reference=f"CHQ {400 + index}",
+                )
             elif target == "paid":
                 invoicing_services.payment_record(
-                    invoice=invoice, amount=invoice.total,
+                    invoice=invoice,
+                    amount=invoice.total,
                     date=issue_date + datetime.timedelta(days=7),
-                    method=PaymentMethod.E_TRANSFER, reference=f"VIR-{9000 + index}")
+                    method=PaymentMethod.E_TRANSFER,
+                    reference=f"VIR-{9000 + index}",
+                )
             elif target == "void":
                 invoicing_services.invoice_void(invoice=invoice)

@@ -7,6 +7,7 @@ transaction: if the transaction rolls back, whatever a handler wrote rolls back 
 what makes the sync outbox exact). Unlike Django signals, the call is visible in the service
 and the list of events is closed.
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any

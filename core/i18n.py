@@ -1,12 +1,13 @@
 """Extract and compile one app's French catalog, templates included.
 
-    python -m plannit.i18n <app>            # update <app>/locale/fr/LC_MESSAGES/django.po
-    python -m plannit.i18n <app> --compile  # compile it to django.mo
+    python -m core.i18n <app>            # update <app>/locale/fr/LC_MESSAGES/django.po
+    python -m core.i18n <app> --compile  # compile it to django.mo
 
 Each app owns its catalog, so that apps can be translated independently. The app's templates
 live in templates/<app>/; they are linked into the app folder while makemessages runs. The
-`plannit` catalog holds the shared templates (base layout, registration pages, includes).
+`core` catalog holds the shared templates (base layout, registration pages, includes).
 """
+
 import os
 import subprocess
 import sys
@@ -28,9 +29,9 @@ def main(argv: list[str]) -> int:
     if not compile_only:
         (app_dir / "locale").mkdir(exist_ok=True)
         link = app_dir / "_templates"
-        templates = ROOT / "templates" if app == "plannit" else ROOT / "templates" / app
+        templates = ROOT / "templates" if app == "core" else ROOT / "templates" / app
         ignores = ["-i", "migrations/*", "-i", "locale/*"]
-        if app == "plannit":
+        if app == "core":
             for other in APPS_WITH_TEMPLATE_DIRS:
                 ignores += ["-i", f"_templates/{other}/*"]
         # A sub-app (e.g. accounting/sync) owns its strings and templates: leave them out here.
@@ -41,7 +42,9 @@ def main(argv: list[str]) -> int:
         try:
             subprocess.run(
                 django + ["makemessages", "-l", "fr", "--no-obsolete", "--symlinks", *ignores],
-                cwd=app_dir, check=True, env=env,
+                cwd=app_dir,
+                check=True,
+                env=env,
             )
         finally:
             if link.is_symlink():

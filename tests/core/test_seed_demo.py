@@ -26,10 +26,14 @@ def test_seed_demo_builds_the_demo_business_once(capsys):
     assert Contact.objects.filter(business=business, tags__isnull=False).distinct().count() == 24
     assert Category.objects.filter(business=business).count() == 3
     assert Item.objects.filter(business=business).count() == 15
-    groups = {group.name: [(c.name, c.rate) for c in group.components.all()]
-              for group in TaxGroup.objects.filter(business=business)}
-    assert groups == {"TPS + TVQ": [("TPS", Decimal("5.000")), ("TVQ", Decimal("9.975"))],
-                      "Exonéré": []}
+    groups = {
+        group.name: [(c.name, c.rate) for c in group.components.all()]
+        for group in TaxGroup.objects.filter(business=business)
+    }
+    assert groups == {
+        "TPS + TVQ": [("TPS", Decimal("5.000")), ("TVQ", Decimal("9.975"))],
+        "Exonéré": [],
+    }
     assert TaxGroup.objects.get(business=business, is_default=True).name == "TPS + TVQ"
     statuses = Counter(Invoice.objects.filter(business=business).values_list("status", flat=True))
     assert statuses == {"draft": 2, "issued": 2, "partially_paid": 2, "paid": 2, "void": 2}
