@@ -7,6 +7,7 @@ gateway's 401 body repeats the bearer token: qbo-api-reference §8.2).
 """
 
 import json
+import re
 
 import requests
 from django.utils.translation import gettext as _
@@ -92,6 +93,38 @@ class QboValidationError(QboError):
         }
 
 
+class QboDuplicateName(QboValidationError):
+    """6240: the display name is taken (customers, vendors and employees share names,
+    qbo-api-reference §3.1). The fault names the Id that holds it."""
+
+    @property
+    def holder_id(self) -> str:
+        return duplicate_name_id(self)
+
+
+def duplicate_name_id(error: QboError) -> str:
+    """The Id named by a 6240 Duplicate Name fault (qbo-api-reference §3.1), or ""."""
+    match = _DUPLICATE_ID.search(error.detail or "") or _DUPLICATE_ID.search(error.message or "")
+    return match.group(1) if match else ""
+
+
+class QboDuplicateNumber(QboValidationError):
+    """6140: another transaction already has this DocNumber (custom numbering on)."""
+
+
+class QboReferenceInvalid(QboValidationError):
+    """2500: a reference (an item, a customer, an account) names nothing usable."""
+
+
+class QboTaxCodeInvalid(QboValidationError):
+    """6100 / 6170, or a 6000 business-validation fault about taxes: the tax code mapped
+    for a line is not one QBO accepts here."""
+
+
+class QboPeriodClosed(QboValidationError):
+    """6200 / 6210: the transaction date is in a period the bookkeeper closed."""
+
+
 # --- OAuth (token endpoint) -----------------------------------------------------------
 
 
@@ -143,7 +176,15 @@ FAULT_CODES: dict[str, type[QboError]] = {
     "610": QboNotFound,
     "5010": QboStaleObject,
     "10000": QboServerError,
+    "2500": QboReferenceInvalid,
+    "6100": QboTaxCodeInvalid,
+    "6170": QboTaxCodeInvalid,
+    "6140": QboDuplicateNumber,
+    "6200": QboPeriodClosed,
+    "6210": QboPeriodClosed,
+    "6240": QboDuplicateName,
 }
+_DUPLICATE_ID = re.compile(r"Id=(\d+)")
 
 STATUS_CLASSES: dict[int, type[QboError]] = {
     401: QboAuthenticationError,
@@ -193,7 +234,7 @@ def from_api_response(response: requests.Response) -> QboError | None:
         return QboAuthenticationError(
             "QBO authentication failed", code=code or "3200", status=status, intuit_tid=tid
         )
-    cls = FAULT_CODES.get(code) or STATUS_CLASSES.get(status)
+    cls = _fault_class(code, message, detail) or STATUS_CLASSES.get(status)
     if cls is None:
         cls = QboServerError if status >= 500 else QboValidationError
     return cls(
@@ -204,6 +245,27 @@ def from_api_response(response: requests.Response) -> QboError | None:
         intuit_tid=tid,
         retry_after=retry_after,
     )
+
+
+def _fault_class(code: str, message: str, detail: str) -> type[QboError] | None:
+    cls = FAULT_CODES.get(code)
+    if cls is None and code == "6000" and "tax" in (detail or message).lower():
+        # 6000 is QBO's generic business-validation code; its text says when taxes are at fault.
+        cls = QboTaxCodeInvalid
+    return cls
+
+
+def from_batch_item(row: dict) -> QboError | None:
+    """The exception a batch item's Fault stands for (classified like a single call), or None
+    when the item succeeded. A batch answers 200 whatever its items did (§5)."""
+    fault = row.get("Fault")
+    if not fault:
+        return None
+    code, message, detail = _first_fault_error(row)
+    cls = _fault_class(code, message, detail) or QboValidationError
+    if fault.get("type") == "SystemFault" and cls is QboValidationError:
+        cls = QboServerError
+    return cls(message or "Batch item fault", code=code, detail=detail[:1000], status=200)
 
 
 def from_request_exception(error: requests.RequestException) -> QboNetworkError:

@@ -331,27 +331,3 @@ class SalesApi:
             raise ValueError("QBO accepts at most 30 items per batch")
         result = self._post("batch", {"BatchItemRequest": items}, label=f"batch ({len(items)})")
         return {str(row.get("bId")): row for row in result.get("BatchItemResponse") or []}
-
-
-def fault_of(batch_row: dict) -> errors.QboError | None:
-    """The exception a batch item's Fault stands for (classified like a single call)."""
-    fault = batch_row.get("Fault")
-    if not fault:
-        return None
-    first = (fault.get("Error") or [{}])[0]
-    code = errors._normalise_code(first.get("code"))
-    message = str(first.get("Message") or "")
-    detail = str(first.get("Detail") or "")
-    cls = errors.FAULT_CODES.get(code) or errors.QboValidationError
-    if fault.get("type") == "SystemFault" and cls is errors.QboValidationError:
-        cls = errors.QboServerError
-    return cls(message or "Batch item fault", code=code, detail=detail[:1000], status=200)
-
-
-_DUPLICATE_ID = re.compile(r"Id=(\d+)")
-
-
-def duplicate_name_id(error: errors.QboError) -> str:
-    """The Id named by a 6240 Duplicate Name fault (qbo-api-reference §3.1), or ""."""
-    match = _DUPLICATE_ID.search(error.detail or "") or _DUPLICATE_ID.search(error.message or "")
-    return match.group(1) if match else ""

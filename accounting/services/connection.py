@@ -273,6 +273,11 @@ def _set_connected(
     connection.needs_reconnect_since = None
     connection.refresh_token_warned_at = None
     connection.disconnected_at = None
+    # The jobs that waited for this connection go now (workers woken once the caller's
+    # transaction commits), not at their next periodic recheck.
+    from accounting.sync.services.jobs import RECONNECT_KEYS, jobs_resume
+
+    jobs_resume(business_id=connection.business_id, keys=RECONNECT_KEYS, realm_id=company.realm_id)
 
 
 def _pending_for(

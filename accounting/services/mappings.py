@@ -195,6 +195,10 @@ def _save(
         setattr(settings_row, f"{field}_name", checked.name[:255] if checked else "")
     settings_row.full_clean()
     settings_row.save()
+    # Jobs that failed for a missing or refused mapping go again now (after the commit).
+    from accounting.sync.services.jobs import MAPPING_KEYS, jobs_resume
+
+    jobs_resume(business_id=business.pk, keys=MAPPING_KEYS)
     groups = {
         g.pk: g for g in TaxGroup.objects.filter(business=business, pk__in=list(tax_group_codes))
     }

@@ -3,19 +3,18 @@ by another worker is skipped)."""
 
 from celery import shared_task
 
-from .services import jobs, push
+from .services import jobs, lease, push
 
 
-@shared_task(name="accounting_sync.run_job", ignore_result=True, acks_late=True)
+@shared_task(name="accounting_sync.run_job", ignore_result=True)
 def sync_run_job(job_id: int) -> str:
-    from .services.batch import is_claimed
-
-    if is_claimed(int(job_id)):
-        return "skipped"  # a batch holds it: this message is redundant
+    if lease.is_claimed(int(job_id)):
+        return "skipped"  # a batch holds it, or it is done: this message is redundant
     return push.job_run(job_id=int(job_id))
 
 
 @shared_task(name="accounting_sync.sweep", ignore_result=True)
 def sync_sweep() -> int:
-    """Enqueue jobs that are due and not held (a lost broker message only delays a push)."""
+    """Enqueue jobs that are due and not held (a lost broker message only delays a push;
+    a killed worker's jobs come back once their short lease has expired)."""
     return jobs.jobs_enqueue_due()

@@ -92,7 +92,7 @@ def test_gateway_401_never_keeps_the_echoed_token():
             _fault(
                 "6240", "Duplicate Name Exists Error", "The name supplied already exists. : Id=58"
             ),
-            errors.QboValidationError,
+            errors.QboDuplicateName,
             "6240",
             False,
         ),
@@ -129,6 +129,27 @@ def test_gateway_401_never_keeps_the_echoed_token():
         ),
         (503, {"message": "unavailable"}, errors.QboServerError, "", True),
         (
+            400,
+            _fault("6140", "Duplicate Document Number Error", "Duplicate Document Number Error"),
+            errors.QboDuplicateNumber,
+            "6140",
+            False,
+        ),
+        (
+            400,
+            _fault("6210", "Account Period Closed", "The account period has closed."),
+            errors.QboPeriodClosed,
+            "6210",
+            False,
+        ),
+        (
+            400,
+            _fault("6000", "A business validation error has occurred", "Invalid tax rate."),
+            errors.QboTaxCodeInvalid,
+            "6000",
+            False,
+        ),
+        (
             403,
             _fault("3100", "ApplicationAuthorizationFailed", "", "SERVICE"),
             errors.QboAuthorizationError,
@@ -142,7 +163,7 @@ def test_gateway_401_never_keeps_the_echoed_token():
                 "Invalid Reference Id",
                 "Invalid Reference Id : Names element id 583 not found",
             ),
-            errors.QboValidationError,
+            errors.QboReferenceInvalid,
             "2500",
             False,
         ),

@@ -10,7 +10,6 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
 from accounting.qbo import errors
-from accounting.qbo.sales import duplicate_name_id
 from contacts.models import Contact
 
 from .. import payloads
@@ -86,10 +85,8 @@ def customer_ensure(context, contact: Contact, *, linked_id: str | None = None) 
         return _link(context, contact, found)
     try:
         qbo = context.api.customer_create(payloads.customer_body(data), request_id=context.rid("c"))
-    except errors.QboValidationError as error:
-        if error.code != "6240":
-            raise
-        holder_id = duplicate_name_id(error)
+    except errors.QboDuplicateName as error:
+        holder_id = error.holder_id
         qbo = None
         if holder_id:
             try:
@@ -133,15 +130,13 @@ def customer_update(context):
             if round_number == STALE_ROUNDS - 1:
                 raise
             sync_token = str(context.api.customer_get(link.qbo_id).get("SyncToken") or "")
-        except errors.QboValidationError as error:
-            if error.code == "6240":
-                raise JobFail(
-                    "duplicate_name_other",
-                    code=error.code,
-                    technical=error.detail,
-                    name=body["DisplayName"],
-                ) from None
-            raise
+        except errors.QboDuplicateName as error:
+            raise JobFail(
+                "duplicate_name_other",
+                code=error.code,
+                technical=error.detail,
+                name=body["DisplayName"],
+            ) from None
 
     def store():
         CustomerLink.objects.filter(pk=link.pk).update(
@@ -168,10 +163,8 @@ def payment_method_ensure(context, method: str) -> str:
                 request_id=context.rid(f"m-{method}"[:12]),
             )
             qbo_id = str(created.get("Id") or "")
-        except errors.QboValidationError as error:
-            if error.code != "6240":
-                raise
-            qbo_id = duplicate_name_id(error)
+        except errors.QboDuplicateName as error:
+            qbo_id = error.holder_id
     if qbo_id:
         cache.set(key, qbo_id, PAYMENT_METHOD_CACHE_SECONDS)
     return qbo_id

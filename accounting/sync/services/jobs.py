@@ -1,10 +1,12 @@
 """Writing, enqueuing, retrying and dismissing outbox jobs."""
 
 import logging
+import time
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +21,19 @@ logger = logging.getLogger(__name__)
 # died before acknowledging): the sweeper enqueues it again.
 LOST_AFTER = timedelta(seconds=30)
 SWEEP_LIMIT = 1000
+# Recent new invoices are counted per company in buckets of this many seconds: a burst tells
+# a push to check for a backlog (batch.py) without a query for every single push.
+HINT_BUCKET_SECONDS = 10
+# Owner message keys of jobs that wait for something a person fixes: fixing it wakes them.
+RECONNECT_KEYS = ("reconnect", "disconnected")
+MAPPING_KEYS = (
+    "no_default_item",
+    "no_deposit_account",
+    "no_non_taxable_code",
+    "no_taxable_code",
+    "no_transaction_tax_code",
+    "tax_code_invalid",
+)
 
 
 def _send_task(job_id: int, countdown: float | None = None) -> None:
@@ -106,7 +121,63 @@ def job_create(
     job.full_clean(exclude=["business", "depends_on"])
     job.save()
     job_enqueue_on_commit(job)
+    if kind == SyncKind.INVOICE and operation == "create":
+        backlog_hint_add(business_id=business_id)
     return job
+
+
+def _hint_key(business_id: int, bucket: int) -> str:
+    return f"qbo:backlog-hint:{business_id}:{bucket}"
+
+
+def backlog_hint_add(*, business_id: int, count: int = 1) -> None:
+    """Count new invoice jobs of a company (a hint only: a rolled-back one counts too)."""
+    key = _hint_key(business_id, int(time.time() // HINT_BUCKET_SECONDS))
+    cache.add(key, 0, timeout=HINT_BUCKET_SECONDS * 3)
+    try:
+        cache.incr(key, count)
+    except ValueError:  # expired between add and incr
+        cache.set(key, count, timeout=HINT_BUCKET_SECONDS * 3)
+
+
+def backlog_hint(*, business_id: int) -> int:
+    """New invoice jobs of the company in the current and the previous bucket."""
+    bucket = int(time.time() // HINT_BUCKET_SECONDS)
+    values = cache.get_many([_hint_key(business_id, bucket), _hint_key(business_id, bucket - 1)])
+    return sum(int(value) for value in values.values())
+
+
+def jobs_resume(*, business_id: int, keys: tuple[str, ...], realm_id: str | None = None) -> int:
+    """What these jobs waited for (`keys`: their owner message keys) has just been fixed: a
+    reconnection, a mapping. Jobs waiting or failed for it are due now, with a new round of
+    attempts, and workers are woken once the caller's transaction commits. Returns how many."""
+    blocked = SyncJob.objects.filter(
+        business_id=business_id,
+        status__in=(SyncStatus.WAITING, SyncStatus.FAILED, SyncStatus.PENDING),
+        last_error_key__in=keys,
+    )
+    if realm_id is not None:
+        blocked = blocked.filter(realm_id=realm_id)
+    ids = list(blocked.values_list("pk", flat=True)[:SWEEP_LIMIT])
+    if not ids:
+        return 0
+    SyncJob.objects.filter(pk__in=ids).update(
+        status=SyncStatus.PENDING,
+        next_attempt_at=timezone.now(),
+        lease_owner="",
+        lease_expires_at=None,
+        retry_round=F("attempts"),
+        last_error_key="",
+        last_error_params={},
+    )
+    invoice_creates = SyncJob.objects.filter(
+        pk__in=ids, kind=SyncKind.INVOICE, operation="create", attempts=0
+    ).count()
+    if invoice_creates:
+        backlog_hint_add(business_id=business_id, count=invoice_creates)
+    for job_id in ids:
+        transaction.on_commit(lambda job_id=job_id: job_enqueue(job_id=job_id))
+    return len(ids)
 
 
 def jobs_enqueue_due(*, now=None) -> int:

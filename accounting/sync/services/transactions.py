@@ -136,9 +136,7 @@ def invoice_outcome(invoice: Invoice, qbo: dict, *, voided: bool = False) -> dic
     }
 
 
-def _invoice_done(
-    context: JobContext, invoice: Invoice, qbo: dict, *, voided: bool = False
-) -> Done:
+def invoice_done(context: JobContext, invoice: Invoice, qbo: dict, *, voided: bool = False) -> Done:
     outcome = invoice_outcome(invoice, qbo, voided=voided)
 
     def store():
@@ -173,7 +171,7 @@ def invoice_create(context: JobContext) -> Done:
     if context.was_tried_before:
         found = _find_invoice(context, invoice.number)
         if found is not None:
-            return _invoice_done(context, invoice, found)
+            return invoice_done(context, invoice, found)
     customer_id = customers.customer_ensure(
         context, invoice.contact, linked_id=invoice.sync_customer_id
     )
@@ -184,9 +182,7 @@ def invoice_create(context: JobContext) -> Done:
     )
     try:
         qbo = context.api.invoice_create(body, request_id=context.rid())
-    except errors.QboValidationError as error:
-        if error.code != "6140":
-            raise
+    except errors.QboDuplicateNumber as error:
         # The number is taken: by this very invoice (created by an attempt we lost track of,
         # or by hand) when the customer matches; else by another one.
         found = _find_invoice(context, invoice.number)
@@ -195,7 +191,7 @@ def invoice_create(context: JobContext) -> Done:
                 "doc_number_taken", code=error.code, technical=error.detail, number=invoice.number
             ) from None
         qbo = found
-    return _invoice_done(context, invoice, qbo)
+    return invoice_done(context, invoice, qbo)
 
 
 def invoice_update(context: JobContext) -> Done:
@@ -222,7 +218,7 @@ def invoice_update(context: JobContext) -> Done:
             qbo = context.api.invoice_update(
                 body, request_id=context.rid(f"u{round_number}" if round_number else "")
             )
-            return _invoice_done(context, invoice, qbo)
+            return invoice_done(context, invoice, qbo)
         except errors.QboStaleObject:
             if round_number == STALE_ROUNDS - 1:
                 raise
@@ -252,11 +248,11 @@ def invoice_void(context: JobContext) -> Done:
                 sync_token=sync_token,
                 request_id=context.rid(f"v{round_number}" if round_number else ""),
             )
-            return _invoice_done(context, invoice, qbo, voided=True)
+            return invoice_done(context, invoice, qbo, voided=True)
         except errors.QboStaleObject:
             current = context.api.invoice_get(link.qbo_id)
             if _is_voided(current):
-                return _invoice_done(context, invoice, current, voided=True)
+                return invoice_done(context, invoice, current, voided=True)
             if round_number == STALE_ROUNDS - 1:
                 raise
             sync_token = str(current.get("SyncToken") or "")

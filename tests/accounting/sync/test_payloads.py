@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from accounting.qbo import errors
-from accounting.qbo.sales import dumps, duplicate_name_id
+from accounting.qbo.errors import duplicate_name_id
+from accounting.qbo.sales import dumps
 from accounting.sync import messages
 from accounting.sync.payloads import (
     ContactData,
