@@ -17,6 +17,7 @@ from .models import ConnectionStatus, OAuthStateStatus, QboAuthorizationState
 from .services import connection as connection_services
 from .services.mappings import accounting_settings_update
 from .services.references import references_refresh
+from .sync.services.usage import usage_reads_this_month
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +90,9 @@ def settings_page(request):
             "checklist": checklist,
             "is_configured": all(row.is_done for row in checklist),
             "refresh_token_warning": bool(is_connected and connection.refresh_token_warned_at),
+            "reads_this_month": (
+                usage_reads_this_month(realm_id=connection.realm_id) if is_connected else None
+            ),
         },
     )
 

@@ -7,6 +7,8 @@ response through qbo/errors.py before python-quickbooks sees it (its own 401 exc
 carry the gateway body, which can echo the token).
 """
 
+from collections.abc import Callable
+
 import requests
 from django.conf import settings
 from quickbooks import QuickBooks
@@ -15,6 +17,28 @@ from . import endpoints, errors, payloads
 
 MINOR_VERSION = 75
 PAGE_SIZE = 1000  # QBO's maximum MAXRESULTS (qbo-api-reference §0)
+
+
+# Intuit meters reads and queries (not writes) per app and company (qbo-api-reference §15).
+# Observers are called with the company id after each metered call that got an answer; the
+# accounting app registers the one that counts them (this module stays free of the ORM).
+_metered_call_observers: list[Callable[[str], None]] = []
+
+
+def on_metered_call(observer: Callable[[str], None]) -> None:
+    if observer not in _metered_call_observers:
+        _metered_call_observers.append(observer)
+
+
+def is_metered(method: str, url: str) -> bool:
+    path = url.split("?", 1)[0].rstrip("/")
+    return method.upper() == "GET" or path.endswith("/query") or path.endswith("/cdc")
+
+
+def metered_call_answered(*, realm_id: str, method: str, url: str) -> None:
+    if is_metered(method, url):
+        for observer in _metered_call_observers:
+            observer(str(realm_id))
 
 
 class _PlannitQuickBooks(QuickBooks):
@@ -30,6 +54,7 @@ class _PlannitQuickBooks(QuickBooks):
             )
         except requests.RequestException as error:
             raise errors.from_request_exception(error) from None
+        metered_call_answered(realm_id=self.company_id, method=request_type, url=url)
         problem = errors.from_api_response(response)
         if problem is not None:
             raise problem

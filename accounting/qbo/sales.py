@@ -127,6 +127,7 @@ class _SyncQuickBooks(client._PlannitQuickBooks):
                 raise problem from None
             record.http_status = response.status_code
             record.intuit_tid = response.headers.get("intuit_tid", "")
+            client.metered_call_answered(realm_id=self.company_id, method=request_type, url=url)
             problem = errors.from_api_response(response)
             if problem is not None:
                 record.error = problem

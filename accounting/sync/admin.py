@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from core.exceptions import ApplicationError
 
 from . import messages as sync_messages
-from .models import CustomerLink, InvoiceLink, ItemLink, PaymentLink, SyncAttempt, SyncJob
+from .models import (
+    ApiUsage,
+    CustomerLink,
+    InvoiceLink,
+    ItemLink,
+    PaymentLink,
+    SyncAttempt,
+    SyncJob,
+)
 from .services import jobs as job_services
 
 
@@ -179,3 +187,35 @@ class PaymentLinkAdmin(LinkAdmin):
     search_fields = ("qbo_id", "payment__invoice__number", "business__name")
     list_select_related = ("business", "payment")
     readonly_fields = LinkAdmin.readonly_fields + ("payment",)
+
+
+@admin.register(ApiUsage)
+class ApiUsageAdmin(admin.ModelAdmin):
+    """Read-only: what Intuit will count against the app's monthly read allowance."""
+
+    list_display = ["month_label", "realm_id", "company", "reads", "updated_at"]
+    list_filter = ["month"]
+    search_fields = ["realm_id"]
+    date_hierarchy = "month"
+
+    @admin.display(description=_("month"), ordering="month")
+    def month_label(self, obj: ApiUsage) -> str:
+        return obj.month.strftime("%Y-%m")
+
+    @admin.display(description=_("company"))
+    def company(self, obj: ApiUsage) -> str:
+        from accounting.models import QboConnection
+
+        names = QboConnection.objects.filter(realm_id=obj.realm_id).values_list(
+            "company_name", flat=True
+        )
+        return ", ".join(names) or "—"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

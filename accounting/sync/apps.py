@@ -12,9 +12,13 @@ class AccountingSyncConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
+        from accounting.qbo import client
+
         from .handlers import register
+        from .services.usage import count_one_read
 
         register()
+        client.on_metered_call(count_one_read)
         schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
         if isinstance(schedule, dict):
             schedule.setdefault(

@@ -283,3 +283,28 @@ class SyncAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.operation} → {self.http_status or '-'}"
+
+
+class ApiUsage(models.Model):
+    """Metered QuickBooks calls of one company in one calendar month (UTC).
+
+    Since 2025 Intuit meters reads and queries of the Accounting API per app (its "CorePlus"
+    calls; writes are not metered) and the entry tier stops reads at 500,000 a month
+    (qbo-api-reference §15). One row per company and month, incremented at each read: it
+    survives restarts and is what the accounting page and the admin show."""
+
+    realm_id = models.CharField(_("company id (realm)"), max_length=32)
+    month = models.DateField(_("month"))
+    reads = models.PositiveBigIntegerField(_("metered reads"), default=0)
+    updated_at = models.DateTimeField(_("last read at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("QuickBooks API usage")
+        verbose_name_plural = _("QuickBooks API usage")
+        ordering = ["-month", "realm_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["realm_id", "month"], name="uniq_api_usage_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.realm_id} {self.month:%Y-%m}: {self.reads}"

@@ -3,7 +3,7 @@ by another worker is skipped)."""
 
 from celery import shared_task
 
-from .services import jobs, lease, push
+from .services import batch, jobs, lease, push
 
 
 @shared_task(name="accounting_sync.run_job", ignore_result=True)
@@ -11,6 +11,13 @@ def sync_run_job(job_id: int) -> str:
     if lease.is_claimed(int(job_id)):
         return "skipped"  # a batch holds it, or it is done: this message is redundant
     return push.job_run(job_id=int(job_id))
+
+
+@shared_task(name="accounting_sync.run_backlog", ignore_result=True)
+def sync_run_backlog(business_id: int, realm_id: str) -> int:
+    """A company's due new invoices through batch calls (after a reconnect, "Send earlier
+    invoices"); what it leaves goes one by one through the jobs' own messages."""
+    return batch.backlog_drain(business_id=int(business_id), realm_id=str(realm_id))
 
 
 @shared_task(name="accounting_sync.sweep", ignore_result=True)

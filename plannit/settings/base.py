@@ -151,8 +151,18 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# A task's message is acknowledged when the task ends, and given back if its worker process
+# dies (killed, out of memory), so that no push is lost with a worker; each worker reserves one
+# message at a time, so that a slow company never holds others' messages in its prefetch.
+# Duplicates are harmless: a job runs only under its lease (accounting/sync/services/lease.py).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The longest task is a batch of 30 invoices or an import page: a few calls of at most
+# QBO_HTTP_TIMEOUT_SECONDS each. The soft limit lets the job end cleanly (retried later);
+# the hard one frees the worker. The broker's visibility timeout (Redis) stays above both.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 # Celery's Django fixup closes every database connection before and after each task unless
 # this is set: a new PostgreSQL connection (~8 ms) before every push. Connections are kept
 # and recycled by Django's own rule instead (CONN_MAX_AGE, health checks; plannit/celery.py).

@@ -170,14 +170,35 @@ def jobs_resume(*, business_id: int, keys: tuple[str, ...], realm_id: str | None
         last_error_key="",
         last_error_params={},
     )
-    invoice_creates = SyncJob.objects.filter(
-        pk__in=ids, kind=SyncKind.INVOICE, operation="create", attempts=0
-    ).count()
-    if invoice_creates:
-        backlog_hint_add(business_id=business_id, count=invoice_creates)
+    creates = list(
+        SyncJob.objects.filter(
+            pk__in=ids, kind=SyncKind.INVOICE, operation="create", attempts=0, lookup_first=False
+        ).values_list("realm_id", flat=True)
+    )
+    if creates:
+        backlog_hint_add(business_id=business_id, count=len(creates))
+    if len(creates) >= _batch_threshold():
+        # A backlog: one task drains it through batch calls, ahead of the jobs' own messages.
+        realm = creates[0]
+        transaction.on_commit(lambda: _send_backlog_quietly(business_id, realm))
     for job_id in ids:
         transaction.on_commit(lambda job_id=job_id: job_enqueue(job_id=job_id))
     return len(ids)
+
+
+def _batch_threshold() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "QBO_SYNC_BATCH_THRESHOLD", 10)) or 10**9
+
+
+def _send_backlog_quietly(business_id: int, realm_id: str) -> None:
+    from ..tasks import sync_run_backlog
+
+    try:
+        sync_run_backlog.apply_async(args=[business_id, realm_id])
+    except Exception:  # noqa: BLE001 - the jobs' own messages still carry the work
+        logger.warning("Could not enqueue the backlog of business %s", business_id, exc_info=True)
 
 
 def jobs_enqueue_due(*, now=None) -> int:

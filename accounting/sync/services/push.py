@@ -21,6 +21,7 @@ import logging
 import random
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
 from accounting.models import ConnectionStatus, QboConnection
@@ -96,6 +97,12 @@ def job_run(*, job_id: int, owner: str | None = None) -> str:
         )
     except errors.QboError as error:
         return outcome.finish_error(job, owner, recorder, error)
+    except SoftTimeLimitExceeded:
+        # The task ran out of time mid-call: as ambiguous as a timeout (retried, looked up
+        # before creating again).
+        return outcome.finish_error(
+            job, owner, recorder, errors.QboNetworkError("Task time limit reached")
+        )
     except Exception as error:  # noqa: BLE001 - a bug must show as a failed job, not vanish
         logger.exception("Sync job %s crashed", job.pk)
         return outcome.finish(
