@@ -1,16 +1,29 @@
-"""The QBO Accounting API: one function per remote operation, plain values in and out, no ORM.
-
-Built on python-quickbooks with a subclass (qbo-libraries.md §2.12) that: takes the base URL
-from settings, sends the current access token, uses a plain requests.Session (no https-only
-check against the local emulator), puts a timeout on every call, and classifies every error
-response through qbo/errors.py before python-quickbooks sees it (its own 401 exception would
-carry the gateway body, which can echo the token).
+"""THE QuickBooks Online Accounting API client: one HTTP path for the sync engine, the imports,
+the mappings and the connection checks. One function per remote operation here (reference
+lists, company info), the sync engine's calls in sales.py, the imports' pages in imports.py:
+all through `api()`, which builds python-quickbooks' client with a subclass (qbo-libraries.md
+§2.12) whose every call:
+- takes the base URL from settings and sends the current access token;
+- goes through one keep-alive requests.Session per thread (no https-only check against the
+  local emulator; a new TCP and TLS handshake per call would cost more than the call);
+- has a timeout (QBO_HTTP_TIMEOUT_SECONDS);
+- is admitted by the per-company limiter when the caller gives one (the sync engine);
+- is recorded (time, duration, status, fault code, intuit_tid, request id) when the caller
+  gives a Recorder, and counted when Intuit meters it (reads and queries, §15);
+- is classified through errors.py before python-quickbooks sees the answer (its own 401
+  exception would carry the gateway body, which can echo the token).
+No ORM here.
 """
 
+import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 
 import requests
 from django.conf import settings
+from django.utils import timezone
 from quickbooks import QuickBooks
 
 from . import endpoints, errors, payloads
@@ -41,38 +54,131 @@ def metered_call_answered(*, realm_id: str, method: str, url: str) -> None:
             observer(str(realm_id))
 
 
-class _PlannitQuickBooks(QuickBooks):
+_local = threading.local()
+
+
+def _session() -> requests.Session:
+    # One keep-alive session per thread: a new TCP (and TLS) handshake per call would cost more
+    # than the call itself against a nearby server.
+    session = getattr(_local, "session", None)
+    if session is None:
+        session = requests.Session()
+        _local.session = session
+    return session
+
+
+@dataclass
+class CallRecord:
+    started_at: datetime
+    duration_ms: int
+    method: str
+    operation: str
+    request_id: str = ""
+    http_status: int | None = None
+    fault_code: str = ""
+    intuit_tid: str = ""
+    error: errors.QboError | None = None
+
+
+@dataclass
+class Recorder:
+    calls: list[CallRecord] = field(default_factory=list)
+
+    def add(self, record: CallRecord) -> None:
+        self.calls.append(record)
+
+
+class LimiterBusy(Exception):
+    """The company's request budget is used up for now: try the job again a bit later
+    (nothing was sent)."""
+
+    def __init__(self, wait_seconds: float):
+        super().__init__(f"limiter busy for {wait_seconds:.2f}s")
+        self.wait_seconds = wait_seconds
+
+
+# admit(realm_id, is_batch) -> release callable; raises LimiterBusy. Set by the sync engine.
+Admit = Callable[[str, bool], Callable[[], None]]
+
+
+def _no_limit(realm_id: str, is_batch: bool) -> Callable[[], None]:
+    return lambda: None
+
+
+class QboHttp(QuickBooks):
+    """python-quickbooks' client with our HTTP path (see the module's docstring)."""
+
     access_token = ""
     timeout = 30.0
+    recorder: Recorder | None = None
+    admit: Admit = staticmethod(_no_limit)
+    operation_label = ""
 
     def process_request(self, request_type, url, headers="", params="", data=""):
         headers = dict(headers or {})
         headers["Authorization"] = "Bearer " + self.access_token
+        params = params or {}
+        is_batch = url.split("?", 1)[0].rstrip("/").endswith("/batch")
+        release = self.admit(str(self.company_id), is_batch)
+        clock = time.monotonic()
+        record = CallRecord(
+            started_at=timezone.now(),
+            duration_ms=0,
+            method=request_type,
+            operation=self.operation_label or url.split("?", 1)[0].rsplit("/", 1)[-1],
+            request_id=str(params.get("requestid", "")) if isinstance(params, dict) else "",
+        )
         try:
-            response = self.session.request(
-                request_type, url, headers=headers, params=params, data=data, timeout=self.timeout
-            )
-        except requests.RequestException as error:
-            raise errors.from_request_exception(error) from None
-        metered_call_answered(realm_id=self.company_id, method=request_type, url=url)
-        problem = errors.from_api_response(response)
-        if problem is not None:
-            raise problem
-        return response
+            try:
+                response = _session().request(
+                    request_type,
+                    url,
+                    headers=headers,
+                    params=params,
+                    data=data,
+                    timeout=self.timeout,
+                )
+            except requests.RequestException as error:
+                problem = errors.from_request_exception(error)
+                record.error = problem
+                raise problem from None
+            record.http_status = response.status_code
+            record.intuit_tid = response.headers.get("intuit_tid", "")
+            metered_call_answered(realm_id=self.company_id, method=request_type, url=url)
+            problem = errors.from_api_response(response)
+            if problem is not None:
+                record.error = problem
+                record.fault_code = problem.code
+                raise problem
+            return response
+        finally:
+            release()
+            record.duration_ms = int((time.monotonic() - clock) * 1000)
+            if self.recorder is not None:
+                self.recorder.add(record)
 
 
-def _api(*, access_token: str, realm_id: str) -> _PlannitQuickBooks:
-    qb = _PlannitQuickBooks(company_id=realm_id, minorversion=MINOR_VERSION, use_decimal=True)
+def api(
+    *,
+    access_token: str,
+    realm_id: str,
+    recorder: Recorder | None = None,
+    admit: Admit | None = None,
+) -> QboHttp:
+    qb = QboHttp(company_id=realm_id, minorversion=MINOR_VERSION, use_decimal=True)
     base = endpoints.api_base_url()
     qb.api_url_v3 = base
     qb.sandbox_api_url_v3 = base
-    qb.session = requests.Session()
+    qb.session = None  # every call goes through _session()
     qb.access_token = access_token
     qb.timeout = float(settings.QBO_HTTP_TIMEOUT_SECONDS)
+    qb.recorder = recorder
+    if admit is not None:
+        qb.admit = admit
     return qb
 
 
-def _query_all(qb: _PlannitQuickBooks, entity: str, where: str = "") -> list[dict]:
+def _query_all(qb: QboHttp, entity: str, where: str = "") -> list[dict]:
     rows: list[dict] = []
     start = 1
     while True:
@@ -89,7 +195,7 @@ def _query_all(qb: _PlannitQuickBooks, entity: str, where: str = "") -> list[dic
 
 
 def get_company_info(*, access_token: str, realm_id: str) -> payloads.CompanyInfo:
-    qb = _api(access_token=access_token, realm_id=realm_id)
+    qb = api(access_token=access_token, realm_id=realm_id)
     result = qb.get_single_object("CompanyInfo", realm_id)
     # The home currency lives in Preferences, not CompanyInfo (qbo-api-reference §3.8).
     preferences = qb.get(f"{qb.api_url}/company/{realm_id}/preferences").get("Preferences") or {}
@@ -102,30 +208,30 @@ def get_company_info(*, access_token: str, realm_id: str) -> payloads.CompanyInf
 
 
 def list_tax_codes(*, access_token: str, realm_id: str) -> list[payloads.TaxCodeRow]:
-    qb = _api(access_token=access_token, realm_id=realm_id)
+    qb = api(access_token=access_token, realm_id=realm_id)
     return [payloads.tax_code_from_qbo(row) for row in _query_all(qb, "TaxCode")]
 
 
 def list_items(*, access_token: str, realm_id: str) -> list[payloads.ItemRow]:
-    qb = _api(access_token=access_token, realm_id=realm_id)
+    qb = api(access_token=access_token, realm_id=realm_id)
     return [payloads.item_from_qbo(row) for row in _query_all(qb, "Item")]
 
 
 def list_accounts(*, access_token: str, realm_id: str) -> list[payloads.AccountRow]:
-    qb = _api(access_token=access_token, realm_id=realm_id)
+    qb = api(access_token=access_token, realm_id=realm_id)
     return [payloads.account_from_qbo(row) for row in _query_all(qb, "Account")]
 
 
 def get_tax_code(*, access_token: str, realm_id: str, qbo_id: str) -> payloads.TaxCodeRow:
-    qb = _api(access_token=access_token, realm_id=realm_id)
+    qb = api(access_token=access_token, realm_id=realm_id)
     return payloads.tax_code_from_qbo(qb.get_single_object("TaxCode", qbo_id).get("TaxCode") or {})
 
 
 def get_item(*, access_token: str, realm_id: str, qbo_id: str) -> payloads.ItemRow:
-    qb = _api(access_token=access_token, realm_id=realm_id)
+    qb = api(access_token=access_token, realm_id=realm_id)
     return payloads.item_from_qbo(qb.get_single_object("Item", qbo_id).get("Item") or {})
 
 
 def get_account(*, access_token: str, realm_id: str, qbo_id: str) -> payloads.AccountRow:
-    qb = _api(access_token=access_token, realm_id=realm_id)
+    qb = api(access_token=access_token, realm_id=realm_id)
     return payloads.account_from_qbo(qb.get_single_object("Account", qbo_id).get("Account") or {})

@@ -151,7 +151,7 @@ def _token(access_token: Token) -> str:
 
 def _query(*, access_token: Token, realm_id: str, sql: str) -> dict:
     for attempt in range(1, PAGE_ATTEMPTS + 1):
-        qb = client._api(access_token=_token(access_token), realm_id=realm_id)
+        qb = client.api(access_token=_token(access_token), realm_id=realm_id)
         try:
             return qb.query(sql)
         except errors.QboError as error:

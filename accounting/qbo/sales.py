@@ -1,79 +1,18 @@
 """Remote operations of the sync engine: customers, invoices, payments, payment methods and
-batch. One function (method) per remote call, plain dicts in and out, no ORM.
+batch. One method per remote call, no ORM.
 
-Built on the connection's QuickBooks client (client.py): same base URL, timeout and error
-classification (errors.py). On top of it, every HTTP call is:
-- recorded (time, duration, status, fault code, intuit_tid, request id) for the sync log;
-- admitted by the per-company limiter shared by every worker (QBO: 500 requests/min,
-  10 in flight, 40 batch/min; qbo-api-reference §9);
-- sent with a JSON body whose amounts are exact decimal numbers (never floats).
+Through the one client (client.py: base URL, session, timeout, limiter, recording, metering,
+error classification); bodies are JSON whose amounts are exact decimal numbers (never floats).
 """
 
 import json
 import re
-import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 
-import requests
-from django.conf import settings
-from django.utils import timezone
+from . import client
+from .client import Admit, CallRecord, LimiterBusy, Recorder
 
-from . import client, endpoints, errors
-
-_local = threading.local()
-
-
-def _session() -> requests.Session:
-    # One keep-alive session per thread: a new TCP (and TLS) handshake per call would cost more
-    # than the call itself against a nearby server.
-    session = getattr(_local, "session", None)
-    if session is None:
-        session = requests.Session()
-        _local.session = session
-    return session
-
-
-@dataclass
-class CallRecord:
-    started_at: datetime
-    duration_ms: int
-    method: str
-    operation: str
-    request_id: str = ""
-    http_status: int | None = None
-    fault_code: str = ""
-    intuit_tid: str = ""
-    error: errors.QboError | None = None
-
-
-@dataclass
-class Recorder:
-    calls: list[CallRecord] = field(default_factory=list)
-
-    def add(self, record: CallRecord) -> None:
-        self.calls.append(record)
-
-
-class LimiterBusy(Exception):
-    """The company's request budget is used up for now: try the job again a bit later
-    (nothing was sent)."""
-
-    def __init__(self, wait_seconds: float):
-        super().__init__(f"limiter busy for {wait_seconds:.2f}s")
-        self.wait_seconds = wait_seconds
-
-
-# admit(realm_id, is_batch) -> release callable; raises LimiterBusy. Set by the sync engine.
-Admit = Callable[[str, bool], Callable[[], None]]
-
-
-def _no_limit(realm_id: str, is_batch: bool) -> Callable[[], None]:
-    return lambda: None
-
+__all__ = ["Admit", "CallRecord", "LimiterBusy", "Recorder", "SalesApi", "dumps"]
 
 _DECIMAL_MARK = "\u0000dec:"
 
@@ -89,56 +28,6 @@ def dumps(body: dict) -> str:
 
     text = json.dumps(body, default=default, ensure_ascii=False)
     return re.sub(r'"\\u0000dec:(-?[0-9.]+)"', r"\1", text)
-
-
-class _SyncQuickBooks(client._PlannitQuickBooks):
-    recorder: Recorder | None = None
-    admit: Admit = staticmethod(_no_limit)
-    operation_label = ""
-
-    def process_request(self, request_type, url, headers="", params="", data=""):
-        headers = dict(headers or {})
-        headers["Authorization"] = "Bearer " + self.access_token
-        params = params or {}
-        is_batch = url.rstrip("/").endswith("/batch")
-        release = self.admit(str(self.company_id), is_batch)
-        started = timezone.now()
-        clock = time.monotonic()
-        record = CallRecord(
-            started_at=started,
-            duration_ms=0,
-            method=request_type,
-            operation=self.operation_label or url.rsplit("/", 1)[-1],
-            request_id=str(params.get("requestid", "")),
-        )
-        try:
-            try:
-                response = _session().request(
-                    request_type,
-                    url,
-                    headers=headers,
-                    params=params,
-                    data=data,
-                    timeout=self.timeout,
-                )
-            except requests.RequestException as error:
-                problem = errors.from_request_exception(error)
-                record.error = problem
-                raise problem from None
-            record.http_status = response.status_code
-            record.intuit_tid = response.headers.get("intuit_tid", "")
-            client.metered_call_answered(realm_id=self.company_id, method=request_type, url=url)
-            problem = errors.from_api_response(response)
-            if problem is not None:
-                record.error = problem
-                record.fault_code = problem.code
-                raise problem
-            return response
-        finally:
-            release()
-            record.duration_ms = int((time.monotonic() - clock) * 1000)
-            if self.recorder is not None:
-                self.recorder.add(record)
 
 
 def _quote(value: str) -> str:
@@ -158,19 +47,9 @@ class SalesApi:
         recorder: Recorder | None = None,
         admit: Admit | None = None,
     ):
-        qb = _SyncQuickBooks(
-            company_id=realm_id, minorversion=client.MINOR_VERSION, use_decimal=True
+        self.qb = client.api(
+            access_token=access_token, realm_id=realm_id, recorder=recorder, admit=admit
         )
-        base = endpoints.api_base_url()
-        qb.api_url_v3 = base
-        qb.sandbox_api_url_v3 = base
-        qb.session = None
-        qb.access_token = access_token
-        qb.timeout = float(settings.QBO_HTTP_TIMEOUT_SECONDS)
-        qb.recorder = recorder
-        if admit is not None:
-            qb.admit = admit
-        self.qb = qb
         self.realm_id = realm_id
 
     # --- plumbing -------------------------------------------------------------------------
