@@ -9,8 +9,18 @@ import json
 import re
 from decimal import Decimal
 
-from . import client
+from . import client, errors
 from .client import Admit, CallRecord, LimiterBusy, Recorder
+from .sales_payloads import (
+    RemoteCustomer,
+    RemoteInvoice,
+    RemotePayment,
+    customer_from_qbo,
+    find_payment_by_reference,
+    invoice_from_qbo,
+    match_payment_method,
+    payment_from_qbo,
+)
 
 __all__ = ["Admit", "CallRecord", "LimiterBusy", "Recorder", "SalesApi", "dumps"]
 
@@ -80,134 +90,131 @@ class SalesApi:
         )
         return list((result.get("QueryResponse") or {}).get(entity) or [])
 
+    def _entity(self, answer: dict, entity: str) -> dict:
+        return answer.get(entity) or {}
+
     # --- customers ------------------------------------------------------------------------
 
-    def customer_get(self, qbo_id: str) -> dict:
-        return self._get(f"customer/{qbo_id}", label="read Customer").get("Customer") or {}
+    def customer_get(self, qbo_id: str) -> RemoteCustomer:
+        answer = self._get(f"customer/{qbo_id}", label="read Customer")
+        return customer_from_qbo(self._entity(answer, "Customer"))
 
-    def customer_find(self, *, display_name: str, email: str = "") -> dict | None:
+    def customer_find(self, *, display_name: str, email: str = "") -> RemoteCustomer | None:
         """An existing customer with this display name, else with this email address."""
         if display_name:
             rows = self.query(
                 f"SELECT * FROM Customer WHERE DisplayName = {_quote(display_name)}", "Customer"
             )
             if rows:
-                return rows[0]
+                return customer_from_qbo(rows[0])
         if email:
             rows = self.query(
                 f"SELECT * FROM Customer WHERE PrimaryEmailAddr = {_quote(email)}", "Customer"
             )
             if rows:
-                return rows[0]
+                return customer_from_qbo(rows[0])
         return None
 
-    def customer_create(self, body: dict, *, request_id: str) -> dict:
-        return (
-            self._post("customer", body, label="create Customer", request_id=request_id).get(
-                "Customer"
-            )
-            or {}
-        )
+    def customer_create(self, body: dict, *, request_id: str) -> RemoteCustomer:
+        answer = self._post("customer", body, label="create Customer", request_id=request_id)
+        return customer_from_qbo(self._entity(answer, "Customer"))
 
-    def customer_update(self, body: dict, *, request_id: str) -> dict:
-        return (
-            self._post("customer", body, label="update Customer", request_id=request_id).get(
-                "Customer"
-            )
-            or {}
-        )
+    def customer_update(self, body: dict, *, request_id: str) -> RemoteCustomer:
+        answer = self._post("customer", body, label="update Customer", request_id=request_id)
+        return customer_from_qbo(self._entity(answer, "Customer"))
 
     # --- invoices -------------------------------------------------------------------------
 
-    def invoice_get(self, qbo_id: str) -> dict:
-        return self._get(f"invoice/{qbo_id}", label="read Invoice").get("Invoice") or {}
+    def invoice_get(self, qbo_id: str) -> RemoteInvoice:
+        answer = self._get(f"invoice/{qbo_id}", label="read Invoice")
+        return invoice_from_qbo(self._entity(answer, "Invoice"))
 
-    def invoice_create(self, body: dict, *, request_id: str) -> dict:
-        return (
-            self._post("invoice", body, label="create Invoice", request_id=request_id).get(
-                "Invoice"
-            )
-            or {}
+    def invoice_create(self, body: dict, *, request_id: str) -> RemoteInvoice:
+        answer = self._post("invoice", body, label="create Invoice", request_id=request_id)
+        return invoice_from_qbo(self._entity(answer, "Invoice"))
+
+    def invoice_update(self, body: dict, *, request_id: str) -> RemoteInvoice:
+        answer = self._post("invoice", body, label="update Invoice", request_id=request_id)
+        return invoice_from_qbo(self._entity(answer, "Invoice"))
+
+    def invoice_void(self, *, qbo_id: str, sync_token: str, request_id: str) -> RemoteInvoice:
+        answer = self._post(
+            "invoice",
+            {"Id": qbo_id, "SyncToken": sync_token},
+            label="void Invoice",
+            request_id=request_id,
+            params={"operation": "void"},
         )
+        return invoice_from_qbo(self._entity(answer, "Invoice"))
 
-    def invoice_update(self, body: dict, *, request_id: str) -> dict:
-        return (
-            self._post("invoice", body, label="update Invoice", request_id=request_id).get(
-                "Invoice"
-            )
-            or {}
-        )
-
-    def invoice_void(self, *, qbo_id: str, sync_token: str, request_id: str) -> dict:
-        return (
-            self._post(
-                "invoice",
-                {"Id": qbo_id, "SyncToken": sync_token},
-                label="void Invoice",
-                request_id=request_id,
-                params={"operation": "void"},
-            ).get("Invoice")
-            or {}
-        )
-
-    def invoices_by_doc_number(self, doc_numbers: list[str]) -> list[dict]:
+    def invoices_by_doc_number(self, doc_numbers: list[str]) -> list[RemoteInvoice]:
         if not doc_numbers:
             return []
         if len(doc_numbers) == 1:
             where = f"DocNumber = {_quote(doc_numbers[0])}"
         else:
             where = "DocNumber IN (" + ", ".join(_quote(d) for d in doc_numbers) + ")"
-        return self.query(f"SELECT * FROM Invoice WHERE {where} MAXRESULTS 1000", "Invoice")
+        rows = self.query(f"SELECT * FROM Invoice WHERE {where} MAXRESULTS 1000", "Invoice")
+        return [invoice_from_qbo(row) for row in rows]
 
     # --- payments -------------------------------------------------------------------------
 
-    def payment_get(self, qbo_id: str) -> dict:
-        return self._get(f"payment/{qbo_id}", label="read Payment").get("Payment") or {}
+    def payment_get(self, qbo_id: str) -> RemotePayment:
+        answer = self._get(f"payment/{qbo_id}", label="read Payment")
+        return payment_from_qbo(self._entity(answer, "Payment"))
 
-    def payment_create(self, body: dict, *, request_id: str) -> dict:
-        return (
-            self._post("payment", body, label="create Payment", request_id=request_id).get(
-                "Payment"
-            )
-            or {}
-        )
+    def payment_create(self, body: dict, *, request_id: str) -> RemotePayment:
+        answer = self._post("payment", body, label="create Payment", request_id=request_id)
+        return payment_from_qbo(self._entity(answer, "Payment"))
 
-    def payment_void(self, *, qbo_id: str, sync_token: str, request_id: str) -> dict:
+    def payment_void(self, *, qbo_id: str, sync_token: str, request_id: str) -> RemotePayment:
         # qbo-api-reference §2.1: payments are voided by a sparse update with include=void.
-        return (
-            self._post(
-                "payment",
-                {"Id": qbo_id, "SyncToken": sync_token, "sparse": True},
-                label="void Payment",
-                request_id=request_id,
-                params={"operation": "update", "include": "void"},
-            ).get("Payment")
-            or {}
+        answer = self._post(
+            "payment",
+            {"Id": qbo_id, "SyncToken": sync_token, "sparse": True},
+            label="void Payment",
+            request_id=request_id,
+            params={"operation": "update", "include": "void"},
         )
+        return payment_from_qbo(self._entity(answer, "Payment"))
 
-    def payments_on_date(self, *, txn_date: str) -> list[dict]:
-        return self.query(
+    def payment_find_by_reference(self, *, txn_date: str, reference: str) -> RemotePayment | None:
+        """The payment of that date whose PrivateNote carries our reference (an earlier
+        attempt that reached QBO although we never heard the answer)."""
+        rows = self.query(
             f"SELECT * FROM Payment WHERE TxnDate = {_quote(txn_date)} MAXRESULTS 1000", "Payment"
         )
+        found = find_payment_by_reference(rows, reference=reference)
+        return payment_from_qbo(found) if found is not None else None
 
-    def payment_methods(self) -> list[dict]:
-        return self.query("SELECT * FROM PaymentMethod MAXRESULTS 1000", "PaymentMethod")
+    def payment_method_find(self, method: str) -> str:
+        """The Id of the company's payment method matching Plannit's method by name, or ""."""
+        rows = self.query("SELECT * FROM PaymentMethod MAXRESULTS 1000", "PaymentMethod")
+        return match_payment_method(method, rows)
 
-    def payment_method_create(self, *, name: str, is_credit_card: bool, request_id: str) -> dict:
+    def payment_method_create(self, *, name: str, is_credit_card: bool, request_id: str) -> str:
         body = {"Name": name, "Type": "CREDIT_CARD" if is_credit_card else "NON_CREDIT_CARD"}
-        return (
-            self._post(
-                "paymentmethod", body, label="create PaymentMethod", request_id=request_id
-            ).get("PaymentMethod")
-            or {}
+        answer = self._post(
+            "paymentmethod", body, label="create PaymentMethod", request_id=request_id
         )
+        return str(self._entity(answer, "PaymentMethod").get("Id") or "")
 
     # --- batch ----------------------------------------------------------------------------
 
-    def batch(self, items: list[dict]) -> dict[str, dict]:
-        """Items are {"bId", "operation", "<Entity>": {...}}; at most 30 (qbo-api-reference
-        §5). Returns each item's response by bId (an entity or a Fault)."""
+    def invoices_create_batch(
+        self, items: list[dict]
+    ) -> dict[str, RemoteInvoice | errors.QboError]:
+        """Create invoices in one batch call: items are {"bId", "operation": "create",
+        "Invoice": body}, at most 30 (qbo-api-reference §5). Each answer, by bId, is the created
+        invoice or the error its item's Fault stands for; an item missing from the answer is
+        missing from the result."""
         if len(items) > 30:
             raise ValueError("QBO accepts at most 30 items per batch")
         result = self._post("batch", {"BatchItemRequest": items}, label=f"batch ({len(items)})")
-        return {str(row.get("bId")): row for row in result.get("BatchItemResponse") or []}
+        answers: dict[str, RemoteInvoice | errors.QboError] = {}
+        for row in result.get("BatchItemResponse") or []:
+            problem = errors.from_batch_item(row)
+            if problem is None and not row.get("Invoice"):
+                problem = errors.QboServerError("Batch item without an invoice", status=200)
+            answers[str(row.get("bId"))] = problem or invoice_from_qbo(row["Invoice"])
+        return answers

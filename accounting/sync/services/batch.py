@@ -23,14 +23,16 @@ from django.db.models import F
 
 from accounting.models import ConnectionStatus, QboConnection
 from accounting.qbo import errors
+from accounting.qbo import sales_payloads as payloads
 from accounting.qbo.sales import LimiterBusy, Recorder, SalesApi
+from accounting.qbo.sales_payloads import RemoteInvoice
 from accounting.services.connection import (
     connection_get_access_token,
     connection_record_successful_call,
 )
 from invoicing.models import Invoice, InvoiceLine
 
-from .. import limiter, payloads
+from .. import limiter
 from ..models import (
     CustomerLink,
     InvoiceLink,
@@ -188,14 +190,14 @@ def _send_group(
             connection_id=qbo_connection.pk, connection=qbo_connection
         )
         try:
-            results = api(token).batch(items)
+            results = api(token).invoices_create_batch(items)
         except errors.QboAuthenticationError:
             from datetime import timedelta
 
             token = connection_get_access_token(
                 connection_id=qbo_connection.pk, min_validity=timedelta(days=1)
             )
-            results = api(token).batch(items)
+            results = api(token).invoices_create_batch(items)
     except (LimiterBusy, errors.QboReconnectRequired, errors.QboNotConnected) as problem:
         if isinstance(problem, LimiterBusy):
             _mark_batch_budget_spent(qbo_connection.realm_id, problem.wait_seconds)
@@ -212,11 +214,11 @@ def _send_group(
     connection_record_successful_call(connection_id=qbo_connection.pk)
     created, rest = [], []
     for current, invoice, _body in entries:
-        row = results.get(str(current.pk))
-        if row is not None and errors.from_batch_item(row) is None and row.get("Invoice"):
-            created.append((current, invoice, row["Invoice"]))
+        answer = results.get(str(current.pk))
+        if isinstance(answer, RemoteInvoice):
+            created.append((current, invoice, answer))
         else:
-            rest.append((current, invoice, row))
+            rest.append((current, invoice, answer))
     statuses: dict[int, str] = {}
     if created:
         try:
@@ -310,25 +312,21 @@ def _build(group: list[SyncJob], connection: QboConnection):
 def _settle(
     job: SyncJob,
     invoice: Invoice,
-    row: dict | None,
+    answer: RemoteInvoice | errors.QboError | None,
     owner: str,
     recorder: Recorder,
     connection: QboConnection,
 ) -> str:
     """One batch item that was not settled with the others: its own outcome."""
-    if row is None:
-        error = errors.QboServerError("Batch item missing from the answer", status=200)
-        return outcome.finish_error(job, owner, recorder, error)
-    problem = errors.from_batch_item(row)
-    if problem is None and row.get("Invoice"):
+    if answer is None:
+        answer = errors.QboServerError("Batch item missing from the answer", status=200)
+    if isinstance(answer, RemoteInvoice):
         context = JobContext(job=job, connection=connection, api=None)
-        done = transactions.invoice_done(context, invoice, row["Invoice"])
+        done = transactions.invoice_done(context, invoice, answer)
         return outcome.finish(job, owner, recorder, status=SyncStatus.DONE, done=done)
-    if problem is None:
-        problem = errors.QboServerError("Batch item without an invoice", status=200)
-    if isinstance(problem, errors.QboDuplicateNumber):
+    if isinstance(answer, errors.QboDuplicateNumber):
         # The number exists: the single path looks it up and links or explains.
         return outcome.finish(
             job, owner, recorder, status=SyncStatus.PENDING, delay=0, keep_error=True
         )
-    return outcome.finish_error(job, owner, recorder, problem)
+    return outcome.finish_error(job, owner, recorder, answer)

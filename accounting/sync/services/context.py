@@ -6,10 +6,10 @@ from datetime import timedelta
 from django.db.models import OuterRef, Subquery, Sum
 
 from accounting.models import AccountingSettings, QboConnection, TaxGroupMapping
+from accounting.qbo import sales_payloads as payloads
 from accounting.qbo.sales import SalesApi
 from invoicing.models import TaxGroup
 
-from .. import payloads
 from ..models import SyncJob, SyncStatus
 
 WAIT_RECHECK = timedelta(seconds=60)

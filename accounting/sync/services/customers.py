@@ -10,9 +10,10 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
 from accounting.qbo import errors
+from accounting.qbo import sales_payloads as payloads
+from accounting.qbo.sales_payloads import RemoteCustomer
 from contacts.models import Contact
 
-from .. import payloads
 from ..models import CustomerLink
 
 PAYMENT_METHOD_CACHE_SECONDS = 3600
@@ -35,8 +36,8 @@ def contact_data(contact: Contact) -> payloads.ContactData:
     )
 
 
-def _link(context, contact: Contact, qbo: dict) -> str:
-    qbo_id = str(qbo.get("Id") or "")
+def _link(context, contact: Contact, qbo: RemoteCustomer) -> str:
+    qbo_id = qbo.qbo_id
     try:
         with transaction.atomic():
             CustomerLink.objects.create(
@@ -44,8 +45,8 @@ def _link(context, contact: Contact, qbo: dict) -> str:
                 realm_id=context.realm_id,
                 contact=contact,
                 qbo_id=qbo_id,
-                sync_token=str(qbo.get("SyncToken") or ""),
-                display_name=str(qbo.get("DisplayName") or "")[:500],
+                sync_token=qbo.sync_token,
+                display_name=qbo.display_name,
             )
     except IntegrityError:
         # Another worker linked this contact meanwhile (use its link), or this QBO customer is
@@ -58,11 +59,11 @@ def _link(context, contact: Contact, qbo: dict) -> str:
     return qbo_id
 
 
-def _check_active(qbo: dict) -> None:
+def _check_active(qbo: RemoteCustomer) -> None:
     from .context import JobFail
 
-    if qbo.get("Active") in (False, "false"):
-        raise JobFail("customer_inactive", name=str(qbo.get("DisplayName") or ""))
+    if not qbo.is_active:
+        raise JobFail("customer_inactive", name=qbo.display_name)
 
 
 def customer_ensure(context, contact: Contact, *, linked_id: str | None = None) -> str:
@@ -93,7 +94,7 @@ def customer_ensure(context, contact: Contact, *, linked_id: str | None = None) 
                 qbo = context.api.customer_get(holder_id)
             except errors.QboNotFound:
                 qbo = None
-        if not qbo or str(qbo.get("Id")) != holder_id:
+        if qbo is None or qbo.qbo_id != holder_id:
             raise JobFail(
                 "duplicate_name_other", code=error.code, technical=error.detail, name=display_name
             ) from None
@@ -118,7 +119,7 @@ def customer_update(context):
     data = contact_data(contact)
     sync_token = link.sync_token
     if not sync_token:
-        sync_token = str(context.api.customer_get(link.qbo_id).get("SyncToken") or "")
+        sync_token = context.api.customer_get(link.qbo_id).sync_token
     for round_number in range(STALE_ROUNDS):
         body = payloads.customer_update_body(data, qbo_id=link.qbo_id, sync_token=sync_token)
         try:
@@ -129,7 +130,7 @@ def customer_update(context):
         except errors.QboStaleObject:
             if round_number == STALE_ROUNDS - 1:
                 raise
-            sync_token = str(context.api.customer_get(link.qbo_id).get("SyncToken") or "")
+            sync_token = context.api.customer_get(link.qbo_id).sync_token
         except errors.QboDuplicateName as error:
             raise JobFail(
                 "duplicate_name_other",
@@ -140,8 +141,8 @@ def customer_update(context):
 
     def store():
         CustomerLink.objects.filter(pk=link.pk).update(
-            sync_token=str(qbo.get("SyncToken") or ""),
-            display_name=str(qbo.get("DisplayName") or "")[:500],
+            sync_token=qbo.sync_token,
+            display_name=qbo.display_name,
         )
 
     return Done(qbo_id=link.qbo_id, store=store)
@@ -153,16 +154,15 @@ def payment_method_ensure(context, method: str) -> str:
     cached = cache.get(key)
     if cached:
         return cached
-    qbo_id = payloads.match_payment_method(method, context.api.payment_methods())
+    qbo_id = context.api.payment_method_find(method)
     if not qbo_id:
         name = payloads.PAYMENT_METHOD_NAMES.get(method, ("Other",))[0]
         try:
-            created = context.api.payment_method_create(
+            qbo_id = context.api.payment_method_create(
                 name=name,
                 is_credit_card=method in payloads.CREDIT_CARD_METHODS,
                 request_id=context.rid(f"m-{method}"[:12]),
             )
-            qbo_id = str(created.get("Id") or "")
         except errors.QboDuplicateName as error:
             qbo_id = error.holder_id
     if qbo_id:

@@ -26,13 +26,14 @@ from django.utils import timezone
 
 from accounting.models import ConnectionStatus, QboConnection
 from accounting.qbo import errors
+from accounting.qbo import sales_payloads as payloads
 from accounting.qbo.sales import LimiterBusy, Recorder, SalesApi
 from accounting.services.connection import (
     connection_get_access_token,
     connection_record_successful_call,
 )
 
-from .. import limiter, payloads
+from .. import limiter
 from ..models import SyncJob, SyncKind, SyncOperation, SyncStatus
 from . import customers, outcome, transactions
 from .blockers import blocker_of

@@ -5,9 +5,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
 
 from accounting.qbo import errors
+from accounting.qbo import sales_payloads as payloads
+from accounting.qbo.sales_payloads import RemoteInvoice, RemotePayment
 from invoicing.models import Invoice, Payment
 
-from .. import payloads
 from ..models import (
     OPEN_STATUSES,
     CustomerLink,
@@ -102,10 +103,10 @@ def invoice_data(
     )
 
 
-def invoice_outcome(invoice: Invoice, qbo: dict, *, voided: bool = False) -> dict:
+def invoice_outcome(invoice: Invoice, qbo: RemoteInvoice, *, voided: bool = False) -> dict:
     """What a QBO answer means for the invoice's link, and the tax check: QBO computes the
     tax itself (non-US, §10), so its TotalAmt and TotalTax are compared to ours to the cent."""
-    qbo_total, qbo_tax = payloads.invoice_totals(qbo)
+    qbo_total, qbo_tax = qbo.total, qbo.tax_total
     expected_total = payloads.money(0) if voided else invoice.total
     expected_tax = payloads.money(0) if voided else invoice.tax_total
     warning_key, warning_params = "", {}
@@ -121,11 +122,11 @@ def invoice_outcome(invoice: Invoice, qbo: dict, *, voided: bool = False) -> dic
             "tax": money(expected_tax, currency),
         }
     return {
-        "qbo_id": str(qbo.get("Id") or ""),
-        "number": str(qbo.get("DocNumber") or "")[:21],
+        "qbo_id": qbo.qbo_id,
+        "number": qbo.doc_number,
         "values": {
-            "sync_token": str(qbo.get("SyncToken") or ""),
-            "doc_number": str(qbo.get("DocNumber") or "")[:21],
+            "sync_token": qbo.sync_token,
+            "doc_number": qbo.doc_number,
             "qbo_total": qbo_total,
             "qbo_tax_total": qbo_tax,
             "expected_total": expected_total,
@@ -136,7 +137,9 @@ def invoice_outcome(invoice: Invoice, qbo: dict, *, voided: bool = False) -> dic
     }
 
 
-def invoice_done(context: JobContext, invoice: Invoice, qbo: dict, *, voided: bool = False) -> Done:
+def invoice_done(
+    context: JobContext, invoice: Invoice, qbo: RemoteInvoice, *, voided: bool = False
+) -> Done:
     outcome = invoice_outcome(invoice, qbo, voided=voided)
 
     def store():
@@ -157,7 +160,7 @@ def invoice_done(context: JobContext, invoice: Invoice, qbo: dict, *, voided: bo
     )
 
 
-def _find_invoice(context: JobContext, number: str) -> dict | None:
+def _find_invoice(context: JobContext, number: str) -> RemoteInvoice | None:
     rows = context.api.invoices_by_doc_number([number])
     return rows[0] if rows else None
 
@@ -186,7 +189,7 @@ def invoice_create(context: JobContext) -> Done:
         # The number is taken: by this very invoice (created by an attempt we lost track of,
         # or by hand) when the customer matches; else by another one.
         found = _find_invoice(context, invoice.number)
-        if found is None or str((found.get("CustomerRef") or {}).get("value")) != customer_id:
+        if found is None or found.customer_id != customer_id:
             raise JobFail(
                 "doc_number_taken", code=error.code, technical=error.detail, number=invoice.number
             ) from None
@@ -223,12 +226,8 @@ def invoice_update(context: JobContext) -> Done:
             if round_number == STALE_ROUNDS - 1:
                 raise
             # Someone (a payment, a person in QBO) changed it since: reread and reapply ours.
-            sync_token = str(context.api.invoice_get(link.qbo_id).get("SyncToken") or "")
+            sync_token = context.api.invoice_get(link.qbo_id).sync_token
     raise AssertionError("unreachable")
-
-
-def _is_voided(qbo: dict) -> bool:
-    return str(qbo.get("PrivateNote") or "").startswith("Voided")
 
 
 def invoice_void(context: JobContext) -> Done:
@@ -251,11 +250,11 @@ def invoice_void(context: JobContext) -> Done:
             return invoice_done(context, invoice, qbo, voided=True)
         except errors.QboStaleObject:
             current = context.api.invoice_get(link.qbo_id)
-            if _is_voided(current):
+            if current.is_voided:
                 return invoice_done(context, invoice, current, voided=True)
             if round_number == STALE_ROUNDS - 1:
                 raise
-            sync_token = str(current.get("SyncToken") or "")
+            sync_token = current.sync_token
     raise AssertionError("unreachable")
 
 
@@ -270,8 +269,8 @@ def _payment(context: JobContext) -> Payment | None:
     )
 
 
-def _payment_done(context: JobContext, payment: Payment, qbo: dict) -> Done:
-    qbo_id = str(qbo.get("Id") or "")
+def _payment_done(context: JobContext, payment: Payment, qbo: RemotePayment) -> Done:
+    qbo_id = qbo.qbo_id
 
     def store():
         _upsert_link(
@@ -279,7 +278,7 @@ def _payment_done(context: JobContext, payment: Payment, qbo: dict) -> Done:
             context=context,
             lookup={"payment_id": payment.pk},
             qbo_id=qbo_id,
-            values={"sync_token": str(qbo.get("SyncToken") or "")},
+            values={"sync_token": qbo.sync_token},
         )
 
     return Done(qbo_id=qbo_id, store=store)
@@ -314,8 +313,8 @@ def payment_create(context: JobContext) -> Done:
     )
     reference = payloads.payment_reference(payment.pk, context.job.request_id)
     if context.was_tried_before:
-        found = payloads.find_payment_by_reference(
-            context.api.payments_on_date(txn_date=payment.date.isoformat()), reference=reference
+        found = context.api.payment_find_by_reference(
+            txn_date=payment.date.isoformat(), reference=reference
         )
         if found is not None:
             return _payment_done(context, payment, found)
@@ -352,9 +351,9 @@ def payment_void(context: JobContext) -> Done:
             return _payment_done(context, payment, qbo)
         except errors.QboStaleObject:
             current = context.api.payment_get(link.qbo_id)
-            if _is_voided(current):
+            if current.is_voided:
                 return _payment_done(context, payment, current)
             if round_number == STALE_ROUNDS - 1:
                 raise
-            sync_token = str(current.get("SyncToken") or "")
+            sync_token = current.sync_token
     raise AssertionError("unreachable")

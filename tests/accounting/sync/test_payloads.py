@@ -9,8 +9,7 @@ import pytest
 from accounting.qbo import errors
 from accounting.qbo.errors import duplicate_name_id
 from accounting.qbo.sales import dumps
-from accounting.sync import messages
-from accounting.sync.payloads import (
+from accounting.qbo.sales_payloads import (
     ContactData,
     InvoiceData,
     LineData,
@@ -26,6 +25,7 @@ from accounting.sync.payloads import (
     match_payment_method,
     payment_body,
 )
+from accounting.sync import messages
 
 CA = Mapping(
     is_us=False,

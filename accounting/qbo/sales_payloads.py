@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from accounting.qbo.payloads import US_NON_TAXABLE_CODE, US_TAXABLE_CODE
+from .payloads import US_NON_TAXABLE_CODE, US_TAXABLE_CODE
 
 CENT = Decimal("0.01")
 DISPLAY_NAME_MAX = 500
@@ -309,3 +309,69 @@ def parse_date(value: str) -> datetime.date | None:
         return datetime.date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
+
+
+# --- What the engine keeps of QBO's answers -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RemoteCustomer:
+    qbo_id: str
+    sync_token: str
+    display_name: str
+    is_active: bool
+
+
+@dataclass(frozen=True)
+class RemoteInvoice:
+    qbo_id: str
+    sync_token: str
+    doc_number: str
+    customer_id: str
+    total: Decimal | None
+    tax_total: Decimal
+    is_voided: bool
+
+
+@dataclass(frozen=True)
+class RemotePayment:
+    qbo_id: str
+    sync_token: str
+    private_note: str
+    is_voided: bool
+
+
+def _is_voided(row: dict) -> bool:
+    # QBO marks a voided transaction in its PrivateNote ("Voided", qbo-api-reference §2.1).
+    return str(row.get("PrivateNote") or "").startswith("Voided")
+
+
+def customer_from_qbo(row: dict) -> RemoteCustomer:
+    return RemoteCustomer(
+        qbo_id=str(row.get("Id") or ""),
+        sync_token=str(row.get("SyncToken") or ""),
+        display_name=str(row.get("DisplayName") or "")[:DISPLAY_NAME_MAX],
+        is_active=row.get("Active") not in (False, "false"),
+    )
+
+
+def invoice_from_qbo(row: dict) -> RemoteInvoice:
+    total, tax_total = invoice_totals(row)
+    return RemoteInvoice(
+        qbo_id=str(row.get("Id") or ""),
+        sync_token=str(row.get("SyncToken") or ""),
+        doc_number=str(row.get("DocNumber") or "")[:21],
+        customer_id=str((row.get("CustomerRef") or {}).get("value") or ""),
+        total=total,
+        tax_total=tax_total,
+        is_voided=_is_voided(row),
+    )
+
+
+def payment_from_qbo(row: dict) -> RemotePayment:
+    return RemotePayment(
+        qbo_id=str(row.get("Id") or ""),
+        sync_token=str(row.get("SyncToken") or ""),
+        private_note=str(row.get("PrivateNote") or ""),
+        is_voided=_is_voided(row),
+    )
