@@ -194,6 +194,8 @@ QBO_LIMIT_BATCH_PER_MINUTE = env.int("QBO_LIMIT_BATCH_PER_MINUTE", default=40)
 QBO_LIMIT_WINDOW_SECONDS = env.float("QBO_LIMIT_WINDOW_SECONDS", default=60.0)
 # A backlog of at least this many new invoices for one company goes through batch calls.
 QBO_SYNC_BATCH_THRESHOLD = env.int("QBO_SYNC_BATCH_THRESHOLD", default=10)
+# How often beat's sweeper looks for due jobs, lost messages and expired leases.
+QBO_SYNC_SWEEP_SECONDS = env.float("QBO_SYNC_SWEEP_SECONDS", default=10.0)
 
 LOGGING = {
     "version": 1,
