@@ -232,6 +232,10 @@ class SyncJob(BusinessOwned):
             models.Index(fields=["status", "next_attempt_at"], name="syncjob_due"),
             models.Index(fields=["business", "kind", "object_id"], name="syncjob_object"),
             models.Index(fields=["realm_id", "status"], name="syncjob_realm_status"),
+            # A company's due jobs, oldest first (its backlog task's turns).
+            models.Index(
+                fields=["business", "status", "next_attempt_at"], name="syncjob_business_due"
+            ),
         ]
 
     def __str__(self) -> str:

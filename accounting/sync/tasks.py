@@ -15,9 +15,9 @@ def sync_run_job(job_id: int) -> str:
 
 @shared_task(name="accounting_sync.run_backlog", ignore_result=True)
 def sync_run_backlog(business_id: int, realm_id: str) -> int:
-    """A company's due new invoices through batch calls (after a reconnect, "Send earlier
-    invoices"); what it leaves goes one by one through the jobs' own messages."""
-    return batch.backlog_drain(business_id=int(business_id), realm_id=str(realm_id))
+    """One turn of a company's backlog (its jobs past its queue budget); it queues the next
+    turn itself, behind the other companies' messages."""
+    return batch.backlog_round(business_id=int(business_id), realm_id=str(realm_id))
 
 
 @shared_task(name="accounting_sync.sweep", ignore_result=True)

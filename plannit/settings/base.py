@@ -194,6 +194,9 @@ QBO_LIMIT_BATCH_PER_MINUTE = env.int("QBO_LIMIT_BATCH_PER_MINUTE", default=40)
 QBO_LIMIT_WINDOW_SECONDS = env.float("QBO_LIMIT_WINDOW_SECONDS", default=60.0)
 # A backlog of at least this many new invoices for one company goes through batch calls.
 QBO_SYNC_BATCH_THRESHOLD = env.int("QBO_SYNC_BATCH_THRESHOLD", default=10)
+# Job messages one company may queue per 2 s; past that its jobs wait behind its backlog task,
+# which takes turns with the other companies' messages (accounting/sync/services/wake.py).
+QBO_SYNC_QUEUE_BUDGET = env.int("QBO_SYNC_QUEUE_BUDGET", default=20)
 # How often beat's sweeper looks for due jobs, lost messages and expired leases.
 QBO_SYNC_SWEEP_SECONDS = env.float("QBO_SYNC_SWEEP_SECONDS", default=10.0)
 

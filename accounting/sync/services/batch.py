@@ -6,8 +6,8 @@ DocNumber before being created again, like a single push.
 
 Its own entry point: a single push asks only `is_backlog_leader` (a cache read; the database
 is counted only when the company's recent creates say there may be a backlog), and a
-company's backlog can be drained by `backlog_drain` (a task per company: after a reconnect,
-"Send earlier invoices"). It ends jobs through outcome.py like a single push.
+company whose jobs went past its queue budget (wake.py) is worked through by its backlog task,
+a turn at a time (`backlog_round`). It ends jobs through outcome.py like a single push.
 
 Only plain cases are batched (first attempt, customer already linked, no link yet); anything
 else is handed back to the single path, which knows every special case.
@@ -19,7 +19,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError
-from django.db.models import F
+from django.db.models import F, Min
+from django.utils import timezone
 
 from accounting.models import ConnectionStatus, QboConnection
 from accounting.qbo import errors
@@ -34,6 +35,7 @@ from invoicing.models import Invoice, InvoiceLine
 
 from .. import limiter
 from ..models import (
+    RUNNABLE_STATUSES,
     CustomerLink,
     InvoiceLink,
     ItemLink,
@@ -47,10 +49,13 @@ from .blockers import blocker_of
 from .context import JobContext
 from .jobs import backlog_hint, job_enqueue
 from .lease import claims_forget, jobs_claim, jobs_hand_back, worker_id
+from .wake import backlog_schedule, backlog_started
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 30
+# Jobs one turn of a backlog task runs one by one when no batch can go.
+ROUND_JOBS = 5
 
 
 def _threshold() -> int:
@@ -94,8 +99,6 @@ def _mark_batch_budget_spent(realm_id: str, seconds: float) -> None:
 
 
 def _others_due(business_id: int, realm_id: str):
-    from django.utils import timezone
-
     return SyncJob.objects.filter(
         realm_id=realm_id,
         business_id=business_id,
@@ -108,9 +111,15 @@ def _others_due(business_id: int, realm_id: str):
     )
 
 
-def _hand_back(job_ids: list[int], owner: str, *, uncount_attempt: bool = False) -> None:
+def _hand_back(
+    jobs: list[SyncJob], job_ids: list[int], owner: str, *, uncount_attempt: bool = False
+) -> None:
+    """Hand `job_ids` (some of `jobs`, all of one company) back and wake workers for them."""
+    if not job_ids:
+        return
+    business_id, realm_id = jobs[0].business_id, jobs[0].realm_id
     for job_id in jobs_hand_back(job_ids, owner, uncount_attempt=uncount_attempt):
-        job_enqueue(job_id=job_id)
+        job_enqueue(job_id=job_id, business_id=business_id, realm_id=realm_id)
 
 
 def _ready_connection(business_id: int, realm_id: str) -> QboConnection | None:
@@ -137,24 +146,38 @@ def backlog_run(*, leader: SyncJob, owner: str) -> str | None:
     return None if statuses is None else statuses.get(leader.pk, "")
 
 
-def backlog_drain(*, business_id: int, realm_id: str, owner: str | None = None) -> int:
-    """A company's due new invoices, 30 per batch call, while there are at least two and the
-    batch budget lasts. Returns how many jobs were settled. What is left goes one by one."""
+def backlog_round(*, business_id: int, realm_id: str, owner: str | None = None) -> int:
+    """One turn of a company's backlog task (wake.py): a batch call of its due new invoices
+    when it has at least two and the batch budget lasts, else up to ROUND_JOBS of its due jobs
+    one by one; then the task queues itself again, behind the other companies' messages, for
+    when the next of its jobs is due. Returns how many jobs this turn ran."""
+    from .push import job_run
+
     owner = owner or worker_id()
-    settled = 0
-    while not _batch_budget_spent(realm_id):
-        connection = _ready_connection(business_id, realm_id)
-        if connection is None:
-            break
-        group = jobs_claim(_others_due(business_id, realm_id), owner=owner, limit=BATCH_SIZE)
-        if len(group) < 2:
-            _hand_back([job.pk for job in group], owner)
-            break
-        statuses = _send_group(group, owner, connection, leader=None)
-        if not statuses:
-            break
-        settled += len(statuses)
-    return settled
+    backlog_started(business_id=business_id)
+    ran = 0
+    connection = _ready_connection(business_id, realm_id)
+    plain = _others_due(business_id, realm_id)
+    if connection is not None and not _batch_budget_spent(realm_id) and plain[:2].count() == 2:
+        group = jobs_claim(plain, owner=owner, limit=BATCH_SIZE)
+        ran = len(_send_group(group, owner, connection, leader=None) or {})
+    if not ran:
+        due = SyncJob.objects.filter(
+            business_id=business_id,
+            status__in=RUNNABLE_STATUSES,
+            next_attempt_at__lte=timezone.now(),
+        ).order_by("id")
+        for job_id in list(due.values_list("pk", flat=True)[:ROUND_JOBS]):
+            ran += job_run(job_id=job_id, owner=owner) != "skipped"
+    next_due = SyncJob.objects.filter(
+        business_id=business_id, status__in=RUNNABLE_STATUSES
+    ).aggregate(first=Min("next_attempt_at"))["first"]
+    if next_due is not None:
+        wait = (next_due - timezone.now()).total_seconds()
+        if wait <= outcome.DIRECT_REQUEUE_SECONDS:
+            # Farther ones are left to the sweeper.
+            backlog_schedule(business_id=business_id, realm_id=realm_id, countdown=max(0, wait))
+    return ran
 
 
 def _send_group(
@@ -166,9 +189,9 @@ def _send_group(
 
     leader_id = leader.pk if leader is not None else None
     items, entries, single = _build(group, qbo_connection)
-    _hand_back([j.pk for j in single if j.pk != leader_id], owner)
+    _hand_back(group, [j.pk for j in single if j.pk != leader_id], owner)
     if (leader is not None and not any(e[0].pk == leader_id for e in entries)) or len(entries) < 2:
-        _hand_back([entry[0].pk for entry in entries if entry[0].pk != leader_id], owner)
+        _hand_back(group, [entry[0].pk for entry in entries if entry[0].pk != leader_id], owner)
         return None
     jobs = [entry[0] for entry in entries]
     ids = [job.pk for job in jobs]
@@ -203,7 +226,7 @@ def _send_group(
             _mark_batch_budget_spent(qbo_connection.realm_id, problem.wait_seconds)
         # Nothing was sent (the batch budget is spent for now, or the connection must be
         # renewed): the leader goes on alone, the others are handed back.
-        _hand_back([pk for pk in ids if pk != leader_id], owner, uncount_attempt=True)
+        _hand_back(group, [pk for pk in ids if pk != leader_id], owner, uncount_attempt=True)
         if leader is not None:
             SyncJob.objects.filter(pk=leader_id).update(attempts=F("attempts") - 1)
             leader.attempts -= 1

@@ -14,6 +14,9 @@ from businesses.models import Business
 from core.exceptions import ApplicationError
 
 from ..models import OPEN_STATUSES, RUNNABLE_STATUSES, SyncJob, SyncKind, SyncStatus
+from .wake import job_enqueue, job_enqueue_on_commit, job_wake
+
+__all__ = ["job_enqueue", "job_enqueue_on_commit"]  # re-exported: callers wake jobs from here
 
 logger = logging.getLogger(__name__)
 
@@ -34,40 +37,6 @@ MAPPING_KEYS = (
     "no_transaction_tax_code",
     "tax_code_invalid",
 )
-
-
-def _send_task(job_id: int, countdown: float | None = None) -> None:
-    from ..tasks import sync_run_job
-
-    if countdown:
-        sync_run_job.apply_async(args=[job_id], countdown=countdown)
-    else:
-        sync_run_job.apply_async(args=[job_id])
-
-
-def job_enqueue(*, job_id: int, countdown: float | None = None) -> None:
-    """Wake a worker for this job. Never raises: if the broker is down, the sweeper will find
-    the job (the database is the source of truth)."""
-    SyncJob.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
-    _send_quietly(job_id, countdown)
-
-
-def _send_quietly(job_id: int, countdown: float | None = None) -> None:
-    try:
-        _send_task(job_id, countdown)
-    except Exception:  # noqa: BLE001 - any broker failure only delays the job
-        logger.warning(
-            "Could not enqueue sync job %s; the sweeper will pick it up", job_id, exc_info=True
-        )
-
-
-def job_enqueue_on_commit(job: SyncJob) -> None:
-    """Wake a worker once the caller's transaction commits. The job is marked enqueued in
-    that transaction, so the commit is followed by the message alone (no second write on
-    the way to QBO); a message lost there is found by the sweeper like any other."""
-    job_id = job.pk
-    SyncJob.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
-    transaction.on_commit(lambda: _send_quietly(job_id))
 
 
 def open_jobs_for(*, business_id: int, kind: str, object_id: int):
@@ -170,35 +139,19 @@ def jobs_resume(*, business_id: int, keys: tuple[str, ...], realm_id: str | None
         last_error_key="",
         last_error_params={},
     )
-    creates = list(
-        SyncJob.objects.filter(
-            pk__in=ids, kind=SyncKind.INVOICE, operation="create", attempts=0, lookup_first=False
-        ).values_list("realm_id", flat=True)
-    )
+    creates = SyncJob.objects.filter(
+        pk__in=ids, kind=SyncKind.INVOICE, operation="create", attempts=0, lookup_first=False
+    ).count()
     if creates:
-        backlog_hint_add(business_id=business_id, count=len(creates))
-    if len(creates) >= _batch_threshold():
-        # A backlog: one task drains it through batch calls, ahead of the jobs' own messages.
-        realm = creates[0]
-        transaction.on_commit(lambda: _send_backlog_quietly(business_id, realm))
+        backlog_hint_add(business_id=business_id, count=creates)
+    realm_of = dict(SyncJob.objects.filter(pk__in=ids).values_list("pk", "realm_id"))
     for job_id in ids:
-        transaction.on_commit(lambda job_id=job_id: job_enqueue(job_id=job_id))
+        transaction.on_commit(
+            lambda job_id=job_id: job_enqueue(
+                job_id=job_id, business_id=business_id, realm_id=realm_of.get(job_id, "")
+            )
+        )
     return len(ids)
-
-
-def _batch_threshold() -> int:
-    from django.conf import settings
-
-    return int(getattr(settings, "QBO_SYNC_BATCH_THRESHOLD", 10)) or 10**9
-
-
-def _send_backlog_quietly(business_id: int, realm_id: str) -> None:
-    from ..tasks import sync_run_backlog
-
-    try:
-        sync_run_backlog.apply_async(args=[business_id, realm_id])
-    except Exception:  # noqa: BLE001 - the jobs' own messages still carry the work
-        logger.warning("Could not enqueue the backlog of business %s", business_id, exc_info=True)
 
 
 def jobs_enqueue_due(*, now=None) -> int:
@@ -216,13 +169,14 @@ def jobs_enqueue_due(*, now=None) -> int:
             | Q(status=SyncStatus.RUNNING)
         )
         .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:SWEEP_LIMIT]
+        .values_list("pk", "business_id", "realm_id")[:SWEEP_LIMIT]
     )
-    count = 0
-    for job_id in list(due):
-        job_enqueue(job_id=job_id)
-        count += 1
-    return count
+    due = list(due)
+    if due:
+        SyncJob.objects.filter(pk__in=[job_id for job_id, _b, _r in due]).update(enqueued_at=now)
+    for job_id, business_id, realm_id in due:
+        job_wake(job_id, None, business_id, realm_id)
+    return len(due)
 
 
 def jobs_release_after(*, job: SyncJob) -> list[int]:
@@ -262,7 +216,11 @@ def jobs_release_after(*, job: SyncJob) -> list[int]:
     if ids:
         SyncJob.objects.filter(pk__in=ids).update(next_attempt_at=now)
         for job_id in ids:
-            transaction.on_commit(lambda job_id=job_id: job_enqueue(job_id=job_id))
+            transaction.on_commit(
+                lambda job_id=job_id: job_enqueue(
+                    job_id=job_id, business_id=job.business_id, realm_id=job.realm_id
+                )
+            )
     return ids
 
 
@@ -289,8 +247,13 @@ def jobs_release_after_many(*, jobs: list[SyncJob]) -> list[int]:
     released = list(waiting.values_list("pk", flat=True))
     if released:
         SyncJob.objects.filter(pk__in=released).update(next_attempt_at=timezone.now())
+        business_id, realm_id = jobs[0].business_id, jobs[0].realm_id
         for job_id in released:
-            transaction.on_commit(lambda job_id=job_id: job_enqueue(job_id=job_id))
+            transaction.on_commit(
+                lambda job_id=job_id: job_enqueue(
+                    job_id=job_id, business_id=business_id, realm_id=realm_id
+                )
+            )
     return released
 
 

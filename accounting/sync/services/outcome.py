@@ -210,7 +210,12 @@ def finish(
         if status in (SyncStatus.DONE, SyncStatus.DISMISSED):
             jobs_release_after(job=current)
     if requeue is not None:
-        job_enqueue(job_id=job.pk, countdown=requeue or None)
+        job_enqueue(
+            job_id=job.pk,
+            countdown=requeue or None,
+            business_id=job.business_id,
+            realm_id=job.realm_id,
+        )
     return status
 
 

@@ -11,7 +11,7 @@ from accounting import crypto
 from accounting.models import AccountingSettings, ConnectionStatus, QboConnection
 from accounting.sync import limiter
 from accounting.sync.models import SyncJob, SyncStatus
-from accounting.sync.services import jobs, push
+from accounting.sync.services import push, wake
 from contacts.models import Contact
 from invoicing import services as invoicing
 from tests.factories.catalog import ItemFactory
@@ -37,7 +37,19 @@ def enqueued(monkeypatch):
     """Jobs sent to the broker (by id), instead of a real broker."""
     sent: list[tuple[int, float | None]] = []
     monkeypatch.setattr(
-        jobs, "_send_task", lambda job_id, countdown=None: sent.append((job_id, countdown))
+        wake, "_send_task", lambda job_id, countdown=None: sent.append((job_id, countdown))
+    )
+    return sent
+
+
+@pytest.fixture(autouse=True)
+def backlogs_sent(monkeypatch):
+    """Backlog tasks sent to the broker, as (business id, realm id, countdown)."""
+    sent: list[tuple[int, str, float | None]] = []
+    monkeypatch.setattr(
+        wake,
+        "_send_backlog_task",
+        lambda business_id, realm_id, countdown: sent.append((business_id, realm_id, countdown)),
     )
     return sent
 

@@ -185,7 +185,7 @@ def test_a_single_push_without_a_backlog_asks_no_count(qbo, settings, django_ass
         assert batch.is_backlog_leader(job) is False
 
 
-def test_backlog_drain_sends_a_companys_backlog_in_batches(qbo, settings):
+def test_a_backlog_turn_sends_a_companys_new_invoices_in_one_batch(qbo, settings, backlogs_sent):
     # given a linked customer and 12 new invoices queued (threshold 5)
     settings.QBO_SYNC_BATCH_THRESHOLD = 5
     contact = make_contact(qbo.business)
@@ -193,25 +193,86 @@ def test_backlog_drain_sends_a_companys_backlog_in_batches(qbo, settings):
     assert run_due() == ["done"]
     invoices = [issue_invoice(qbo.business, contact=contact) for _ in range(12)]
     before = len(qbo.invoices())
-    # when the company's backlog task runs
-    settled = batch.backlog_drain(business_id=qbo.business.pk, realm_id=CA_REALM, owner="w")
-    # then one batch call created all twelve, each linked once
-    assert settled == 12
+    # when the company's backlog task takes its turn
+    ran = batch.backlog_round(business_id=qbo.business.pk, realm_id=CA_REALM, owner="w")
+    # then one batch call created all twelve, each linked once, and no next turn is queued
+    assert ran == 12
     assert len(qbo.calls("POST", "/batch")) == 1
     assert len(qbo.invoices()) == before + 12
     assert SyncJob.objects.filter(status=SyncStatus.DONE).count() == 13
     linked = set(InvoiceLink.objects.values_list("invoice_id", flat=True))
     assert {invoice.pk for invoice in invoices} <= linked
+    assert backlogs_sent == []
     # and a message for any of them afterwards is dropped without a lease
     assert lease.is_claimed(SyncJob.objects.order_by("-id").first().pk)
 
 
-def test_backlog_drain_leaves_a_lone_invoice_to_its_own_message(qbo):
-    issue_invoice(qbo.business)
-    assert batch.backlog_drain(business_id=qbo.business.pk, realm_id=CA_REALM, owner="w") == 0
-    job = SyncJob.objects.get()
-    assert (job.status, job.lease_owner, job.attempts) == (SyncStatus.PENDING, "", 0)
-    assert qbo.calls("POST", "/batch") == []
+def test_a_backlog_turn_without_a_batch_runs_a_few_jobs_and_queues_the_next_turn(
+    qbo, backlogs_sent
+):
+    # given eight invoices of eight new customers (no batch: customers not linked)
+    for number in range(8):
+        issue_invoice(
+            qbo.business,
+            contact=make_contact(
+                qbo.business, display_name=f"Client {number}", email=f"c{number}@example.com"
+            ),
+        )
+    # when the backlog task takes a turn
+    ran = batch.backlog_round(business_id=qbo.business.pk, realm_id=CA_REALM, owner="w")
+    # then it ran ROUND_JOBS of them, oldest first, and queued its next turn behind the others
+    assert ran == batch.ROUND_JOBS == 5
+    done = sorted(SyncJob.objects.filter(status=SyncStatus.DONE).values_list("pk", flat=True))
+    assert done == sorted(SyncJob.objects.values_list("pk", flat=True))[:5]
+    assert backlogs_sent == [(qbo.business.pk, CA_REALM, 0)]
+    # and the next turn finishes the rest, with nothing more to queue
+    backlogs_sent.clear()
+    assert batch.backlog_round(business_id=qbo.business.pk, realm_id=CA_REALM, owner="w") == 3
+    assert SyncJob.objects.filter(status=SyncStatus.DONE).count() == 8
+    assert backlogs_sent == []
+
+
+def test_a_company_past_its_queue_budget_parks_its_jobs_behind_one_backlog_task(
+    qbo, settings, enqueued, backlogs_sent, django_capture_on_commit_callbacks
+):
+    # given a budget of 3 messages per company and bucket
+    settings.QBO_SYNC_QUEUE_BUDGET = 3
+    contact = make_contact(qbo.business)
+    # when the company queues 6 invoices at once
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(6):
+            issue_invoice(qbo.business, contact=contact)
+    # then 3 messages went, the rest wait behind one backlog task, every job marked enqueued
+    ids = sorted(SyncJob.objects.values_list("pk", flat=True))
+    assert enqueued == [(job_id, None) for job_id in ids[:3]]
+    assert backlogs_sent == [(qbo.business.pk, CA_REALM, None)]
+    assert SyncJob.objects.filter(enqueued_at__isnull=True).count() == 0
+    # and another company's invoice still gets its own message at once
+    from tests.factories.businesses import BusinessFactory
+    from tests.factories.invoicing import TaxGroupFactory
+
+    from .conftest import US_REALM, connect_business
+
+    other = BusinessFactory()
+    TaxGroupFactory(business=other, is_default=True, components=[("TPS", "5")])
+    connect_business(qbo.emulator, other, realm_id=US_REALM)
+    with django_capture_on_commit_callbacks(execute=True):
+        issue_invoice(other, contact=make_contact(other))
+    theirs = SyncJob.objects.get(business=other)
+    assert enqueued[-1] == (theirs.pk, None)
+    assert len(backlogs_sent) == 1
+
+
+def test_the_sweeper_keeps_to_the_queue_budget(qbo, settings, enqueued, backlogs_sent):
+    settings.QBO_SYNC_QUEUE_BUDGET = 2
+    contact = make_contact(qbo.business)
+    for _ in range(5):
+        issue_invoice(qbo.business, contact=contact)
+    SyncJob.objects.update(enqueued_at=None)
+    enqueued.clear()
+    assert jobs.jobs_enqueue_due() == 5
+    assert len(enqueued) == 2
+    assert backlogs_sent == [(qbo.business.pk, CA_REALM, None)]
 
 
 # --- Metered reads ----------------------------------------------------------------------------
