@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..config import EmulatorSettings
 from ..errors import ApiFault, invalid_ref, not_found, required
+from ..schema import check_entity
 from ..store import NAME_SPACE, Company, name_key
 from ..util import clean, iso
 
@@ -146,6 +147,8 @@ def save(ctx: Ctx, kind: Kind, payload: dict) -> dict:
     """POST /{entity}: a create, or an update when the body carries an Id (reference §2.1)."""
     if not isinstance(payload, dict):
         raise ApiFault("2010", "Request body must be a JSON object")
+    # Before ``clean``: QBO refuses an unknown property even when its value is null.
+    check_entity(kind.name, payload)
     payload = clean(payload)
     check_shapes(payload)
     if kind.singleton:
