@@ -96,6 +96,23 @@ QUERYABLE = {
     "CompanyInfo": {"CompanyName", "Country"},
     "Preferences": set(),
 }
+_SALES_DOCUMENT = {
+    "DocNumber",
+    "TxnDate",
+    "CustomerRef",
+    "Balance",
+    "TotalAmt",
+    "PrintStatus",
+    "DepartmentRef",
+    "ClassRef",
+}
+QUERYABLE["CreditMemo"] = _SALES_DOCUMENT | {"RemainingCredit", "EmailStatus"}
+QUERYABLE["SalesReceipt"] = _SALES_DOCUMENT | {
+    "EmailStatus",
+    "DepositToAccountRef",
+    "PaymentMethodRef",
+}
+QUERYABLE["RefundReceipt"] = _SALES_DOCUMENT | {"DepositToAccountRef", "PaymentMethodRef"}
 HAS_ACTIVE = {"Customer", "Item", "Account", "TaxCode", "TaxRate", "PaymentMethod", "Term"}
 _TIME_PROPS = {"MetaData.CreateTime", "MetaData.LastUpdatedTime"}
 

@@ -21,7 +21,18 @@ NAME_SPACE = {
     "Account": "accounts",
 }
 # Id sequences: transactions share one (reference §2.7), each name list has its own.
-SEQUENCE = {"Invoice": "txn", "Payment": "txn"}
+SEQUENCE = {
+    entity: "txn"
+    for entity in (
+        "Invoice",
+        "Payment",
+        "CreditMemo",
+        "SalesReceipt",
+        "RefundReceipt",
+        "Estimate",
+        "Deposit",
+    )
+}
 
 
 def name_key(text: str) -> str:
@@ -41,6 +52,8 @@ class Company:
         self.counters: dict[str, int] = {}
         self.names: dict[str, dict[str, str]] = {}
         self.docnumbers: dict[str, str] = {}
+        # Other sales forms' DocNumbers, per transaction type (invoices keep ``docnumbers``).
+        self.other_docnumbers: dict[str, dict[str, str]] = {}
         self.next_docnumber = 1001
         self.voided: set[str] = set()
         self.dirty: set[tuple[str, str]] = set()
@@ -54,6 +67,12 @@ class Company:
 
     def get(self, entity: str, obj_id) -> dict | None:
         return self.entities.get(entity, {}).get(str(obj_id))
+
+    def docnumbers_of(self, entity: str) -> dict[str, str]:
+        """DocNumber (case-folded) -> Id, for one transaction type."""
+        if entity == "Invoice":
+            return self.docnumbers
+        return self.other_docnumbers.setdefault(entity, {})
 
     def next_id(self, entity: str) -> str:
         seq = SEQUENCE.get(entity, entity)
@@ -92,6 +111,7 @@ class Company:
             "counters": self.counters,
             "names": self.names,
             "docnumbers": self.docnumbers,
+            "other_docnumbers": self.other_docnumbers,
             "next_docnumber": self.next_docnumber,
             "changed": self.changed,
             "voided": sorted(self.voided),
@@ -104,6 +124,7 @@ class Company:
         company.counters = data["counters"]
         company.names = data["names"]
         company.docnumbers = data["docnumbers"]
+        company.other_docnumbers = data.get("other_docnumbers", {})
         company.next_docnumber = data["next_docnumber"]
         company.changed = data["changed"]
         company.tombstones = data["tombstones"]

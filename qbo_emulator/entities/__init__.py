@@ -14,6 +14,7 @@ from .names import (
     TermKind,
 )
 from .payment import PaymentKind
+from .receipts import CreditMemoKind, RefundReceiptKind, SalesReceiptKind
 
 KINDS = {
     kind.name: kind
@@ -29,6 +30,9 @@ KINDS = {
         ItemKind(),
         InvoiceKind(),
         PaymentKind(),
+        CreditMemoKind(),
+        SalesReceiptKind(),
+        RefundReceiptKind(),
     )
 }
 BY_PATH = {name.lower(): kind for name, kind in KINDS.items()}
