@@ -113,7 +113,23 @@ QUERYABLE["SalesReceipt"] = _SALES_DOCUMENT | {
     "PaymentMethodRef",
 }
 QUERYABLE["RefundReceipt"] = _SALES_DOCUMENT | {"DepositToAccountRef", "PaymentMethodRef"}
-HAS_ACTIVE = {"Customer", "Item", "Account", "TaxCode", "TaxRate", "PaymentMethod", "Term"}
+QUERYABLE["Estimate"] = _SALES_DOCUMENT | {"TxnStatus", "ExpirationDate", "EmailStatus"}
+QUERYABLE["Deposit"] = {"TxnDate", "TotalAmt", "DepositToAccountRef", "DocNumber"}
+QUERYABLE["Class"] = {"Name", "Active", "SubClass", "ParentRef", "FullyQualifiedName"}
+QUERYABLE["Department"] = {"Name", "Active", "SubDepartment", "ParentRef", "FullyQualifiedName"}
+QUERYABLE["TaxAgency"] = {"DisplayName", "TaxTrackedOnSales", "TaxTrackedOnPurchases"}
+QUERYABLE["Attachable"] = {"FileName", "ContentType", "Category", "Note"}
+HAS_ACTIVE = {
+    "Customer",
+    "Item",
+    "Account",
+    "TaxCode",
+    "TaxRate",
+    "PaymentMethod",
+    "Term",
+    "Class",
+    "Department",
+}
 _TIME_PROPS = {"MetaData.CreateTime", "MetaData.LastUpdatedTime"}
 
 

@@ -104,6 +104,15 @@ def _rate(name, value, agency, special="NONE"):
     }
 
 
+def _agency(company: Company, ctx: Ctx, obj_id: str, name: str, number_label) -> None:
+    record = {"DisplayName": name, "TaxTrackedOnSales": True, "TaxTrackedOnPurchases": True}
+    if number_label:
+        # A registration number of the usual shape (BN RT0001 for GST/HST, TQ0001 for QST).
+        suffix = "RT0001" if number_label == "TPS/TVH" else "TQ0001"
+        record["TaxRegistrationNumber"] = f"123456789 {suffix}"
+    _insert(company, ctx, "TaxAgency", obj_id, record)
+
+
 def _code(name, rates, taxable=True):
     details = [
         {
@@ -424,6 +433,8 @@ def seed_canada(
     ]:
         acct[key] = _save(ctx, "Account", payload)["Id"]
     _more_accounts(ctx, MORE_ACCOUNTS_FR)
+    _agency(company, ctx, "1", "Agence du revenu du Canada", "TPS/TVH")
+    _agency(company, ctx, "2", "Revenu Québec", "TVQ")
     rates = {}
     for key, args in [
         ("gst", ("TPS", 5, "1")),
@@ -621,6 +632,7 @@ def seed_us(
     ]:
         acct[key] = _save(ctx, "Account", payload)["Id"]
     _more_accounts(ctx, MORE_ACCOUNTS_US)
+    _agency(company, ctx, "1", "California Department of Tax and Fee Administration", None)
     _insert(company, ctx, "TaxRate", "3", _rate("California", 8, "1"))
     for pseudo, taxable in (("TAX", True), ("NON", False)):
         record = {"Name": pseudo, "Description": pseudo, "Taxable": taxable, "TaxGroup": False}

@@ -7,6 +7,7 @@ after each write request."""
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 import threading
@@ -19,6 +20,8 @@ NAME_SPACE = {
     "PaymentMethod": "paymentmethods",
     "Term": "terms",
     "Account": "accounts",
+    "Class": "classes",
+    "Department": "departments",
 }
 # Id sequences: transactions share one (reference §2.7), each name list has its own.
 SEQUENCE = {
@@ -56,6 +59,7 @@ class Company:
         self.other_docnumbers: dict[str, dict[str, str]] = {}
         self.next_docnumber = 1001
         self.voided: set[str] = set()
+        self.files: dict[str, tuple[bytes, str]] = {}  # attachable Id -> (content, type)
         self.dirty: set[tuple[str, str]] = set()
 
     @property
@@ -115,6 +119,10 @@ class Company:
             "next_docnumber": self.next_docnumber,
             "changed": self.changed,
             "voided": sorted(self.voided),
+            "files": {
+                obj_id: [base64.b64encode(content).decode("ascii"), content_type]
+                for obj_id, (content, content_type) in self.files.items()
+            },
             "tombstones": self.tombstones,
         }
 
@@ -129,6 +137,10 @@ class Company:
         company.changed = data["changed"]
         company.tombstones = data["tombstones"]
         company.voided = set(data["voided"])
+        company.files = {
+            obj_id: (base64.b64decode(content), content_type)
+            for obj_id, (content, content_type) in data.get("files", {}).items()
+        }
         return company
 
 

@@ -28,6 +28,7 @@ class Ctx:
     now: float
     params: dict = field(default_factory=dict)
     events: list = field(default_factory=list)  # (entity, id, operation) for webhooks
+    upload: tuple | None = None  # (bytes, content type) of the file an /upload carries
 
     def emit(self, entity: str, obj_id: str, operation: str) -> None:
         self.events.append((entity, obj_id, operation))

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ..errors import business
+from ..errors import business, invalid_ref
 from ..util import num
 from .base import currency_ref, resolve_ref
-from .sales import PASS_THROUGH, SALES_READONLY, ZERO, SalesKind, date_field, dec
+from .sales import PASS_THROUGH, SALES_READONLY, ZERO, SalesKind, date_field, dec, touch
 from .sales import set_customer_balance as set_customer_balance
 
 INVOICE_PASS_THROUGH = PASS_THROUGH | {
@@ -23,7 +23,8 @@ INVOICE_PASS_THROUGH = PASS_THROUGH | {
 class InvoiceKind(SalesKind):
     name = "Invoice"
     voidable = True
-    readonly = SALES_READONLY | {"InvoiceLink"}
+    # LinkedTxn is read for the estimates an invoice links (the payment links are computed).
+    readonly = (SALES_READONLY - {"LinkedTxn"}) | {"InvoiceLink"}
 
     def build(self, ctx, existing, data):
         company = ctx.company
@@ -59,13 +60,63 @@ class InvoiceKind(SalesKind):
                 "Deposit": num(deposit),
                 "CurrencyRef": currency_ref(company),
                 "ExchangeRate": 1,
-                "LinkedTxn": list((existing or {}).get("LinkedTxn", [])),
+                "LinkedTxn": self._links(ctx, existing, data, customer),
                 "ApplyTaxAfterDiscount": data.get("ApplyTaxAfterDiscount") is True,
             }
         )
         if computed.global_calc:
             record["GlobalTaxCalculation"] = computed.global_calc
         return record
+
+    def _links(self, ctx, existing, data, customer) -> list:
+        """The payments applied (kept as they are) and the estimates this invoice bills: those
+        it already links, plus those the body names. A link to an estimate stays until the
+        invoice is deleted."""
+        links = list((existing or {}).get("LinkedTxn", []))
+        linked = {link["TxnId"] for link in links if link.get("TxnType") == "Estimate"}
+        for link in data.get("LinkedTxn") or []:
+            if not isinstance(link, dict) or link.get("TxnType") != "Estimate":
+                continue
+            estimate_id = str(link.get("TxnId", ""))
+            if estimate_id in linked:
+                continue
+            estimate = ctx.company.get("Estimate", estimate_id)
+            if estimate is None:
+                raise invalid_ref("Estimate", estimate_id, element="LinkedTxn")
+            if estimate["CustomerRef"]["value"] != customer["Id"]:
+                raise business(f"Estimate {estimate['DocNumber']} belongs to another customer.")
+            if estimate.get("TxnStatus") in ("Closed", "Rejected"):
+                raise business(
+                    f"Estimate {estimate['DocNumber']} is {estimate['TxnStatus'].lower()}."
+                )
+            links.append({"TxnId": estimate_id, "TxnType": "Estimate"})
+            linked.add(estimate_id)
+        return links
+
+    def _link_estimates(self, ctx, old, new) -> None:
+        def estimates(record):
+            return {
+                link["TxnId"]
+                for link in (record or {}).get("LinkedTxn", [])
+                if link.get("TxnType") == "Estimate"
+            }
+
+        invoice_link = {"TxnId": new["Id"] if new else old["Id"], "TxnType": "Invoice"}
+        before, after = estimates(old), estimates(new)
+        for estimate_id in sorted(after - before, key=int):
+            estimate = ctx.company.get("Estimate", estimate_id)
+            touch(
+                ctx,
+                "Estimate",
+                estimate,
+                TxnStatus="Closed",
+                LinkedTxn=[*estimate.get("LinkedTxn", []), invoice_link],
+            )
+        for estimate_id in sorted(before - after, key=int):
+            estimate = ctx.company.get("Estimate", estimate_id)
+            if estimate is not None:
+                links = [x for x in estimate.get("LinkedTxn", []) if x != invoice_link]
+                touch(ctx, "Estimate", estimate, TxnStatus="Pending", LinkedTxn=links)
 
     def _terms(self, ctx, data, txn_date: str) -> dict:
         out = {}
@@ -83,6 +134,7 @@ class InvoiceKind(SalesKind):
 
     def after_write(self, ctx, old, new):
         self.index_doc_number(ctx, old, new)
+        self._link_estimates(ctx, old, new)
         new_balance = Decimal(str(new["Balance"]))
         if old:
             old_balance = Decimal(str(old["Balance"]))
@@ -111,5 +163,6 @@ class InvoiceKind(SalesKind):
     def before_delete(self, ctx, record):
         self._check_unlinked(record, "delete")
         self.index_doc_number(ctx, record, None)
+        self._link_estimates(ctx, record, None)
         set_customer_balance(ctx, record["CustomerRef"]["value"], -Decimal(str(record["Balance"])))
         ctx.company.voided.discard(record["Id"])

@@ -8,6 +8,7 @@ from decimal import Decimal
 from ..errors import ApiFault, business, invalid_ref, required
 from ..util import date_in, num
 from .base import Ctx, Kind, currency_ref, ref_value, resolve_ref
+from .deposit import check_not_deposited
 from .sales import ZERO, date_field, dec, set_customer_balance, touch
 
 LINKABLE = ("Invoice", "CreditMemo")
@@ -159,7 +160,7 @@ class PaymentKind(Kind):
                 "CurrencyRef": currency_ref(company),
                 "ExchangeRate": 1,
                 "Line": lines,
-                "LinkedTxn": [],
+                "LinkedTxn": list((existing or {}).get("LinkedTxn", [])),
             }
         )
         if len(str(record.get("PaymentRefNum", ""))) > 21:
@@ -193,6 +194,7 @@ class PaymentKind(Kind):
     def void(self, ctx, record):
         if record["Id"] in ctx.company.voided:
             return dict(record)
+        check_not_deposited(record, "void")
         for txn_type in LINKABLE:
             apply_links(ctx, record["Id"], txn_type, _applied(record, txn_type), {})
         voided = dict(record)
@@ -205,6 +207,7 @@ class PaymentKind(Kind):
         return voided
 
     def before_delete(self, ctx, record):
+        check_not_deposited(record, "delete")
         for txn_type in LINKABLE:
             apply_links(ctx, record["Id"], txn_type, _applied(record, txn_type), {})
         ctx.company.voided.discard(record["Id"])

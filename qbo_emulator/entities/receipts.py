@@ -1,15 +1,23 @@
-"""CreditMemo (a credit the customer can use against invoices), SalesReceipt (paid on the spot)
-and RefundReceipt (money given back from a bank account): lines and Canadian or US taxes
-exactly as on invoices (reference §10)."""
+"""CreditMemo (a credit the customer can use against invoices), SalesReceipt (paid on the spot),
+RefundReceipt (money given back from a bank account) and Estimate (a quote): lines and Canadian
+or US taxes exactly as on invoices (reference §10)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from ..errors import business, required
+from ..errors import ApiFault, business, required
 from ..util import num
 from .base import currency_ref
-from .sales import PASS_THROUGH, SALES_READONLY, ZERO, SalesKind, set_customer_balance
+from .deposit import check_not_deposited
+from .sales import (
+    PASS_THROUGH,
+    SALES_READONLY,
+    ZERO,
+    SalesKind,
+    date_field,
+    set_customer_balance,
+)
 
 
 def _amounts(computed, balance: Decimal, company) -> dict:
@@ -94,6 +102,7 @@ class SalesReceiptKind(SalesKind):
         record["DepositToAccountRef"] = self.deposit_account(ctx, data)
         record.update(_amounts(computed, ZERO, ctx.company))
         record["ApplyTaxAfterDiscount"] = data.get("ApplyTaxAfterDiscount") is True
+        record["LinkedTxn"] = list((existing or {}).get("LinkedTxn", []))
         return record
 
     def after_write(self, ctx, old, new):
@@ -102,10 +111,12 @@ class SalesReceiptKind(SalesKind):
     def void(self, ctx, record):
         if record["Id"] in ctx.company.voided:
             return dict(record)
+        check_not_deposited(record, "void")
         ctx.company.voided.add(record["Id"])
         return self.zeroed(record)
 
     def before_delete(self, ctx, record):
+        check_not_deposited(record, "delete")
         self.index_doc_number(ctx, record, None)
         ctx.company.voided.discard(record["Id"])
 
@@ -136,4 +147,55 @@ class RefundReceiptKind(SalesKind):
         self.index_doc_number(ctx, old, new)
 
     def before_delete(self, ctx, record):
+        self.index_doc_number(ctx, record, None)
+
+
+ESTIMATE_STATUSES = ("Pending", "Accepted", "Closed", "Rejected")
+
+
+class EstimateKind(SalesKind):
+    """A quote: ``TxnStatus`` Pending (default), Accepted, Closed or Rejected. An invoice that
+    links it (``LinkedTxn`` TxnType Estimate) closes it; the estimate links the invoice back.
+    No balance: nothing is owed until it is invoiced."""
+
+    name = "Estimate"
+    readonly = SALES_READONLY - {"LinkedTxn"}
+
+    def build(self, ctx, existing, data):
+        customer = self.customer(ctx, data)
+        computed = self.compute(ctx, data, customer)
+        status = data.get("TxnStatus") or (existing or {}).get("TxnStatus") or "Pending"
+        if status not in ESTIMATE_STATUSES:
+            raise ApiFault(
+                "2010",
+                f"Invalid TxnStatus: {status}. Use Pending, Accepted, Closed or Rejected.",
+                element="TxnStatus",
+            )
+        record = {
+            k: v
+            for k, v in data.items()
+            if k in PASS_THROUGH | {"AcceptedBy", "AcceptedDate", "ExpirationDate"}
+        }
+        for key in ("AcceptedDate", "ExpirationDate"):
+            if key in data:
+                record[key] = date_field(data, key)
+        record.update(self.header(ctx, existing, data, customer))
+        record["EmailStatus"] = data.get("EmailStatus", "NotSet")
+        amounts = _amounts(computed, ZERO, ctx.company)
+        del amounts["Balance"], amounts["HomeBalance"]
+        record.update(amounts)
+        record.update(
+            TxnStatus=status,
+            ApplyTaxAfterDiscount=data.get("ApplyTaxAfterDiscount") is True,
+            # Links are made by invoices, never by the estimate's own body.
+            LinkedTxn=list((existing or {}).get("LinkedTxn", [])),
+        )
+        return record
+
+    def after_write(self, ctx, old, new):
+        self.index_doc_number(ctx, old, new)
+
+    def before_delete(self, ctx, record):
+        if record.get("LinkedTxn"):
+            raise business("This estimate is linked to an invoice. Delete the invoice first.")
         self.index_doc_number(ctx, record, None)

@@ -76,6 +76,12 @@ def touch(ctx: Ctx, entity: str, record: dict, **changes) -> dict:
     return updated
 
 
+def tracking_ref(ctx: Ctx, data: dict, key: str) -> dict | None:
+    """``ClassRef`` / ``DepartmentRef``: an active class or department, else 2500."""
+    entity = "Class" if key == "ClassRef" else "Department"
+    return resolve_ref(ctx, data, key, entity, entity, name_field="FullyQualifiedName")
+
+
 @dataclass
 class Computed:
     lines: list
@@ -279,9 +285,12 @@ class SalesKind(Kind):
         if item.get("IncomeAccountRef"):
             out_detail["ItemAccountRef"] = dict(item["IncomeAccountRef"])
         out_detail["TaxCodeRef"] = {"value": code}
-        for key in ("ServiceDate", "ClassRef", "DiscountRate", "TaxInclusiveAmt"):
+        for key in ("ServiceDate", "DiscountRate", "TaxInclusiveAmt"):
             if detail.get(key) not in (None, "", 0):
                 out_detail[key] = detail[key]
+        class_ref = tracking_ref(ctx, detail, "ClassRef")
+        if class_ref:
+            out_detail["ClassRef"] = class_ref
         out = {
             "Amount": num(amount),
             "DetailType": "SalesItemLineDetail",
@@ -358,6 +367,10 @@ class SalesKind(Kind):
             check_len("PrivateNote", str(data["PrivateNote"]), 4000)
             out["PrivateNote"] = str(data["PrivateNote"])
         out["PrintStatus"] = data.get("PrintStatus", "NotSet")
+        for key in ("ClassRef", "DepartmentRef"):
+            ref = tracking_ref(ctx, data, key)
+            if ref:
+                out[key] = ref
         if customer is not None:
             out["CustomerRef"] = {"value": customer["Id"], "name": customer["DisplayName"]}
         return out
@@ -434,8 +447,6 @@ class SalesKind(Kind):
 # Header fields kept as sent (the emulator does not interpret them).
 PASS_THROUGH = frozenset(
     {
-        "ClassRef",
-        "DepartmentRef",
         "ShipMethodRef",
         "ShipDate",
         "TrackingNum",
