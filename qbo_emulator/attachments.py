@@ -91,15 +91,20 @@ def _signature(realm: str, obj_id: str, expires: int) -> str:
     return hmac.new(_KEY, message, hashlib.sha256).hexdigest()
 
 
-def temp_url(ctx: Ctx, req, obj_id: str) -> str:
-    parts = urlsplit(req.url)
-    expires = int(ctx.now) + TEMP_URL_SECONDS
-    realm = ctx.company.realm_id
+def signed_url(base: str, realm: str, obj_id: str, now: float) -> str:
+    """The file's temporary link under ``base`` (scheme and host the caller used)."""
+    expires = int(now) + TEMP_URL_SECONDS
     signature = _signature(realm, obj_id, expires)
-    return (
-        f"{parts.scheme}://{parts.netloc}/attachments/{realm}/{obj_id}"
-        f"?expires={expires}&signature={signature}"
-    )
+    return f"{base}/attachments/{realm}/{obj_id}?expires={expires}&signature={signature}"
+
+
+def base_of(req) -> str:
+    parts = urlsplit(req.url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def temp_url(ctx: Ctx, req, obj_id: str) -> str:
+    return signed_url(base_of(req), ctx.company.realm_id, obj_id, ctx.now)
 
 
 def with_temp_url(ctx: Ctx, req, record: dict) -> dict:
