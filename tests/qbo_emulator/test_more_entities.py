@@ -430,3 +430,46 @@ def test_the_invoice_link_needs_online_payments_and_a_bill_email(qb, api, qbo_em
         ]
         is False
     )
+
+
+def test_batch_and_cdc_carry_the_new_entities(qb, api):
+    import datetime as dt
+
+    from quickbooks.batch import batch_create
+    from quickbooks.cdc import change_data_capture
+
+    since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)
+    north = Class()
+    north.Name = "Nord"
+    east = Department()
+    east.Name = "Est"
+    estimate = Estimate()
+    estimate.CustomerRef = _ref("1")
+    estimate.Line = [_line("10.00")]
+    broken = Estimate()
+    broken.Line = [_line("10.00")]  # no customer
+    note = Attachable()
+    note.Note = "Photo à venir"
+
+    result = batch_create([north, east, estimate, broken, note], qb=qb)
+    payment = _payment(qb, "5.00")
+    deposit = Deposit()
+    deposit.DepositToAccountRef = _ref("2")
+    deposit.Line = [_deposit_line("5.00", "Payment", payment.Id)]
+    deposit.save(qb=qb)
+    changes = change_data_capture(
+        [Class, Department, Estimate, Deposit, Attachable], since.isoformat(), qb=qb
+    )
+
+    assert sorted(type(o).__name__ for o in result.successes) == [
+        "Attachable",
+        "Class",
+        "Department",
+        "Estimate",
+    ]
+    assert [f.Error[0].code for f in result.faults] == ["2020"]
+    assert [c.Name for c in changes.Class] == ["Nord"]
+    assert [d.Name for d in changes.Department] == ["Est"]
+    assert [x.TotalAmt for x in changes.Estimate] == [Decimal("11.50")]
+    assert [x.TotalAmt for x in changes.Deposit] == [Decimal("5.00")]
+    assert [x.Note for x in changes.Attachable] == ["Photo à venir"]
