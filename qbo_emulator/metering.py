@@ -23,8 +23,24 @@ def is_metered(method: str, rest: str) -> bool:
     return method == "GET"
 
 
+# (start, end, "YYYY-MM") of the last month asked about; replaced whole, so threads read a
+# consistent triple.
+_MONTH = (0.0, -1.0, "")
+
+
 def month_of(ts: float) -> str:
-    return dt.datetime.fromtimestamp(ts, dt.timezone.utc).strftime("%Y-%m")
+    """The calendar month (UTC) of ``ts``; every call of a request asks it, so the last month's
+    bounds are kept."""
+    global _MONTH
+    start, end, label = _MONTH
+    if start <= ts < end:
+        return label
+    day = dt.datetime.fromtimestamp(ts, dt.timezone.utc)
+    first = day.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    label = f"{first.year:04d}-{first.month:02d}"
+    _MONTH = (first.timestamp(), following.timestamp(), label)
+    return label
 
 
 class Meter:

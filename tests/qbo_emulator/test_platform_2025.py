@@ -292,3 +292,19 @@ def test_sandbox_mode_allows_ten_requests_per_second_per_company(
     assert statuses == [200] * 10 + [429]
     assert (elsewhere, after_a_second) == (200, 200)
     assert Term.count(qb=qb) == 4
+
+
+@pytest.mark.parametrize(
+    ("instant", "month"),
+    [
+        ("2026-12-31T23:59:59+00:00", "2026-12"),
+        ("2027-01-01T00:00:00+00:00", "2027-01"),
+        ("2026-12-31T20:00:00-05:00", "2027-01"),  # midnight UTC already passed
+        ("2028-02-29T12:00:00+00:00", "2028-02"),
+        ("2026-12-01T00:00:00+00:00", "2026-12"),
+    ],
+)
+def test_months_are_calendar_months_in_utc(instant, month):
+    from qbo_emulator.metering import month_of
+
+    assert month_of(dt.datetime.fromisoformat(instant).timestamp()) == month
