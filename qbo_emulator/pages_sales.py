@@ -156,6 +156,12 @@ def _attachments(emu, company, req=None):
     return table(["Id", "File or note", "Type", "Bytes", "Attached to", "Added"], rows, {3})
 
 
+def _tax_code(company, value) -> str:
+    """A line's tax code by its name (lines carry only the code's Id)."""
+    code = company.get("TaxCode", (value or {}).get("value", ""))
+    return e(code["Name"]) if code else ref(value)
+
+
 def document(company, tab: str, obj_id: str) -> str | None:
     """One sales document, as its page body; None when there is no such document."""
     entity, label = DOCUMENT_TABS[tab]
@@ -174,7 +180,7 @@ def document(company, tab: str, obj_id: str) -> str | None:
                 e(line.get("Description")),
                 e(detail.get("Qty")),
                 money(detail.get("UnitPrice")) if "UnitPrice" in detail else "",
-                ref(detail.get("TaxCodeRef")),
+                _tax_code(company, detail.get("TaxCodeRef")),
                 ref(detail.get("ClassRef")),
                 money(line.get("Amount")),
             ]

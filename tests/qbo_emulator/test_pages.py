@@ -143,6 +143,7 @@ def test_the_new_documents_have_their_pages(api, base_url):
     assert memo_page.status_code == 200
     assert "Credit memo 1002" in memo_page.text and "Credit left <b>45.99</b>" in memo_page.text
     assert "TVQ" in memo_page.text and "3.99" in memo_page.text
+    assert "<td>TPS/TVQ QC - 9,975</td>" in memo_page.text  # the line's tax code, by name
     assert "Status <b>Accepted</b>" in estimate_page.text
     assert refund["DocNumber"] == "1004"
     assert missing.status_code == 404
