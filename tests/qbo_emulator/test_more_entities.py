@@ -473,3 +473,56 @@ def test_batch_and_cdc_carry_the_new_entities(qb, api):
     assert [x.TotalAmt for x in changes.Estimate] == [Decimal("11.50")]
     assert [x.TotalAmt for x in changes.Deposit] == [Decimal("5.00")]
     assert [x.Note for x in changes.Attachable] == ["Photo à venir"]
+
+
+def _create_each(api):
+    line = {
+        "Amount": 100,
+        "DetailType": "SalesItemLineDetail",
+        "SalesItemLineDetail": {"ItemRef": {"value": "4"}, "TaxCodeRef": {"value": "2"}},
+    }
+    payment = api("POST", "payment", json={"CustomerRef": {"value": "1"}, "TotalAmt": 10})
+    return {
+        "CreditMemo": {"CustomerRef": {"value": "1"}, "Line": [line]},
+        "SalesReceipt": {"Line": [line]},
+        "RefundReceipt": {"DepositToAccountRef": {"value": "2"}, "Line": [line]},
+        "Estimate": {"CustomerRef": {"value": "1"}, "Line": [line]},
+        "Deposit": {
+            "DepositToAccountRef": {"value": "2"},
+            "Line": [
+                {
+                    "Amount": 10,
+                    "LinkedTxn": [{"TxnId": payment.json()["Payment"]["Id"], "TxnType": "Payment"}],
+                }
+            ],
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    "entity", ["CreditMemo", "SalesReceipt", "RefundReceipt", "Estimate", "Deposit"]
+)
+def test_sparse_update_keeps_the_rest_and_full_update_clears_it(api, qbo_emulator, entity):
+    body = _create_each(api)[entity]
+    created = api("POST", entity.lower(), json={**body, "PrivateNote": "première"}).json()[entity]
+
+    sparse = api(
+        "POST",
+        entity.lower(),
+        json={"Id": created["Id"], "SyncToken": "0", "sparse": True, "DocNumber": "X-9"},
+    ).json()[entity]
+    full = api("POST", entity.lower(), json={**body, "Id": created["Id"], "SyncToken": "1"}).json()[
+        entity
+    ]
+    stale = api("POST", entity.lower(), json={**body, "Id": created["Id"], "SyncToken": "0"})
+
+    assert (sparse["DocNumber"], sparse["PrivateNote"], sparse["SyncToken"]) == (
+        "X-9",
+        "première",
+        "1",
+    )
+    assert sparse["TotalAmt"] == created["TotalAmt"]
+    assert "PrivateNote" not in full
+    assert full["SyncToken"] == "2"
+    assert stale.json()["Fault"]["Error"][0]["code"] == "5010"
+    assert qbo_emulator.company(CA_REALM).get(entity, created["Id"])["SyncToken"] == "2"
