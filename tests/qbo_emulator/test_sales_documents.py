@@ -8,7 +8,14 @@ import pytest
 from quickbooks.batch import batch_create
 from quickbooks.cdc import change_data_capture
 from quickbooks.exceptions import QuickbooksException, ValidationException
-from quickbooks.objects import CreditMemo, Invoice, Payment, RefundReceipt, SalesReceipt
+from quickbooks.objects import (
+    CreditMemo,
+    Estimate,
+    Invoice,
+    Payment,
+    RefundReceipt,
+    SalesReceipt,
+)
 from quickbooks.objects.base import LinkedTxn, Ref
 from quickbooks.objects.detailline import SalesItemLine, SalesItemLineDetail
 from quickbooks.objects.payment import PaymentLine
@@ -81,7 +88,9 @@ def test_credit_memo_quebec_taxes_to_the_cent_and_the_customer_balance(qb, qbo_e
     assert qbo_emulator.company(CA_REALM).get("Customer", "3")["Balance"] == -141.93
 
 
-@pytest.mark.parametrize("cls", [CreditMemo, SalesReceipt, RefundReceipt], ids=lambda c: c.__name__)
+@pytest.mark.parametrize(
+    "cls", [CreditMemo, SalesReceipt, RefundReceipt, Estimate], ids=lambda c: c.__name__
+)
 def test_each_document_taxes_exactly_as_an_invoice(qb, cls):
     lines = [("200.00", "3"), ("50.00", "7"), ("19.99", "2"), ("0.05", "2")]
     extra = {"DepositToAccountRef": _ref("2")} if cls is RefundReceipt else {}
@@ -383,3 +392,57 @@ def test_unsupported_operation_on_a_refund_receipt(api):
     assert response.json()["Fault"]["Error"][0]["Detail"] == (
         "Operation void is not supported for RefundReceipt."
     )
+
+
+def test_new_documents_their_numbers_and_files_survive_a_restart(tmp_path):
+    import json
+
+    from qbo_emulator.core import Emulator
+
+    path = str(tmp_path / "state.sqlite3")
+    first = Emulator(state_path=path)
+    token = first.issue_tokens(realm_id=CA_REALM)["access_token"]
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    base = f"http://emulator.test/v3/company/{CA_REALM}"
+    line = {
+        "Amount": 10,
+        "DetailType": "SalesItemLineDetail",
+        "SalesItemLineDetail": {"ItemRef": {"value": "4"}, "TaxCodeRef": {"value": "2"}},
+    }
+    _, _, body = first.handle(
+        "POST",
+        f"{base}/creditmemo",
+        headers,
+        json.dumps({"CustomerRef": {"value": "1"}, "Line": [line], "DocNumber": "AV-1"}),
+    )
+    memo = json.loads(body)["CreditMemo"]
+    upload = (
+        '--B\r\nContent-Disposition: form-data; name="file_metadata_01"\r\n\r\n'
+        '{"FileName": "a.txt", "ContentType": "text/plain"}\r\n'
+        '--B\r\nContent-Disposition: form-data; name="file_content_01"\r\n'
+        "Content-Type: text/plain\r\n\r\nbonjour\r\n--B--\r\n"
+    )
+    first.handle(
+        "POST",
+        f"{base}/upload",
+        {**headers, "Content-Type": "multipart/form-data; boundary=B"},
+        upload,
+    )
+    first.stop()
+
+    second = Emulator(state_path=path)
+    token = second.issue_tokens(realm_id=CA_REALM)["access_token"]
+    headers["Authorization"] = f"Bearer {token}"
+    status, _, body = second.handle(
+        "POST",
+        f"{base}/creditmemo",
+        headers,
+        json.dumps({"CustomerRef": {"value": "1"}, "Line": [line], "DocNumber": "AV-1"}),
+    )
+    _, _, link = second.handle("GET", f"{base}/download/1", headers, b"")
+    _, _, content = second.handle("GET", link.decode(), {}, b"")
+
+    assert second.company(CA_REALM).get("CreditMemo", memo["Id"])["TotalAmt"] == 11.5
+    assert (status, json.loads(body)["Fault"]["Error"][0]["code"]) == (400, "6140")
+    assert content == b"bonjour"
+    second.stop()
