@@ -3,12 +3,14 @@ requestid) in front of the entity operations, query, batch and CDC."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 
-from . import batch, cdc, query
+from . import attachments, batch, cdc, query
 from .entities import BY_PATH, KINDS, Ctx, delete, save, void
 from .errors import ApiFault, gateway_401, not_found, throttle_body
 from .http import ConnectionDropped, Request, RequestHung, json_response
+from .metering import is_metered
 from .oauth import ACCOUNTING_SCOPE, access_grant
 from .util import dumps, iso, iso_ms
 
@@ -61,22 +63,29 @@ def handle(emu, req: Request, log: dict):
         tz = company.tz if company else "UTC"
         return json_response(403, {"Fault": fault.fault(), "time": iso_ms(emu.clock.now(), tz)})
 
+    metered = is_metered(req.method, rest)
+    log["metered"] = metered
+    if metered and emu.meter.cap_reached(grant["client_id"], emu.clock.now()):
+        return _throttled(emu, company, None)
     is_batch = rest.lower() == "batch"
     wait = emu.limiter.enter(realm, grant["client_id"], is_batch)
     if wait is not None:
         return _throttled(emu, company, wait)
+    emu.meter.count(grant["client_id"], realm, metered, emu.clock.now())
     try:
         return _gated(emu, req, company, rest)
     finally:
         emu.limiter.leave(realm, grant["client_id"])
 
 
-def _throttled(emu, company, wait: float):
+def _throttled(emu, company, wait: float | None):
+    """429 as the gateway answers it; ``wait`` None is the monthly metering cap (no retry
+    before the month ends, so no Retry-After)."""
     content_type, body = throttle_body(
         emu.settings.throttle_body, iso_ms(emu.clock.now(), company.tz)
     )
     headers = {"Content-Type": content_type}
-    if emu.settings.throttle_retry_after:
+    if emu.settings.throttle_retry_after and wait is not None:
         headers["Retry-After"] = str(max(1, int(wait + 0.999)))
     return 429, headers, body
 
@@ -176,6 +185,10 @@ def dispatch(emu, ctx: Ctx, req: Request, rest: str):
         return 200, batch.run(emu, ctx, _json_body(req))
     if head == "cdc" and method == "GET":
         return 200, cdc.run(emu, ctx, req.query)
+    if head == "upload" and method == "POST":
+        return 200, attachments.upload(ctx, req)
+    if head == "download" and method == "GET" and len(parts) == 2:
+        return 200, attachments.download_link(ctx, req, parts[1])
     kind = BY_PATH.get(head)
     if kind is None:
         raise ApiFault("2010", f"Unsupported entity or resource: {parts[0]}", status=404)
@@ -189,6 +202,10 @@ def dispatch(emu, ctx: Ctx, req: Request, rest: str):
             record = ctx.company.get(kind.name, obj_id)
             if record is None:
                 raise not_found(kind.name, parts[1])
+            if kind.name == "Attachable":
+                record = attachments.with_temp_url(ctx, req, record)
+            elif kind.name == "Invoice" and "invoicelink" in req.query.get("include", "").lower():
+                record = with_invoice_link(ctx, record)
             return 200, {kind.name: record}
         if len(parts) == 3 and parts[2] == "pdf" and kind.name == "Invoice":
             return 200, _pdf(ctx, parts[1])
@@ -235,6 +252,25 @@ def _json_body(req: Request):
         raise ApiFault(
             "2010", "Request has invalid or unsupported property: the body is not valid JSON"
         ) from None
+
+
+def with_invoice_link(ctx: Ctx, record: dict) -> dict:
+    """``include=invoiceLink``: the customer's online link to view and pay the invoice, given
+    when the company takes online payments (``SalesFormsPrefs.ETransactionPaymentEnabled``)
+    and the invoice has a bill email; otherwise the invoice comes without it."""
+    prefs = ctx.company.get("Preferences", "1") or {}
+    online = (prefs.get("SalesFormsPrefs") or {}).get("ETransactionPaymentEnabled") is True
+    if not online or not (record.get("BillEmail") or {}).get("Address"):
+        return record
+    digest = hashlib.sha256(f"{ctx.company.realm_id}:{record['Id']}".encode()).hexdigest()
+    locale = "fr_CA" if ctx.company.country == "CA" else "en_US"
+    return dict(
+        record,
+        InvoiceLink=(
+            "https://connect.intuit.com/portal/app/CommerceNetwork/view/"
+            f"scs-v1-{digest[:32]}?locale={locale}"
+        ),
+    )
 
 
 def _send(ctx: Ctx, obj_id: str, send_to: str | None) -> dict:

@@ -44,6 +44,15 @@ class EmulatorSettings:
     batch_per_window: int = 40
     window_seconds: float = 60.0
     max_in_flight: int = 10
+    # Batch calls per company across all apps (Intuit, from 2025-10-31; reference §15).
+    batch_per_window_per_company: int = 120
+    # Sandbox companies: at most this many requests per second per company, all apps together
+    # (Intuit, from 2025-09-15).
+    sandbox: bool = False
+    sandbox_requests_per_second: int = 10
+    # Metered ("CorePlus") reads and queries per app per calendar month (UTC); 0 = no cap.
+    # Past the cap reads answer 429 until the month ends; writes still work (reference §15).
+    metered_monthly_cap: int = 0
     throttle_body: str = "xml"  # reference §9 documents XML; "json" gives a JSON Fault code 3001
     throttle_retry_after: bool = False  # Retry-After on 429 is unconfirmed at Intuit
     # Business rules that the reference leaves open (§13)

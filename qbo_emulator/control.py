@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from .config import WEBHOOK_FORMATS
 from .entities import BY_PATH, KINDS
 from .errors import ApiFault
 from .http import Request, json_response
@@ -16,6 +17,10 @@ LIMIT_KEYS = (
     "batch_per_window",
     "window_seconds",
     "max_in_flight",
+    "batch_per_window_per_company",
+    "sandbox",
+    "sandbox_requests_per_second",
+    "metered_monthly_cap",
     "throttle_body",
     "throttle_retry_after",
 )
@@ -54,6 +59,9 @@ def add_app(emu, data: dict) -> dict:
     uris = data.get("redirect_uris", [])
     if not isinstance(uris, list) or not all(isinstance(u, str) for u in uris):
         raise ControlError(400, "redirect_uris must be a list of strings")
+    webhook_format = data.get("webhook_format") or None
+    if webhook_format is not None and webhook_format not in WEBHOOK_FORMATS:
+        raise ControlError(400, f"webhook_format must be one of {', '.join(WEBHOOK_FORMATS)}")
     app = {
         "client_id": client_id,
         "client_secret": secret,
@@ -61,11 +69,34 @@ def add_app(emu, data: dict) -> dict:
         "webhook_url": data.get("webhook_url") or None,
         "verifier_token": data.get("verifier_token") or "",
         "name": data.get("name") or client_id,
+        # None: the emulator's ``webhook_format`` setting; else this app's own choice, as the
+        # developer portal lets each app pick CloudEvents or the legacy payload.
+        "webhook_format": webhook_format,
     }
     with emu.state.lock:
         emu.state.apps[client_id] = app
         emu.persist()
     return app
+
+
+def update_app(emu, client_id: str, data: dict) -> dict:
+    """Change an app's webhook settings (``webhook_url``, ``verifier_token``,
+    ``webhook_format``)."""
+    unknown = set(data) - {"webhook_url", "verifier_token", "webhook_format"}
+    if unknown:
+        raise ControlError(
+            400, f"only webhook settings change here, not {', '.join(sorted(unknown))}"
+        )
+    with emu.state.lock:
+        app = emu.state.apps.get(client_id)
+        if app is None:
+            raise ControlError(404, f"unknown client_id {client_id!r}")
+        fmt = data.get("webhook_format", app.get("webhook_format"))
+        if fmt is not None and fmt not in WEBHOOK_FORMATS:
+            raise ControlError(400, f"webhook_format must be one of {', '.join(WEBHOOK_FORMATS)}")
+        app.update(data)
+        emu.persist()
+        return dict(app)
 
 
 def expire_tokens(emu, realm_id: str, which: str = "access") -> int:
@@ -215,6 +246,22 @@ def _route(emu, req: Request):
         data = _body(req)
         results = emu.deliver_webhooks(data.get("url"), force=data.get("force", True) is not False)
         return json_response(200, {"deliveries": results})
+    if path == "/_emulator/metering":
+        if method == "GET":
+            return json_response(
+                200,
+                emu.meter.report(
+                    client_id=req.query.get("client_id") or None,
+                    realm_id=req.query.get("realm_id") or None,
+                    month=req.query.get("month") or None,
+                ),
+            )
+        if method == "DELETE":
+            emu.meter.reset()
+            return json_response(200, {"status": "cleared"})
+    match = re.match(r"^/_emulator/apps/([^/]+)$", path)
+    if match and method == "PATCH":
+        return json_response(200, _public_app(update_app(emu, match.group(1), _body(req))))
     if path == "/_emulator/clock/advance" and method == "POST":
         seconds = _body(req).get("seconds")
         if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
@@ -248,4 +295,4 @@ def _entities(emu, req: Request, realm: str, entity: str, obj_id: str | None):
     raise ControlError(405, "use GET, or POST without an id")
 
 
-__all__ = ["handle", "add_app", "expire_tokens", "revoke_tokens", "dataclasses"]
+__all__ = ["handle", "add_app", "update_app", "expire_tokens", "revoke_tokens", "dataclasses"]

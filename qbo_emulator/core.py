@@ -9,7 +9,7 @@ import threading
 import time
 from collections import deque
 
-from . import api, control, oauth, pages
+from . import api, attachments, control, oauth, pages
 from .clock import Clock
 from .config import EmulatorSettings
 from .entities import KINDS, Ctx
@@ -18,6 +18,7 @@ from .errors import ApiFault
 from .faults import FaultInjector
 from .http import ConnectionDropped, Request, RequestHung, json_response
 from .limits import Limiter
+from .metering import Meter
 from .seed import generate_company, seed
 from .store import SqliteStore, State
 from .util import intuit_tid, iso_ms
@@ -38,6 +39,7 @@ class Emulator:
         self.settings = settings or EmulatorSettings()
         self.state = State()
         self.limiter = Limiter(self.settings, self.clock)
+        self.meter = Meter(self.settings)
         self.faults = FaultInjector()
         self.webhooks = Webhooks(self)
         self.requestids: dict = {}
@@ -62,6 +64,7 @@ class Emulator:
             self.log.clear()
             self.faults.clear()
             self.limiter.reset()
+            self.meter.reset()
             self.webhooks.reset()
             if self.store is not None:
                 self.store.save(self.state, full=True)
@@ -83,6 +86,7 @@ class Emulator:
             "realm_id": None,
             "requestid": None,
             "client_id": None,
+            "metered": False,
         }
         tid = intuit_tid()
         status = None
@@ -145,6 +149,8 @@ class Emulator:
             return oauth.jwks(self, req)
         if path.startswith("/v3/company/"):
             return api.handle(self, req, log)
+        if path.startswith("/attachments/"):
+            return attachments.serve(self, req)
         if path.startswith("/_emulator/") or stripped == "/_emulator":
             return control.handle(self, req)
         return pages.handle(self, req)
@@ -180,6 +186,13 @@ class Emulator:
 
     def add_app(self, **app) -> dict:
         return control.add_app(self, app)
+
+    def update_app(self, client_id: str, **values) -> dict:
+        return control.update_app(self, client_id, values)
+
+    def metering(self, **filters) -> dict:
+        """Metered and not metered calls per app, company and month (see metering.py)."""
+        return self.meter.report(**filters)
 
     def add_company(
         self,

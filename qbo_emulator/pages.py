@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import html
 import re
 
-from .http import html_response
-
-STYLE = """body{font-family:system-ui,Helvetica,Arial,sans-serif;margin:0;color:#393a3d;background:#f4f5f8}
-header{background:#2ca01c;color:#fff;padding:12px 24px}header a{color:#fff;text-decoration:none;font-weight:700}
-main{padding:16px 24px}nav a{margin-right:12px}table{border-collapse:collapse;background:#fff;width:100%}
-th,td{border-bottom:1px solid #e3e5e8;padding:6px 8px;text-align:left;vertical-align:top;font-size:14px}
-th{background:#eceef1}.num{text-align:right;font-variant-numeric:tabular-nums}.muted{color:#8d9096}
-.card{background:#fff;padding:12px 16px;border-radius:6px;margin-bottom:12px}.bad{color:#d52b1e}"""
+from . import pages_sales
+from .page_kit import e, money, page, ref, sorted_records, table
 
 TABS = [
     ("customers", "Customers"),
@@ -21,49 +14,14 @@ TABS = [
     ("taxcodes", "Tax codes"),
     ("invoices", "Invoices"),
     ("payments", "Payments"),
+    ("estimates", "Estimates"),
+    ("creditmemos", "Credit memos"),
+    ("salesreceipts", "Sales receipts"),
+    ("refunds", "Refunds"),
+    ("deposits", "Deposits"),
+    ("attachments", "Attachments"),
     ("requests", "Request log"),
 ]
-
-
-def e(value) -> str:
-    return html.escape("" if value is None else str(value))
-
-
-def money(value) -> str:
-    try:
-        return f"{float(value):,.2f}"
-    except (TypeError, ValueError):
-        return ""
-
-
-def ref(value) -> str:
-    if not isinstance(value, dict):
-        return ""
-    return e(value.get("name") or value.get("value"))
-
-
-def page(title: str, body: str, status: int = 200):
-    text = (
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(title)} – QBO "
-        f"emulator</title><style>{STYLE}</style></head><body><header><a href='/'>QuickBooks "
-        f"Online emulator</a></header><main>{body}</main></body></html>"
-    )
-    return html_response(status, text)
-
-
-def table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
-    if not rows:
-        return "<p class='muted'>Nothing yet.</p>"
-    head = "".join(
-        f"<th{' class=num' if i in numeric else ''}>{e(h)}</th>" for i, h in enumerate(headers)
-    )
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td{' class=num' if i in numeric else ''}>{c}</td>" for i, c in enumerate(row))
-        + "</tr>"
-        for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def handle(emu, req):
@@ -79,9 +37,14 @@ def handle(emu, req):
             tab, obj_id = match.group(2) or "customers", match.group(3)
             if tab == "invoices" and obj_id:
                 return _invoice(emu, company, obj_id)
+            if tab in pages_sales.DOCUMENT_TABS and obj_id:
+                content = pages_sales.document(company, tab, obj_id)
+                if content is None:
+                    return page("Not found", "<h1>Not found</h1>", 404)
+                return _company_page(emu, company, tab, content)
             renderer = RENDERERS.get(tab)
             if renderer and not obj_id:
-                return _company_page(emu, company, tab, renderer(emu, company))
+                return _company_page(emu, company, tab, renderer(emu, company, req))
     return page("Not found", "<h1>Not found</h1><p><a href='/'>All companies</a></p>", 404)
 
 
@@ -128,14 +91,7 @@ def _company_page(emu, company, tab, content):
     return page(company.name, body)
 
 
-def _sorted(company, entity):
-    return sorted(
-        company.table(entity).values(),
-        key=lambda r: (not r["Id"].isdigit(), int(r["Id"]) if r["Id"].isdigit() else 0),
-    )
-
-
-def _customers(emu, company):
+def _customers(emu, company, req=None):
     rows = [
         [
             e(c["Id"]),
@@ -146,12 +102,12 @@ def _customers(emu, company):
             "" if c.get("Active", True) else "<span class=bad>inactive</span>",
             e(c["SyncToken"]),
         ]
-        for c in _sorted(company, "Customer")
+        for c in sorted_records(company, "Customer")
     ]
     return table(["Id", "Display name", "Company", "Email", "Balance", "", "SyncToken"], rows, {4})
 
 
-def _items(emu, company):
+def _items(emu, company, req=None):
     rows = [
         [
             e(i["Id"]),
@@ -163,14 +119,14 @@ def _items(emu, company):
             ref(i.get("SalesTaxCodeRef")),
             "" if i.get("Active", True) else "<span class=bad>inactive</span>",
         ]
-        for i in _sorted(company, "Item")
+        for i in sorted_records(company, "Item")
     ]
     return table(
         ["Id", "Name", "Type", "SKU", "Price", "Income account", "Tax code", ""], rows, {4}
     )
 
 
-def _accounts(emu, company):
+def _accounts(emu, company, req=None):
     rows = [
         [
             e(a["Id"]),
@@ -179,14 +135,14 @@ def _accounts(emu, company):
             e(a["AccountSubType"]),
             money(a.get("CurrentBalance")),
         ]
-        for a in _sorted(company, "Account")
+        for a in sorted_records(company, "Account")
     ]
     return table(["Id", "Name", "Type", "Detail type", "Balance"], rows, {4})
 
 
-def _taxcodes(emu, company):
+def _taxcodes(emu, company, req=None):
     rows = []
-    for code in _sorted(company, "TaxCode"):
+    for code in sorted_records(company, "TaxCode"):
         details = (code.get("SalesTaxRateList") or {}).get("TaxRateDetail", [])
         rates = ", ".join(
             f"{e(company.get('TaxRate', d['TaxRateRef']['value'])['Name'])} "
@@ -198,7 +154,7 @@ def _taxcodes(emu, company):
     return table(["Id", "Name", "Rates", "Taxable"], rows)
 
 
-def _invoices(emu, company):
+def _invoices(emu, company, req=None):
     rows = [
         [
             f"<a href='/companies/{e(company.realm_id)}/invoices/{e(i['Id'])}'>{e(i['DocNumber'])}</a>",
@@ -211,7 +167,7 @@ def _invoices(emu, company):
             "voided" if i["Id"] in company.voided else "",
             e(i["SyncToken"]),
         ]
-        for i in _sorted(company, "Invoice")
+        for i in sorted_records(company, "Invoice")
     ]
     deleted = sorted(company.tombstones.get("Invoice", {}), key=int)
     extra = f"<p class='muted'>Deleted: {e(', '.join(deleted))}</p>" if deleted else ""
@@ -268,9 +224,9 @@ def _invoice(emu, company, obj_id):
     return _company_page(emu, company, "invoices", body)
 
 
-def _payments(emu, company):
+def _payments(emu, company, req=None):
     rows = []
-    for p in _sorted(company, "Payment"):
+    for p in sorted_records(company, "Payment"):
         applied = ", ".join(
             f"{e(link['TxnId'])}: {money(line['Amount'])}"
             for line in p.get("Line", [])
@@ -306,7 +262,7 @@ def _payments(emu, company):
     )
 
 
-def _requests(emu, company):
+def _requests(emu, company, req=None):
     entries = [x for x in emu.log if x.get("realm_id") == company.realm_id][-200:]
     rows = [
         [
@@ -332,4 +288,5 @@ RENDERERS = {
     "invoices": _invoices,
     "payments": _payments,
     "requests": _requests,
+    **pages_sales.RENDERERS,
 }

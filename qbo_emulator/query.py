@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from .errors import ApiFault
+from .queryable import COMMON, HAS_ACTIVE, QUERYABLE
 from .util import parse_instant
 
 _TOKEN = re.compile(
@@ -22,81 +23,6 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 
-COMMON = {"Id", "MetaData.CreateTime", "MetaData.LastUpdatedTime", "SyncToken"}
-QUERYABLE = {
-    "Customer": {
-        "DisplayName",
-        "GivenName",
-        "FamilyName",
-        "MiddleName",
-        "CompanyName",
-        "Title",
-        "Suffix",
-        "PrimaryEmailAddr",
-        "PrimaryEmailAddr.Address",
-        "Balance",
-        "Active",
-        "Job",
-        "ParentRef",
-        "FullyQualifiedName",
-        "PrintOnCheckName",
-        "Taxable",
-    },
-    "Item": {
-        "Name",
-        "Type",
-        "Sku",
-        "Active",
-        "FullyQualifiedName",
-        "ParentRef",
-        "SubItem",
-        "Taxable",
-        "UnitPrice",
-        "QtyOnHand",
-        "Level",
-    },
-    "Account": {
-        "Name",
-        "AccountType",
-        "AccountSubType",
-        "Classification",
-        "Active",
-        "SubAccount",
-        "FullyQualifiedName",
-        "ParentRef",
-        "AcctNum",
-        "CurrentBalance",
-    },
-    "TaxCode": {"Name", "Active", "Taxable", "TaxGroup", "Hidden"},
-    "TaxRate": {"Name", "Active", "RateValue", "AgencyRef", "SpecialTaxType", "DisplayType"},
-    "PaymentMethod": {"Name", "Active", "Type"},
-    "Term": {"Name", "Active", "Type", "DueDays"},
-    "Invoice": {
-        "DocNumber",
-        "TxnDate",
-        "DueDate",
-        "CustomerRef",
-        "Balance",
-        "TotalAmt",
-        "EmailStatus",
-        "PrintStatus",
-        "DepartmentRef",
-        "ClassRef",
-        "SalesTermRef",
-    },
-    "Payment": {
-        "TxnDate",
-        "CustomerRef",
-        "TotalAmt",
-        "PaymentRefNum",
-        "DepositToAccountRef",
-        "UnappliedAmt",
-        "PaymentMethodRef",
-    },
-    "CompanyInfo": {"CompanyName", "Country"},
-    "Preferences": set(),
-}
-HAS_ACTIVE = {"Customer", "Item", "Account", "TaxCode", "TaxRate", "PaymentMethod", "Term"}
 _TIME_PROPS = {"MetaData.CreateTime", "MetaData.LastUpdatedTime"}
 
 

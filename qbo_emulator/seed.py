@@ -104,6 +104,15 @@ def _rate(name, value, agency, special="NONE"):
     }
 
 
+def _agency(company: Company, ctx: Ctx, obj_id: str, name: str, number_label) -> None:
+    record = {"DisplayName": name, "TaxTrackedOnSales": True, "TaxTrackedOnPurchases": True}
+    if number_label:
+        # A registration number of the usual shape (BN RT0001 for GST/HST, TQ0001 for QST).
+        suffix = "RT0001" if number_label == "TPS/TVH" else "TQ0001"
+        record["TaxRegistrationNumber"] = f"123456789 {suffix}"
+    _insert(company, ctx, "TaxAgency", obj_id, record)
+
+
 def _code(name, rates, taxable=True):
     details = [
         {
@@ -159,9 +168,24 @@ def _company_info(company: Company, ctx: Ctx, addr: dict, languages: str, email:
 
 
 def _preferences(company: Company, ctx: Ctx, tax_code: str | None, net30: str) -> None:
+    french = company.country == "CA"
     tax_prefs = {"UsingSalesTax": True, "PartnerTaxEnabled": False}
     if tax_code:
         tax_prefs["TaxGroupCodeRef"] = {"value": tax_code}
+    if french:
+        messages = {
+            "InvoiceMessage": ("Facture {doc} de {company}", "Voici votre facture."),
+            "EstimateMessage": ("Devis {doc} de {company}", "Voici votre devis."),
+            "SalesReceiptMessage": ("Reçu de vente {doc} de {company}", "Merci de votre achat."),
+            "StatementMessage": ("Relevé de {company}", "Voici votre relevé."),
+        }
+    else:
+        messages = {
+            "InvoiceMessage": ("Invoice {doc} from {company}", "Here is your invoice."),
+            "EstimateMessage": ("Estimate {doc} from {company}", "Here is your estimate."),
+            "SalesReceiptMessage": ("Sales Receipt {doc} from {company}", "Thank you."),
+            "StatementMessage": ("Statement from {company}", "Here is your statement."),
+        }
     _insert(
         company,
         ctx,
@@ -169,32 +193,65 @@ def _preferences(company: Company, ctx: Ctx, tax_code: str | None, net30: str) -
         "1",
         {
             "AccountingInfoPrefs": {
+                "UseAccountNumbers": False,
                 "TrackDepartments": False,
+                "DepartmentTerminology": "Location",
                 "ClassTrackingPerTxn": False,
+                "ClassTrackingPerTxnLine": False,
                 "CustomerTerminology": "Customers",
+                "FirstMonthOfFiscalYear": "January",
+                "TaxYearMonth": "January",
+                "TaxForm": "6",
             },
             "ProductAndServicesPrefs": {
                 "ForSales": True,
                 "ForPurchase": True,
                 "QuantityWithPriceAndRate": True,
                 "QuantityOnHand": True,
+                "RevenueRecognition": False,
             },
             "SalesFormsPrefs": {
                 "CustomTxnNumbers": True,
                 "AllowDeposit": True,
                 "AllowDiscount": True,
+                "AllowEstimates": True,
                 "AllowShipping": False,
                 "AllowServiceDate": True,
                 "DefaultTerms": {"value": net30},
                 "AutoApplyCredit": True,
+                "AutoApplyPayments": True,
+                "ETransactionEnabledStatus": "NotApplicable",
+                "ETransactionAttachPDF": False,
+                "ETransactionPaymentEnabled": False,
+                "IPNSupportEnabled": False,
+                "EmailCopyToCompany": False,
+                "PrintItemWithZeroAmount": True,
                 "UsingPriceLevels": False,
                 "UsingProgressInvoicing": False,
+            },
+            "EmailMessagesPrefs": {
+                key: {"Subject": subject, "Message": message}
+                for key, (subject, message) in messages.items()
+            },
+            "VendorAndPurchasesPrefs": {
+                "TrackingByCustomer": False,
+                "BillableExpenseTracking": False,
+                "TPAREnabled": False,
+                "POCustomField": [],
+            },
+            "TimeTrackingPrefs": {
+                "UseServices": True,
+                "BillCustomers": True,
+                "ShowBillRateToAll": False,
+                "WorkWeekStartDate": "Monday",
+                "MarkTimeEntriesBillable": True,
             },
             "TaxPrefs": tax_prefs,
             "CurrencyPrefs": {
                 "MultiCurrencyEnabled": False,
                 "HomeCurrency": {"value": company.currency},
             },
+            "ReportPrefs": {"ReportBasis": "Accrual", "CalcAgingReportFromTxnDate": False},
             "OtherPrefs": {
                 "NameValue": [
                     {"Name": "SalesFormsPrefs.DefaultItem", "Value": "1"},
@@ -203,6 +260,45 @@ def _preferences(company: Company, ctx: Ctx, tax_code: str | None, net30: str) -
             },
         },
     )
+
+
+# What a new company's chart of accounts has beside the accounts the seed needs by id (those
+# come first, so their ids never move). Names as QuickBooks Online gives them in a new US
+# company, and in French for a Québec company.
+MORE_ACCOUNTS_US = [
+    ("Inventory Asset", "Other Current Asset", "Inventory"),
+    ("Uncategorized Asset", "Other Current Asset", "OtherCurrentAssets"),
+    ("Accounts Payable (A/P)", "Accounts Payable", "AccountsPayable"),
+    ("Opening Balance Equity", "Equity", "OpeningBalanceEquity"),
+    ("Retained Earnings", "Equity", "RetainedEarnings"),
+    ("Owner's Investment", "Equity", "OwnersEquity"),
+    ("Uncategorized Income", "Income", "ServiceFeeIncome"),
+    ("Discounts given", "Income", "DiscountsRefundsGiven"),
+    ("Cost of Goods Sold", "Cost of Goods Sold", "SuppliesMaterialsCogs"),
+    ("Bank Charges", "Expense", "BankCharges"),
+    ("Office Expenses", "Expense", "OfficeGeneralAdministrativeExpenses"),
+    ("Uncategorized Expense", "Expense", "OtherMiscellaneousServiceCost"),
+]
+MORE_ACCOUNTS_FR = [
+    ("Actifs non classés", "Other Current Asset", "OtherCurrentAssets"),
+    ("Comptes fournisseurs (C/F)", "Accounts Payable", "AccountsPayable"),
+    ("Capitaux propres d'ouverture", "Equity", "OpeningBalanceEquity"),
+    ("Bénéfices non répartis", "Equity", "RetainedEarnings"),
+    ("Apport du propriétaire", "Equity", "OwnersEquity"),
+    ("Revenus non classés", "Income", "ServiceFeeIncome"),
+    ("Frais bancaires", "Expense", "BankCharges"),
+    ("Frais de bureau", "Expense", "OfficeGeneralAdministrativeExpenses"),
+    ("Dépenses non classées", "Expense", "OtherMiscellaneousServiceCost"),
+]
+
+
+def _more_accounts(ctx: Ctx, rows: list[tuple[str, str, str]]) -> None:
+    for name, account_type, sub_type in rows:
+        _save(
+            ctx,
+            "Account",
+            {"Name": name, "AccountType": account_type, "AccountSubType": sub_type},
+        )
 
 
 def _customers(ctx: Ctx, count: int, rng: random.Random, french: bool, start: int = 0) -> None:
@@ -336,6 +432,9 @@ def seed_canada(
         ),
     ]:
         acct[key] = _save(ctx, "Account", payload)["Id"]
+    _more_accounts(ctx, MORE_ACCOUNTS_FR)
+    _agency(company, ctx, "1", "Agence du revenu du Canada", "TPS/TVH")
+    _agency(company, ctx, "2", "Revenu Québec", "TVQ")
     rates = {}
     for key, args in [
         ("gst", ("TPS", 5, "1")),
@@ -532,6 +631,8 @@ def seed_us(
         ),
     ]:
         acct[key] = _save(ctx, "Account", payload)["Id"]
+    _more_accounts(ctx, MORE_ACCOUNTS_US)
+    _agency(company, ctx, "1", "California Department of Tax and Fee Administration", None)
     _insert(company, ctx, "TaxRate", "3", _rate("California", 8, "1"))
     for pseudo, taxable in (("TAX", True), ("NON", False)):
         record = {"Name": pseudo, "Description": pseudo, "Taxable": taxable, "TaxGroup": False}

@@ -7,6 +7,7 @@ after each write request."""
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 import threading
@@ -19,9 +20,22 @@ NAME_SPACE = {
     "PaymentMethod": "paymentmethods",
     "Term": "terms",
     "Account": "accounts",
+    "Class": "classes",
+    "Department": "departments",
 }
 # Id sequences: transactions share one (reference §2.7), each name list has its own.
-SEQUENCE = {"Invoice": "txn", "Payment": "txn"}
+SEQUENCE = {
+    entity: "txn"
+    for entity in (
+        "Invoice",
+        "Payment",
+        "CreditMemo",
+        "SalesReceipt",
+        "RefundReceipt",
+        "Estimate",
+        "Deposit",
+    )
+}
 
 
 def name_key(text: str) -> str:
@@ -41,8 +55,11 @@ class Company:
         self.counters: dict[str, int] = {}
         self.names: dict[str, dict[str, str]] = {}
         self.docnumbers: dict[str, str] = {}
+        # Other sales forms' DocNumbers, per transaction type (invoices keep ``docnumbers``).
+        self.other_docnumbers: dict[str, dict[str, str]] = {}
         self.next_docnumber = 1001
         self.voided: set[str] = set()
+        self.files: dict[str, tuple[bytes, str]] = {}  # attachable Id -> (content, type)
         self.dirty: set[tuple[str, str]] = set()
 
     @property
@@ -54,6 +71,12 @@ class Company:
 
     def get(self, entity: str, obj_id) -> dict | None:
         return self.entities.get(entity, {}).get(str(obj_id))
+
+    def docnumbers_of(self, entity: str) -> dict[str, str]:
+        """DocNumber (case-folded) -> Id, for one transaction type."""
+        if entity == "Invoice":
+            return self.docnumbers
+        return self.other_docnumbers.setdefault(entity, {})
 
     def next_id(self, entity: str) -> str:
         seq = SEQUENCE.get(entity, entity)
@@ -92,9 +115,14 @@ class Company:
             "counters": self.counters,
             "names": self.names,
             "docnumbers": self.docnumbers,
+            "other_docnumbers": self.other_docnumbers,
             "next_docnumber": self.next_docnumber,
             "changed": self.changed,
             "voided": sorted(self.voided),
+            "files": {
+                obj_id: [base64.b64encode(content).decode("ascii"), content_type]
+                for obj_id, (content, content_type) in self.files.items()
+            },
             "tombstones": self.tombstones,
         }
 
@@ -104,10 +132,15 @@ class Company:
         company.counters = data["counters"]
         company.names = data["names"]
         company.docnumbers = data["docnumbers"]
+        company.other_docnumbers = data.get("other_docnumbers", {})
         company.next_docnumber = data["next_docnumber"]
         company.changed = data["changed"]
         company.tombstones = data["tombstones"]
         company.voided = set(data["voided"])
+        company.files = {
+            obj_id: (base64.b64decode(content), content_type)
+            for obj_id, (content, content_type) in data.get("files", {}).items()
+        }
         return company
 
 

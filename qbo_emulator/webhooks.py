@@ -95,8 +95,8 @@ class Webhooks:
                 for event in queue.values()
             ]
 
-    def _body(self, events: list[dict]) -> bytes:
-        if self.emu.settings.webhook_format == "legacy":
+    def _body(self, events: list[dict], fmt: str | None = None) -> bytes:
+        if (fmt or self.emu.settings.webhook_format) == "legacy":
             realms: dict[str, list] = {}
             for e in events:
                 realms.setdefault(e["realm"], []).append(
@@ -149,7 +149,7 @@ class Webhooks:
                 continue
             for start in range(0, len(events), limit):
                 chunk = events[start : start + limit]
-                body = self._body(chunk)
+                body = self._body(chunk, app.get("webhook_format"))
                 self.outbox.append(
                     {
                         "id": next(self._ids),

@@ -1,7 +1,10 @@
 """The entity types the emulator serves, by the lower-case name used in URLs."""
 
+from .attachable import AttachableKind
 from .base import Ctx, delete, save, void
+from .deposit import DepositKind
 from .invoice import InvoiceKind
+from .lists import ClassKind, DepartmentKind, TaxAgencyKind
 from .names import (
     AccountKind,
     CompanyInfoKind,
@@ -14,6 +17,7 @@ from .names import (
     TermKind,
 )
 from .payment import PaymentKind
+from .receipts import CreditMemoKind, EstimateKind, RefundReceiptKind, SalesReceiptKind
 
 KINDS = {
     kind.name: kind
@@ -29,6 +33,15 @@ KINDS = {
         ItemKind(),
         InvoiceKind(),
         PaymentKind(),
+        CreditMemoKind(),
+        SalesReceiptKind(),
+        RefundReceiptKind(),
+        EstimateKind(),
+        DepositKind(),
+        ClassKind(),
+        DepartmentKind(),
+        TaxAgencyKind(),
+        AttachableKind(),
     )
 }
 BY_PATH = {name.lower(): kind for name, kind in KINDS.items()}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..config import EmulatorSettings
 from ..errors import ApiFault, invalid_ref, not_found, required
+from ..schema import check_entity
 from ..store import NAME_SPACE, Company, name_key
 from ..util import clean, iso
 
@@ -27,6 +28,7 @@ class Ctx:
     now: float
     params: dict = field(default_factory=dict)
     events: list = field(default_factory=list)  # (entity, id, operation) for webhooks
+    upload: tuple | None = None  # (bytes, content type) of the file an /upload carries
 
     def emit(self, entity: str, obj_id: str, operation: str) -> None:
         self.events.append((entity, obj_id, operation))
@@ -146,6 +148,8 @@ def save(ctx: Ctx, kind: Kind, payload: dict) -> dict:
     """POST /{entity}: a create, or an update when the body carries an Id (reference §2.1)."""
     if not isinstance(payload, dict):
         raise ApiFault("2010", "Request body must be a JSON object")
+    # Before ``clean``: QBO refuses an unknown property even when its value is null.
+    check_entity(kind.name, payload)
     payload = clean(payload)
     check_shapes(payload)
     if kind.singleton:

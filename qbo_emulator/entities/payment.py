@@ -6,56 +6,61 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..errors import ApiFault, business, invalid_ref, required
-from ..util import date_in, iso, num
+from ..util import date_in, num
 from .base import Ctx, Kind, currency_ref, ref_value, resolve_ref
-from .invoice import ZERO, _date, dec, set_customer_balance
+from .deposit import check_not_deposited
+from .sales import ZERO, date_field, dec, set_customer_balance, touch
+
+LINKABLE = ("Invoice", "CreditMemo")
 
 
-def _applied(record: dict | None) -> dict[str, Decimal]:
-    """Invoice Id -> amount this payment applies to it."""
+def _applied(record: dict | None, txn_type: str = "Invoice") -> dict[str, Decimal]:
+    """Id of each linked ``txn_type`` document -> amount this payment applies to it."""
     result: dict[str, Decimal] = {}
     for line in (record or {}).get("Line", []):
         for link in line.get("LinkedTxn", []):
-            if link.get("TxnType") == "Invoice":
+            if link.get("TxnType") == txn_type:
                 key = str(link["TxnId"])
                 result[key] = result.get(key, ZERO) + Decimal(str(line.get("Amount", 0)))
     return result
 
 
-def apply_to_invoices(
-    ctx: Ctx, payment_id: str, before: dict[str, Decimal], after: dict[str, Decimal]
+def apply_links(
+    ctx: Ctx,
+    payment_id: str,
+    txn_type: str,
+    before: dict[str, Decimal],
+    after: dict[str, Decimal],
 ) -> None:
-    for invoice_id in sorted(set(before) | set(after), key=int):
-        delta = after.get(invoice_id, ZERO) - before.get(invoice_id, ZERO)
-        linked_now = invoice_id in after
-        invoice = ctx.company.get("Invoice", invoice_id)
-        if invoice is None:
+    """Move the open balance of each linked invoice (what is owed) or credit memo (what is
+    left to use) by what this payment now applies to it, and link or unlink it. The customer's
+    balance follows: paying an invoice lowers it, using a credit raises it back."""
+    for doc_id in sorted(set(before) | set(after), key=int):
+        delta = after.get(doc_id, ZERO) - before.get(doc_id, ZERO)
+        linked_now = doc_id in after
+        doc = ctx.company.get(txn_type, doc_id)
+        if doc is None:
             continue
         was_linked = any(
             link.get("TxnId") == payment_id and link.get("TxnType") == "Payment"
-            for link in invoice.get("LinkedTxn", [])
+            for link in doc.get("LinkedTxn", [])
         )
         if not delta and linked_now == was_linked:
             continue
-        updated = dict(invoice)
-        balance = Decimal(str(invoice["Balance"])) - delta
-        updated["Balance"] = updated["HomeBalance"] = num(balance)
+        balance = num(Decimal(str(doc["Balance"])) - delta)
         links = [
             link
-            for link in invoice.get("LinkedTxn", [])
+            for link in doc.get("LinkedTxn", [])
             if not (link.get("TxnId") == payment_id and link.get("TxnType") == "Payment")
         ]
         if linked_now:
             links.append({"TxnId": payment_id, "TxnType": "Payment"})
-        updated["LinkedTxn"] = links
-        updated["SyncToken"] = str(int(invoice["SyncToken"]) + 1)
-        updated["MetaData"] = {
-            **invoice["MetaData"],
-            "LastUpdatedTime": iso(ctx.now, ctx.company.tz),
-        }
-        ctx.company.put("Invoice", updated, ctx.now)
-        ctx.emit("Invoice", invoice_id, "Update")
-        set_customer_balance(ctx, invoice["CustomerRef"]["value"], -delta)
+        changes = {"Balance": balance, "HomeBalance": balance, "LinkedTxn": links}
+        if txn_type == "CreditMemo":
+            changes["RemainingCredit"] = balance
+        touch(ctx, txn_type, doc, **changes)
+        sign = -1 if txn_type == "Invoice" else 1
+        set_customer_balance(ctx, doc["CustomerRef"]["value"], sign * delta)
 
 
 class PaymentKind(Kind):
@@ -80,8 +85,9 @@ class PaymentKind(Kind):
             raise required("TotalAmt")
         if total < 0:
             raise business("The payment amount can't be negative.", element="TotalAmt")
-        previous = _applied(existing)
-        lines, applied_total, after = [], ZERO, {}
+        previous = {txn_type: _applied(existing, txn_type) for txn_type in LINKABLE}
+        lines = []
+        after: dict[str, dict[str, Decimal]] = {txn_type: {} for txn_type in LINKABLE}
         for line in data.get("Line") or []:
             amount = dec(line.get("Amount"), "Line.Amount")
             if amount is None:
@@ -92,33 +98,44 @@ class PaymentKind(Kind):
             for link in line.get("LinkedTxn") or []:
                 txn_type = link.get("TxnType")
                 txn_id = str(link.get("TxnId", ""))
-                if txn_type != "Invoice":
-                    raise business(f"Payments can only be linked to invoices here, not {txn_type}.")
-                invoice = company.get("Invoice", txn_id)
-                if invoice is None:
-                    raise invalid_ref("Invoice", txn_id, element="LinkedTxn")
+                if txn_type not in LINKABLE:
+                    raise business(
+                        f"Payments can only be linked to invoices and credit memos here, "
+                        f"not {txn_type}."
+                    )
+                doc = company.get(txn_type, txn_id)
+                if doc is None:
+                    raise invalid_ref(txn_type, txn_id, element="LinkedTxn")
+                label = "Invoice" if txn_type == "Invoice" else "Credit memo"
                 if txn_id in company.voided:
-                    raise business(f"Invoice {invoice['DocNumber']} is voided.")
-                if invoice["CustomerRef"]["value"] != customer_id:
-                    raise business(f"Invoice {invoice['DocNumber']} belongs to another customer.")
-                links.append({"TxnId": txn_id, "TxnType": "Invoice"})
-                after[txn_id] = after.get(txn_id, ZERO) + amount
+                    raise business(f"{label} {doc['DocNumber']} is voided.")
+                if doc["CustomerRef"]["value"] != customer_id:
+                    raise business(f"{label} {doc['DocNumber']} belongs to another customer.")
+                links.append({"TxnId": txn_id, "TxnType": txn_type})
+                after[txn_type][txn_id] = after[txn_type].get(txn_id, ZERO) + amount
             if len(links) != 1:
                 raise ApiFault(
                     "620",
-                    "Txn ID cannot be linked : each line links exactly one invoice.",
+                    "Txn ID cannot be linked : each line links exactly one invoice or credit memo.",
                     element="LinkedTxn",
                 )
-            applied_total += amount
             lines.append({"Amount": num(amount), "LinkedTxn": links})
-        for invoice_id, amount in after.items():
-            invoice = company.get("Invoice", invoice_id)
-            open_balance = Decimal(str(invoice["Balance"])) + previous.get(invoice_id, ZERO)
-            if amount > open_balance:
-                raise business(
-                    f"The amount applied to invoice {invoice['DocNumber']} ({amount}) "
-                    f"is more than its open balance ({open_balance})."
-                )
+        for txn_type in LINKABLE:
+            what = "invoice" if txn_type == "Invoice" else "credit memo"
+            for doc_id, amount in after[txn_type].items():
+                doc = company.get(txn_type, doc_id)
+                open_balance = Decimal(str(doc["Balance"])) + previous[txn_type].get(doc_id, ZERO)
+                if amount > open_balance:
+                    raise business(
+                        f"The amount applied to {what} {doc['DocNumber']} ({amount}) "
+                        f"is more than its open balance ({open_balance})."
+                    )
+        invoices_paid = sum(after["Invoice"].values(), ZERO)
+        credits_used = sum(after["CreditMemo"].values(), ZERO)
+        if credits_used > invoices_paid:
+            raise business("The credits applied are more than the invoices they pay.")
+        # A credit memo line pays invoices without money: only the rest comes from TotalAmt.
+        applied_total = invoices_paid - credits_used
         if applied_total > total:
             raise business("The amounts applied are more than the payment total.")
         deposit = self._deposit_account(ctx, data)
@@ -139,11 +156,11 @@ class PaymentKind(Kind):
                 "TotalAmt": num(total),
                 "UnappliedAmt": num(total - applied_total),
                 "ProcessPayment": False,
-                "TxnDate": _date(data, "TxnDate") or date_in(ctx.now, company.tz),
+                "TxnDate": date_field(data, "TxnDate") or date_in(ctx.now, company.tz),
                 "CurrencyRef": currency_ref(company),
                 "ExchangeRate": 1,
                 "Line": lines,
-                "LinkedTxn": [],
+                "LinkedTxn": list((existing or {}).get("LinkedTxn", [])),
             }
         )
         if len(str(record.get("PaymentRefNum", ""))) > 21:
@@ -171,12 +188,15 @@ class PaymentKind(Kind):
         return {"value": value, "name": account["Name"]}
 
     def after_write(self, ctx, old, new):
-        apply_to_invoices(ctx, new["Id"], _applied(old), _applied(new))
+        for txn_type in LINKABLE:
+            apply_links(ctx, new["Id"], txn_type, _applied(old, txn_type), _applied(new, txn_type))
 
     def void(self, ctx, record):
         if record["Id"] in ctx.company.voided:
             return dict(record)
-        apply_to_invoices(ctx, record["Id"], _applied(record), {})
+        check_not_deposited(record, "void")
+        for txn_type in LINKABLE:
+            apply_links(ctx, record["Id"], txn_type, _applied(record, txn_type), {})
         voided = dict(record)
         voided["Line"] = [dict(line, Amount=0) for line in record.get("Line", [])]
         note = record.get("PrivateNote")
@@ -187,5 +207,7 @@ class PaymentKind(Kind):
         return voided
 
     def before_delete(self, ctx, record):
-        apply_to_invoices(ctx, record["Id"], _applied(record), {})
+        check_not_deposited(record, "delete")
+        for txn_type in LINKABLE:
+            apply_links(ctx, record["Id"], txn_type, _applied(record, txn_type), {})
         ctx.company.voided.discard(record["Id"])
