@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import Business, Membership, User
@@ -18,6 +19,7 @@ class BusinessAdmin(admin.ModelAdmin):
     search_fields = ["name", "memberships__user__email"]
     readonly_fields = ["created_at"]
     inlines = [MembershipInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Membership)
