@@ -1,3 +1,4 @@
+from .delivery import invoice_send
 from .invoices import (
     invoice_create,
     invoice_delete,
@@ -31,6 +32,7 @@ __all__ = [
     "invoice_list",
     "invoice_pdf",
     "invoice_print",
+    "invoice_send",
     "invoice_settings",
     "invoice_update",
     "invoice_void",

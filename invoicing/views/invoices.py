@@ -169,6 +169,8 @@ def invoice_detail(request, pk: int):
             "lines": invoice.lines.all(),
             "taxes": invoice.taxes.all(),
             "payments": invoice.payments.all(),
+            "deliveries": invoice.deliveries.select_related("requested_by"),
+            "can_send": invoice.is_issued and not invoice.is_void,
             "can_record_payment": invoice.status in ("issued", "partially_paid")
             and invoice.balance > 0,
         },

@@ -162,6 +162,7 @@ ROUTE_BUILDERS = {
     "invoicing:invoice_delete": _pk(draft_invoice),
     "invoicing:invoice_print": _pk(issued_invoice),
     "invoicing:invoice_pdf": _pk(issued_invoice),
+    "invoicing:invoice_send": _pk(issued_invoice),
     "invoicing:payment_create": _pk(issued_invoice),
     "invoicing:payment_void": _invoice_and_payment,
     "accounting:confirm_switch": _pk(pending_switch),
