@@ -3,7 +3,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import Business, Language, Province
+from .models import Business, Language, Membership, Province
 from .services import DETAIL_FIELDS
 from .validators import LOGO_MAX_BYTES, normalize_registration_number
 
@@ -89,3 +89,34 @@ class BusinessForm(forms.ModelForm):
                 % {"size": (upload.size + 1023) // 1024, "max": LOGO_MAX_BYTES // 1024}
             )
         return upload.read()
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.STAFF
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class AcceptInvitationForm(forms.Form):
+    """A new account for the invitee: only a password (the address is the invitation's)."""
+
+    password1 = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput,
+        strip=False,
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"), widget=forms.PasswordInput, strip=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", _("The two passwords do not match."))
+        return cleaned

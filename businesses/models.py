@@ -217,6 +217,57 @@ class Membership(models.Model):
         return self.role == self.Role.OWNER
 
 
+class Invitation(models.Model):
+    """An owner's invitation to join the business, by e-mail. The link carries a random token
+    that is stored only as its SHA-256; it works once, until expires_at."""
+
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("business")
+    )
+    email = models.EmailField(_("email address"))
+    role = models.CharField(
+        _("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.STAFF
+    )
+    token_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token_hash"], condition=~models.Q(token_hash=""), name="uniq_invite_token"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.business} ({self.role})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+
 class BusinessOwnedQuerySet(models.QuerySet):
     def for_business(self, business: Business) -> "BusinessOwnedQuerySet":
         return self.filter(business=business)
