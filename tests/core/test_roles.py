@@ -84,6 +84,9 @@ def test_the_menu_shows_staff_only_what_they_may_open(client, staff_user, owner)
     assert reverse("invoicing:taxgroup_list") in page
     for name in ("businesses:settings", "businesses:team", "accounting:settings"):
         assert f'href="{reverse(name)}"' not in page
+    refused = client.get(reverse("businesses:settings"))
+    assert refused.status_code == 403
+    assert "Your role does not give access to this page." in refused.content.decode()
     client.force_login(owner)
     page = client.get(reverse("invoicing:invoice_list")).content.decode()
     for name in ("businesses:settings", "businesses:team", "accounting:settings"):
