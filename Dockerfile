@@ -4,6 +4,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=plannit.settings.production PLANNIT_VAR_DIR=/app/var
 WORKDIR /app
 
+# WeasyPrint (invoice PDFs) lays text out with pango and needs a font.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fontconfig \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY pyproject.toml requirements.lock README.md ./
 COPY plannit ./plannit
 COPY businesses ./businesses

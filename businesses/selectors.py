@@ -1,4 +1,4 @@
-from .models import Membership
+from .models import Business, BusinessLogo, Membership
 
 
 def membership_for_user(*, user) -> Membership | None:
@@ -10,3 +10,7 @@ def membership_for_user(*, user) -> Membership | None:
         .order_by("created_at", "id")
         .first()
     )
+
+
+def business_logo_get(*, business: Business) -> BusinessLogo | None:
+    return BusinessLogo.objects.filter(business=business).first()

@@ -1,11 +1,30 @@
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import events
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, full_clean_or_raise
 
-from .models import Business, Country, Currency, Language, Membership
+from .models import Business, BusinessLogo, Country, Currency, Language, Membership
+from .validators import normalize_registration_number, read_logo
+
+# The business details an owner edits in Settings › Business, besides name, province and
+# language (they are printed on invoices).
+DETAIL_FIELDS = (
+    "legal_name",
+    "address_line1",
+    "address_line2",
+    "city",
+    "postal_code",
+    "phone",
+    "email",
+    "website",
+    "gst_hst_number",
+    "qst_number",
+    "invoice_footer",
+    "payment_instructions",
+)
 
 
 @transaction.atomic
@@ -42,10 +61,40 @@ def business_sign_up(
 
 
 @transaction.atomic
-def business_update(*, business: Business, name: str, province: str, language: str) -> Business:
+def business_update(
+    *,
+    business: Business,
+    name: str,
+    province: str,
+    language: str,
+    logo: bytes | None = None,
+    remove_logo: bool = False,
+    **details: str,
+) -> Business:
+    """Save the business settings. `details` are DETAIL_FIELDS (those not given keep their
+    value); `logo` replaces the logo (a PNG or JPEG of at most LOGO_MAX_BYTES), `remove_logo`
+    deletes it."""
+    unknown = set(details) - set(DETAIL_FIELDS)
+    if unknown:
+        raise TypeError(f"business_update() got unexpected fields: {sorted(unknown)}")
     business.name = name.strip()
     business.province = province
     business.language = language
-    business.full_clean()
-    business.save(update_fields=["name", "province", "language"])
+    for field, value in details.items():
+        value = (value or "").strip()
+        if field in ("gst_hst_number", "qst_number"):
+            value = normalize_registration_number(value)
+        setattr(business, field, value)
+    full_clean_or_raise(business, field_map={"name": "name"})
+    business.save(update_fields=["name", "province", "language", *details])
+    if logo is not None:
+        try:
+            content_type = read_logo(logo)
+        except ValidationError as error:
+            raise ApplicationError(" ".join(error.messages), field="logo") from None
+        BusinessLogo.objects.update_or_create(
+            business=business, defaults={"data": logo, "content_type": content_type}
+        )
+    elif remove_logo:
+        BusinessLogo.objects.filter(business=business).delete()
     return business

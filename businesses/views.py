@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.exceptions import ApplicationError
 
-from . import services
+from . import selectors, services
 from .forms import BusinessForm, SignUpForm
 from .mixins import business_member_required
 
@@ -44,13 +44,24 @@ def home(request):
 @business_member_required(owner_only=True)
 @require_http_methods(["GET", "POST"])
 def business_settings(request):
-    form = BusinessForm(request.POST or None, instance=request.business)
+    business = request.business
+    logo = selectors.business_logo_get(business=business)
+    form = BusinessForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        instance=business,
+        has_logo=logo is not None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.business_update(business=request.business, **form.cleaned_data)
+            services.business_update(business=business, **form.cleaned_data)
         except ApplicationError as error:
             error.add_to_form(form)
         else:
             messages.success(request, _("Business settings saved."))
             return redirect("businesses:settings")
-    return render(request, "businesses/settings.html", {"form": form})
+    return render(
+        request,
+        "businesses/settings.html",
+        {"form": form, "logo": logo},
+    )

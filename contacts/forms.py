@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Contact, Tag
+from .services import contact_default_language
 
 MAX_ID = 2**63 - 1
 
@@ -55,7 +56,7 @@ class FieldGroup:
 class ContactForm(BusinessTagsMixin, forms.ModelForm):
     GROUPS = (
         (_("Name"), ("display_name", "first_name", "last_name", "company_name")),
-        (_("Email and phone"), ("email", "phone")),
+        (_("Email and phone"), ("email", "phone", "language")),
         (
             _("Billing address"),
             ("address_line1", "address_line2", "city", "province", "postal_code", "country"),
@@ -79,6 +80,7 @@ class ContactForm(BusinessTagsMixin, forms.ModelForm):
             "postal_code",
             "country",
             "notes",
+            "language",
             "tags",
         ]
         field_classes = {"tags": TagsField}
@@ -94,6 +96,10 @@ class ContactForm(BusinessTagsMixin, forms.ModelForm):
     def __init__(self, *args, business, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["display_name"].required = False
+        # Left out (an older form, an API client), the language keeps its value or default.
+        self.fields["language"].required = False
+        if self.instance.pk is None:
+            self.fields["language"].initial = contact_default_language(business=business)
         self._scope_tags(business)
 
     def groups(self) -> list[FieldGroup]:

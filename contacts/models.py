@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from businesses.models import BusinessOwned
+from businesses.models import BusinessOwned, Language
 
 
 class Tag(BusinessOwned):
@@ -35,6 +35,13 @@ class Contact(BusinessOwned):
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     country = models.CharField(_("country"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    language = models.CharField(
+        _("preferred language"),
+        max_length=5,
+        choices=Language.choices,
+        default=Language.FRENCH,
+        help_text=_("The language of the invoices, PDFs and e-mails this contact receives."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="contacts", verbose_name=_("tags"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -4,7 +4,7 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from businesses.models import Business
+from businesses.models import Business, Language
 from core import events
 from core.exceptions import ApplicationError, full_clean_or_raise
 
@@ -25,6 +25,7 @@ CONTACT_FIELDS = (
     "postal_code",
     "country",
     "notes",
+    "language",
 )
 FILTER_KEYS = frozenset({"search", "tag_id", "include_archived"})
 
@@ -76,13 +77,22 @@ def _apply_display_name(contact: Contact) -> None:
         )
 
 
+def contact_default_language(*, business: Business) -> str:
+    """French in Québec (the Charter of the French Language), else the business's language."""
+    return Language.FRENCH if business.province == "QC" else business.language
+
+
 @transaction.atomic
 def contact_create(
     *, business: Business, tags: Iterable[Tag] | None = None, **values: str
 ) -> Contact:
     """Create a contact. `values` are the fields of CONTACT_FIELDS; a blank display name is
-    built from the company, else first + last name."""
-    contact = Contact(business=business, **_clean_values(values))
+    built from the company, else first + last name; without a language, the business's
+    default for its contacts (contact_default_language)."""
+    values = _clean_values(values)
+    if not values.get("language"):
+        values["language"] = contact_default_language(business=business)
+    contact = Contact(business=business, **values)
     _apply_display_name(contact)
     tags = _check_tags(business=business, tags=tags or [])
     full_clean_or_raise(contact)
@@ -98,8 +108,11 @@ def contact_update(
     *, contact: Contact, tags: Iterable[Tag] | None = None, **values: str
 ) -> Contact:
     """Change the given fields (others stay as they are); `tags`, when given, replaces the
-    contact's tags."""
-    for name, value in _clean_values(values).items():
+    contact's tags. A blank language keeps the contact's."""
+    values = _clean_values(values)
+    if not values.get("language", "x"):
+        del values["language"]
+    for name, value in values.items():
         setattr(contact, name, value)
     _apply_display_name(contact)
     if tags is not None:

@@ -6,6 +6,7 @@ from django.contrib import admin
 
 from .models import (
     Invoice,
+    InvoiceDelivery,
     InvoiceLine,
     InvoiceSequence,
     InvoiceTax,
@@ -163,3 +164,19 @@ class InvoiceSequenceAdmin(admin.ModelAdmin):
         # The next number only moves forward, through the invoice settings page (which checks
         # it against the numbers already issued).
         return ["business", "next_number"] if obj else []
+
+
+@admin.register(InvoiceDelivery)
+class InvoiceDeliveryAdmin(admin.ModelAdmin):
+    """What was e-mailed, to whom, and what the mail server answered (read-only)."""
+
+    list_display = ["invoice", "business", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "language"]
+    search_fields = ["invoice__number", "business__name", "subject"]
+    readonly_fields = [field.name for field in InvoiceDelivery._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -279,3 +279,24 @@ class PaymentForm(forms.Form):
         required=False,
         help_text=_("Cheque or transfer number, for example."),
     )
+
+
+class InvoiceSendForm(forms.Form):
+    recipients = forms.CharField(
+        label=_("To"),
+        max_length=2000,
+        help_text=_("One or more e-mail addresses, separated by commas."),
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    message = forms.CharField(
+        label=_("Message"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+    def clean_recipients(self) -> list[str]:
+        raw = self.cleaned_data["recipients"]
+        return [
+            part for part in raw.replace(";", ",").replace("\n", ",").split(",") if part.strip()
+        ]

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -124,6 +125,8 @@ class Invoice(BusinessOwned):
     )
     due_date = models.DateField(_("due date"))
     notes = models.TextField(_("notes"), blank=True)
+    # The address the invoice was last e-mailed to (QuickBooks' BillEmail), else the contact's.
+    bill_email = models.EmailField(_("billing email"), blank=True)
     subtotal = models.DecimalField(_("subtotal"), max_digits=14, decimal_places=2, default=ZERO)
     tax_total = models.DecimalField(_("taxes"), max_digits=14, decimal_places=2, default=ZERO)
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=ZERO)
@@ -165,6 +168,10 @@ class Invoice(BusinessOwned):
     @property
     def is_issued(self) -> bool:
         return self.status not in (InvoiceStatus.DRAFT,)
+
+    @property
+    def billing_email(self) -> str:
+        return self.bill_email or self.contact.email or ""
 
 
 class InvoiceLine(models.Model):
@@ -284,3 +291,51 @@ class Payment(BusinessOwned):
     @property
     def is_void(self) -> bool:
         return self.status == PaymentStatus.VOID
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("Being sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Not delivered")
+
+
+class InvoiceDelivery(BusinessOwned):
+    """One "Send" of an invoice by e-mail: to whom, what, in which language, and what the
+    mail server said. Written by the request, delivered by the worker."""
+
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("invoice")
+    )
+    recipients = models.JSONField(_("recipients"), default=list)
+    subject = models.CharField(_("subject"), max_length=200)
+    message = models.TextField(_("message"), max_length=5000, blank=True)
+    language = models.CharField(_("language"), max_length=5)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invoice e-mail")
+        verbose_name_plural = _("invoice e-mails")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} → {', '.join(self.recipients)} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (DeliveryStatus.QUEUED, DeliveryStatus.SENDING)

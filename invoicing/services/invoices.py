@@ -36,6 +36,9 @@ MAX_QUANTITY = Decimal("999999999.999")
 MAX_UNIT_PRICE = Decimal("9999999999.9999")
 ZERO = Decimal("0.00")
 MAX_AMOUNT = Decimal("999999999999.99")  # what the 14-digit, 2-decimal columns hold
+# Revenu Québec and the CRA: an invoice of $30 or more (taxes included) must show the
+# supplier's GST/HST and QST registration numbers for the client to claim input tax credits.
+REGISTRATION_NUMBERS_THRESHOLD = Decimal("30.00")
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,38 @@ def _write_lines_and_totals(invoice: Invoice, lines: Sequence[LineInput]) -> Non
     invoice.balance = ZERO if invoice.is_void else invoice.total - invoice.amount_paid
 
 
+def check_registration_numbers(*, invoice: Invoice) -> None:
+    """A Québec business that charges taxes cannot issue an invoice of $30 or more without its
+    GST/HST and QST registration numbers (they are printed on it)."""
+    business = invoice.business
+    if business.province != "QC" or invoice.tax_total <= 0:
+        return
+    if invoice.total < REGISTRATION_NUMBERS_THRESHOLD:
+        return
+    missing = []
+    if not business.gst_hst_number:
+        missing.append(_("GST/HST registration number"))
+    if not business.qst_number:
+        missing.append(_("QST registration number"))
+    if missing:
+        raise ApplicationError(
+            _(
+                "An invoice of %(threshold)s or more with taxes must show your registration "
+                "numbers. Add your %(missing)s in Settings › Business (an owner can), then "
+                "issue the invoice again."
+            )
+            % {
+                "threshold": money(REGISTRATION_NUMBERS_THRESHOLD, business.currency),
+                "missing": (
+                    _("%(first)s and %(second)s") % {"first": missing[0], "second": missing[1]}
+                    if len(missing) == 2
+                    else missing[0]
+                ),
+            },
+            extra={"missing": missing},
+        )
+
+
 def _lock(invoice: Invoice) -> Invoice:
     # of=self: lock the invoice only, not the business row the join reads (that would
     # serialise every write of the business).
@@ -284,6 +319,7 @@ def invoice_update(
                 field="lines",
             )
         invoice.status = status_for_payments(total=invoice.total, amount_paid=invoice.amount_paid)
+        check_registration_numbers(invoice=invoice)
     full_clean_or_raise(invoice, all_fields=True)
     invoice.save()
     if not invoice.is_draft:
@@ -299,6 +335,7 @@ def invoice_issue(*, invoice: Invoice) -> Invoice:
         raise ApplicationError(_("This invoice has already been issued."))
     if not invoice.lines.exists():
         raise ApplicationError(_("Add at least one line to the invoice."))
+    check_registration_numbers(invoice=invoice)
     invoice.number = invoice_number_take(business=invoice.business)
     invoice.status = status_for_payments(total=invoice.total, amount_paid=invoice.amount_paid)
     invoice.issued_at = timezone.now()

@@ -1,9 +1,11 @@
+from .delivery import invoice_send
 from .invoices import (
     invoice_create,
     invoice_delete,
     invoice_detail,
     invoice_issue,
     invoice_list,
+    invoice_pdf,
     invoice_print,
     invoice_update,
     invoice_void,
@@ -28,7 +30,9 @@ __all__ = [
     "invoice_detail",
     "invoice_issue",
     "invoice_list",
+    "invoice_pdf",
     "invoice_print",
+    "invoice_send",
     "invoice_settings",
     "invoice_update",
     "invoice_void",

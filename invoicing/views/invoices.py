@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from businesses.scoping import get_for_business
 from catalog.models import Item
 from core.exceptions import ApplicationError
 
-from .. import selectors, services
+from .. import documents, selectors, services
 from ..forms import (
     InvoiceFilterForm,
     InvoiceForm,
@@ -168,6 +169,8 @@ def invoice_detail(request, pk: int):
             "lines": invoice.lines.all(),
             "taxes": invoice.taxes.all(),
             "payments": invoice.payments.all(),
+            "deliveries": invoice.deliveries.select_related("requested_by"),
+            "can_send": invoice.is_issued and not invoice.is_void,
             "can_record_payment": invoice.status in ("issued", "partially_paid")
             and invoice.balance > 0,
         },
@@ -177,6 +180,7 @@ def invoice_detail(request, pk: int):
 @business_member_required
 @require_http_methods(["GET"])
 def invoice_print(request, pk: int):
+    """The printable page: the document in the client's language, its buttons in the user's."""
     invoice = invoice_or_404(request, pk)
     return render(
         request,
@@ -184,11 +188,19 @@ def invoice_print(request, pk: int):
         {
             "invoice": invoice,
             "business": request.business,
-            "contact": invoice.contact,
-            "lines": invoice.lines.all(),
-            "taxes": invoice.taxes.all(),
+            "document": documents.invoice_document_html(invoice).html,
         },
     )
+
+
+@business_member_required
+@require_http_methods(["GET"])
+def invoice_pdf(request, pk: int):
+    invoice = invoice_or_404(request, pk)
+    response = HttpResponse(documents.invoice_pdf(invoice), content_type="application/pdf")
+    filename = documents.invoice_pdf_filename(invoice)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 def _invoice_action(request, pk: int, service, success: str):

@@ -124,6 +124,21 @@ def failed_sync_job(business):
     )
 
 
+def staff_membership(business):
+    from businesses.models import Membership, User
+
+    user = User.objects.create_user(email=f"equipe{business.pk}@example.com", password="x")
+    return Membership.objects.create(business=business, user=user, role="staff")
+
+
+def invitation(business):
+    from businesses.models import Invitation
+
+    return Invitation.objects.create(
+        business=business, email=f"invite{business.pk}@example.com", role="staff"
+    )
+
+
 def _pk(factory):
     def build(business):
         obj = factory(business)
@@ -138,6 +153,9 @@ def _invoice_and_payment(business):
 
 
 ROUTE_BUILDERS = {
+    "businesses:membership_role": _pk(staff_membership),
+    "businesses:membership_remove": _pk(staff_membership),
+    "businesses:invitation_revoke": _pk(invitation),
     "contacts:contact_detail": _pk(contact),
     "contacts:contact_update": _pk(contact),
     "contacts:contact_tags": _pk(contact),
@@ -161,6 +179,8 @@ ROUTE_BUILDERS = {
     "invoicing:invoice_void": _pk(issued_invoice),
     "invoicing:invoice_delete": _pk(draft_invoice),
     "invoicing:invoice_print": _pk(issued_invoice),
+    "invoicing:invoice_pdf": _pk(issued_invoice),
+    "invoicing:invoice_send": _pk(issued_invoice),
     "invoicing:payment_create": _pk(issued_invoice),
     "invoicing:payment_void": _invoice_and_payment,
     "accounting:confirm_switch": _pk(pending_switch),

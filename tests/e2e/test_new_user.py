@@ -1,5 +1,5 @@
 """A new owner, in French, does what the product promises on the first day: sign up, create
-tax groups, a contact, an item, issue an invoice, record a payment, switch to English; no
+tax groups, a contact, an item, their registration numbers, issue an invoice, record a payment, switch to English; no
 error page and no JavaScript error on the way."""
 
 import re
@@ -66,6 +66,20 @@ def test_first_day_of_a_new_owner(page):
     line.locator("select[name$='-item']").select_option(label="Déneigement d'entrée")
     line.locator("input[name$='-quantity']").fill("2")
     page.get_by_role("button", name="Enregistrer").click()
+    invoice_url = page.url
+    page.get_by_role("button", name="Émettre").click()
+    # Québec, taxes, $30 or more: not without the registration numbers
+    expect(page.locator(".messages")).to_contain_text("numéros d'inscription")
+    assert Invoice.objects.get().number == ""
+
+    # The business details, then the invoice issues
+    page.get_by_text("Paramètres", exact=True).click()
+    page.get_by_role("link", name="Entreprise").click()
+    page.get_by_label("Numéro d'inscription à la TPS/TVH").fill("123456789 RT0001")
+    page.get_by_label("Numéro d'inscription à la TVQ").fill("1234567890 TQ0001")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator(".messages")).to_contain_text("Paramètres de l'entreprise enregistrés")
+    page.goto(invoice_url)
     page.get_by_role("button", name="Émettre").click()
     invoice = Invoice.objects.get()
     assert (invoice.number, invoice.status, str(invoice.total)) == ("1001", "issued", "103.48")

@@ -21,6 +21,10 @@ class BusinessFactory(factory.django.DjangoModelFactory):
     province = "QC"
     currency = "CAD"
     language = "fr-ca"
+    # Valid registration numbers: a Québec business cannot issue a taxed invoice of $30 or
+    # more without them (tests of that rule clear them).
+    gst_hst_number = "123456789RT0001"
+    qst_number = "1234567890TQ0001"
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -315,8 +315,10 @@ def test_payment_of_another_invoice_answers_404(owner_client, make_invoice):
 
 
 def test_print_page_has_business_contact_address_lines_and_taxes(
-    owner_client, business, make_invoice
+    owner_client, business, make_invoice, contact
 ):
+    contact.language = "en"  # the document is in the client's language
+    contact.save()
     invoice = make_invoice(issue=True)
     response = owner_client.get(reverse("invoicing:invoice_print", args=[invoice.pk]))
     page = response.content.decode()

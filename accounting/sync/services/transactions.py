@@ -81,7 +81,7 @@ def invoice_data(
         number=invoice.number,
         issue_date=invoice.issue_date,
         due_date=invoice.due_date,
-        email=invoice.contact.email or "",
+        email=invoice.billing_email,
         notes=invoice.notes or "",
         lines=tuple(
             payloads.LineData(

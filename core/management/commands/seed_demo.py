@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from businesses.models import Business, Membership
-from businesses.services import business_sign_up
+from businesses.services import business_sign_up, business_update
 from catalog import services as catalog_services
 from contacts import services as contact_services
 from invoicing import services as invoicing_services
@@ -161,7 +161,24 @@ class Command(BaseCommand):
             province="QC",
             language="fr-ca",
         )
-        business = membership.business
+        business = business_update(
+            business=membership.business,
+            name=DEMO_BUSINESS,
+            province="QC",
+            language="fr-ca",
+            legal_name="Paysagement ABC inc.",
+            address_line1="1200, boulevard Charest Ouest",
+            city="Québec",
+            postal_code="G1N 2E2",
+            phone="418-555-0199",
+            email="facturation@paysagement-abc.exemple.ca",
+            website="https://paysagement-abc.exemple.ca",
+            # The format of real numbers, the numbers of no real business.
+            gst_hst_number="123456789RT0001",
+            qst_number="1234567890TQ0001",
+            invoice_footer="Merci de votre confiance !",
+            payment_instructions="Virement Interac : facturation@paysagement-abc.exemple.ca",
+        )
         membership.user.first_name, membership.user.last_name = "Annie", "Beaulieu"
         membership.user.save(update_fields=["first_name", "last_name"])
 
