@@ -3,7 +3,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import Business, Language, Province
+from .models import Business, Country, Language, Province
 
 
 class SignUpForm(forms.Form):
@@ -46,4 +46,12 @@ class BusinessForm(forms.ModelForm):
     class Meta:
         model = Business
         fields = ["name", "province", "language"]
-        widgets = {"province": forms.Select(choices=Province.choices)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.country == Country.CA:
+            # The model keeps two free letters (a US state fits too); a Canadian business
+            # chooses from the list, its taxes depend on it.
+            self.fields["province"] = forms.ChoiceField(
+                label=self.fields["province"].label, choices=Province.choices
+            )
