@@ -73,7 +73,8 @@ def discovery_document() -> dict:
         if cached and now - cached[0] < DISCOVERY_TTL_SECONDS:
             return cached[1]
     try:
-        response = requests.get(url, headers={"Accept": "application/json"}, timeout=_timeout())
+        # bandit sees no literal timeout; it is _timeout(), QBO_HTTP_TIMEOUT_SECONDS.
+        response = requests.get(url, headers={"Accept": "application/json"}, timeout=_timeout())  # nosec B113
     except requests.RequestException as error:
         raise errors.from_request_exception(error) from None
     if response.status_code != 200:

@@ -17,8 +17,8 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 DEV_TOKEN_ENCRYPTION_KEY = "ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtaW4tcHJvZA0="
 DEV_QBO_CLIENT_ID = "plannit-dev-client"
-DEV_QBO_CLIENT_SECRET = "plannit-dev-secret"  # nosec B105 - the emulator's public app secret
-DEV_QBO_WEBHOOK_VERIFIER_TOKEN = "plannit-dev-verifier"  # nosec B105 - the emulator's, public
+DEV_QBO_CLIENT_SECRET = "plannit-dev-secret"  # the emulator's seeded app: public
+DEV_QBO_WEBHOOK_VERIFIER_TOKEN = "plannit-dev-verifier"  # the emulator's: public
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
