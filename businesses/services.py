@@ -49,7 +49,12 @@ def _send_in(language: str, *, template: str, to: str, context: dict) -> None:
     with translation.override(language):
         subject = render_to_string(f"businesses/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"businesses/email/{template}.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    except OSError:  # smtplib's errors included: the caller's transaction rolls back
+        raise ApplicationError(
+            _("The e-mail could not be sent. Nothing was created; please try again later.")
+        ) from None
 
 
 @transaction.atomic

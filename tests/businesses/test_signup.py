@@ -136,3 +136,19 @@ def test_password_reset_page_sends_an_email(client, owner, mailoutbox):
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [owner.email]
     assert "/reset/" in mailoutbox[0].body
+
+
+def test_a_mail_server_that_refuses_leaves_no_account_and_says_so(client, monkeypatch):
+    import smtplib
+
+    from businesses import services
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPConnectError(421, "busy")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    response = client.post(reverse("businesses:signup"), SIGN_UP)
+    assert response.status_code == 200
+    assert "The e-mail could not be sent. Nothing was created" in response.content.decode()
+    assert Business.objects.count() == 0
+    assert User.objects.count() == 0
