@@ -45,8 +45,15 @@ def _free_port() -> int:
 
 def test_the_dev_emulator_registers_the_ports_in_use(tmp_path):
     port = _free_port()
-    env = dict(os.environ, WEB_HOST="127.0.0.1", WEB_PORT="8123", QBO_EMULATOR_PORT=str(port))
-    env.pop("QBO_CLIENT_ID", None)
+    env = dict(
+        os.environ,
+        WEB_HOST="127.0.0.1",
+        WEB_PORT="8123",
+        QBO_EMULATOR_PORT=str(port),
+        QBO_REDIRECT_URI="https://plannit.example.com/settings/accounting/callback/",
+    )
+    for name in ("QBO_CLIENT_ID", "QBO_CLIENT_SECRET", "EMULATOR_WEBHOOK_URL"):
+        env.pop(name, None)
     state = tmp_path / "emulator.sqlite3"
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "scripts" / "dev-emulator"), "--state", str(state)],
@@ -70,6 +77,7 @@ def test_the_dev_emulator_registers_the_ports_in_use(tmp_path):
     assert app["redirect_uris"] == [
         "http://127.0.0.1:8123/settings/accounting/callback/",
         "http://localhost:8123/settings/accounting/callback/",
+        "https://plannit.example.com/settings/accounting/callback/",
     ]
     assert app["webhook_url"] == "http://127.0.0.1:8123/accounting/webhooks/qbo/"
     assert "client_secret" not in app
