@@ -5,6 +5,11 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 WEB_PORT ?= 8000
 EMULATOR_PORT ?= 8765
+# One time zone for every line `make run` prints: honcho's prefix and the apps' log lines.
+TIME_ZONE ?= America/Toronto
+# What the app needs to reach the emulator on these ports (override to point elsewhere).
+QBO_REDIRECT_URI ?= http://$(HOST):$(WEB_PORT)/settings/accounting/callback/
+QBO_EMULATOR_URL ?= http://$(HOST):$(EMULATOR_PORT)
 
 .PHONY: install run test bench migrate seed emulator lint format messages clean
 
@@ -14,7 +19,7 @@ $(BIN)/python:
 $(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
 	./scripts/ensure-pdf-libraries
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev,test]"
 	touch $@
 
 install: $(VENV)/.installed
@@ -23,9 +28,11 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 seed: migrate
-	$(BIN)/python manage.py seed_demo
+	WEB_HOST=$(HOST) WEB_PORT=$(WEB_PORT) $(BIN)/python manage.py seed_demo
 
 ## make run: web + Celery worker + Celery beat + the QuickBooks emulator, on embedded defaults.
+## The emulator registers this WEB_PORT's redirect and webhook URLs itself (scripts/dev-emulator);
+## a worker or beat that dies is started again (scripts/respawn).
 run: seed
 	@echo ""
 	@echo "  Plannit            http://$(HOST):$(WEB_PORT)/   (demo login printed above)"
@@ -33,6 +40,8 @@ run: seed
 	@echo "  Ctrl-C stops everything."
 	@echo ""
 	@QBO_EMULATOR_PORT=$(EMULATOR_PORT) WEB_PORT=$(WEB_PORT) WEB_HOST=$(HOST) \
+	  QBO_REDIRECT_URI=$(QBO_REDIRECT_URI) QBO_EMULATOR_URL=$(QBO_EMULATOR_URL) \
+	  TIME_ZONE=$(TIME_ZONE) TZ=$(TIME_ZONE) \
 	  $(BIN)/honcho --procfile Procfile.dev start
 
 ## make test: the whole suite. Uses DATABASE_URL / REDIS_URL when set, embedded defaults otherwise.
@@ -55,9 +64,9 @@ bench: install
 emulator: install
 	$(BIN)/python -m qbo_emulator --port $(EMULATOR_PORT) --state var/qbo_emulator.sqlite3
 
+## make messages: the README's procedure (python -m core.i18n) for every catalog, templates included.
 messages: install
-	for app in businesses contacts catalog invoicing accounting core; do \
-	  (cd $$app && ../$(BIN)/django-admin makemessages -l fr --no-obsolete >/dev/null && ../$(BIN)/django-admin compilemessages >/dev/null); done
+	$(BIN)/python -m core.i18n --all
 
 clean:
 	rm -rf $(VENV) var

@@ -11,6 +11,8 @@ from core.exceptions import ApplicationError
 from .models import (
     AccountingSettings,
     ConnectionStatus,
+    NotificationPreference,
+    OwnerNotification,
     QboAccount,
     QboAuthorizationState,
     QboConnection,
@@ -50,6 +52,7 @@ class QboConnectionAdmin(admin.ModelAdmin):
         "status",
         "access_token_expires_at",
         "refresh_token_expires_at",
+        "refresh_token_hard_expires_at",
         "connected_at",
         "connected_by",
         "last_refreshed_at",
@@ -185,3 +188,31 @@ class QboAccountAdmin(QboReferenceAdmin):
         "refreshed_at",
     ]
     list_filter = ["account_type", "is_active"]
+
+
+@admin.register(OwnerNotification)
+class OwnerNotificationAdmin(admin.ModelAdmin):
+    """What each owner was told by e-mail, and when (read-only)."""
+
+    list_display = ["business", "user", "cause", "day", "is_digest", "sent_at"]
+    list_filter = ["cause", "is_digest"]
+    search_fields = ["business__name", "user__email"]
+    list_select_related = ["business", "user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["business", "user", "email_enabled", "updated_at"]
+    list_filter = ["email_enabled"]
+    search_fields = ["business__name", "user__email"]
+    list_select_related = ["business", "user"]
+    readonly_fields = ["business", "user"]
+
+    def has_add_permission(self, request):
+        return False

@@ -4,6 +4,8 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 RENEW_TOKENS_EVERY = timedelta(minutes=15)
+# Each cause is told at most once a day, so an hourly pass only shortens the wait.
+NOTIFY_OWNERS_EVERY = timedelta(hours=1)
 
 
 class AccountingConfig(AppConfig):
@@ -19,5 +21,12 @@ class AccountingConfig(AppConfig):
             {
                 "task": "accounting.renew_qbo_tokens",
                 "schedule": RENEW_TOKENS_EVERY.total_seconds(),
+            },
+        )
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "accounting-notify-owners",
+            {
+                "task": "accounting.notify_owners",
+                "schedule": NOTIFY_OWNERS_EVERY.total_seconds(),
             },
         )

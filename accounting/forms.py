@@ -128,3 +128,9 @@ class MappingsForm(forms.Form):
             group.pk: self.cleaned_data.get(f"tax_group_{group.pk}", "")
             for group in self.tax_groups
         }
+
+
+class NotificationsForm(forms.Form):
+    email_enabled = forms.BooleanField(
+        label=_("E-mail me when QuickBooks Online needs me"), required=False
+    )

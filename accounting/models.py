@@ -54,6 +54,11 @@ class QboConnection(models.Model):
     refresh_token_expires_at = models.DateTimeField(
         _("refresh token expires at"), null=True, blank=True
     )
+    # Intuit's absolute end of the refresh token (5 years, not renewed by refreshing): the
+    # date by which the owner must reconnect (qbo-api-reference §15).
+    refresh_token_hard_expires_at = models.DateTimeField(
+        _("reconnection required by"), null=True, blank=True
+    )
     connected_at = models.DateTimeField(_("connected since"), null=True, blank=True)
     connected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -109,6 +114,12 @@ class QboConnection(models.Model):
     def has_tokens(self) -> bool:
         return bool(self.refresh_token_encrypted)
 
+    @property
+    def reconnection_required_by(self) -> datetime | None:
+        """When the owner must reconnect at the latest: Intuit's hard expiry when known (the
+        rolling 100-day expiry is pushed back at every renewal), else the rolling one."""
+        return self.refresh_token_hard_expires_at or self.refresh_token_expires_at
+
     def refresh_token_expires_within(self, *, days: int, now: datetime | None = None) -> bool:
         if self.refresh_token_expires_at is None:
             return False
@@ -155,6 +166,7 @@ class QboAuthorizationState(models.Model):
     pending_refresh_token_encrypted = models.TextField(blank=True, editable=False)
     pending_access_token_expires_at = models.DateTimeField(null=True, blank=True)
     pending_refresh_token_expires_at = models.DateTimeField(null=True, blank=True)
+    pending_refresh_token_hard_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("QuickBooks authorization request")
@@ -316,3 +328,61 @@ class QboAccount(QboReference):
         # Payment.DepositToAccountRef takes a Bank account or Undeposited Funds
         # (qbo-api-reference §3.3).
         return self.account_type == "Bank" or self.account_subtype == "UndepositedFunds"
+
+
+# --- Owner notifications ------------------------------------------------------------------
+
+
+class NotificationCause(models.TextChoices):
+    RECONNECT = "reconnect", _("QuickBooks Online needs reconnecting")
+    SYNC_ERROR = "sync_error", _("A sync error needs you")
+    HARD_EXPIRY_30 = "hard_expiry_30", _("Reconnection required within 30 days")
+    HARD_EXPIRY_7 = "hard_expiry_7", _("Reconnection required within 7 days")
+
+
+class OwnerNotification(BusinessOwned):
+    """One cause told to one owner by e-mail on one day: at most one per cause per day (the
+    unique constraint holds whatever the workers do). A digest writes one row per cause."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    cause = models.CharField(_("cause"), max_length=20, choices=NotificationCause.choices)
+    day = models.DateField(_("day"))
+    # What the cause was about (the hard expiry's date), so that a stage is told once per date.
+    subject_key = models.CharField(_("about"), max_length=40, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    is_digest = models.BooleanField(_("sent in a digest"), default=False)
+
+    class Meta:
+        verbose_name = _("owner notification")
+        verbose_name_plural = _("owner notifications")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "user", "cause", "day"], name="uniq_notification_per_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cause} → {self.user_id} on {self.day}"
+
+
+class NotificationPreference(BusinessOwned):
+    """An owner's choice to receive (or not) the accounting e-mails of a business."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    email_enabled = models.BooleanField(_("e-mail me when QuickBooks needs me"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["business", "user"], name="uniq_notification_pref"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.business_id}: {self.email_enabled}"

@@ -3,6 +3,7 @@ import logging
 from django.contrib import messages
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -12,9 +13,10 @@ from core.exceptions import ApplicationError
 from invoicing.models import TaxGroup
 
 from . import selectors
-from .forms import ConnectForm, MappingsForm
+from .forms import ConnectForm, MappingsForm, NotificationsForm
 from .models import ConnectionStatus, OAuthStateStatus, QboAuthorizationState
 from .services import connection as connection_services
+from .services import notifications
 from .services.mappings import accounting_settings_update
 from .services.references import references_refresh
 from .sync.services.usage import usage_reads_this_month
@@ -93,8 +95,57 @@ def settings_page(request):
             "reads_this_month": (
                 usage_reads_this_month(realm_id=connection.realm_id) if is_connected else None
             ),
+            "hard_expiry_warning": bool(
+                is_connected and notifications.hard_expiry_stage(connection, now=timezone.now())
+            ),
+            "notifications_enabled": notifications.notifications_enabled(
+                business=business, user=request.user
+            ),
         },
     )
+
+
+@business_member_required(owner_only=True)
+@require_GET
+def reconnect(request):
+    """The Reconnect URL registered with Intuit (required from 2026, qbo-api-reference §15):
+    a lapsed connection goes straight to Intuit's consent page; once it is back, the callback
+    resumes the jobs that waited for it. A healthy connection just shows the page."""
+    connection = selectors.connection_for_business(business=request.business)
+    is_due = connection is None or (
+        connection.status != ConnectionStatus.CONNECTED
+        or notifications.hard_expiry_stage(connection, now=timezone.now()) is not None
+    )
+    if not is_due:
+        messages.info(request, _("QuickBooks Online is connected: nothing to reconnect."))
+        return redirect("accounting:settings")
+    try:
+        url = connection_services.connection_start_authorization(
+            business=request.business, user=request.user, session_key=_session_key(request)
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("accounting:settings")
+    except connection_services.errors.QboError as error:
+        logger.warning("QBO authorization could not start: %s", error.message)
+        messages.error(request, error.user_message())
+        return redirect("accounting:settings")
+    return HttpResponseRedirect(url)
+
+
+@business_member_required(owner_only=True)
+@require_POST
+def notification_settings(request):
+    form = NotificationsForm(request.POST)
+    enabled = form.is_valid() and form.cleaned_data["email_enabled"]
+    notifications.notification_preference_set(
+        business=request.business, user=request.user, email_enabled=enabled
+    )
+    if enabled:
+        messages.success(request, _("You will get an e-mail when QuickBooks Online needs you."))
+    else:
+        messages.success(request, _("You will no longer get e-mails about QuickBooks Online."))
+    return redirect("accounting:settings")
 
 
 @business_member_required(owner_only=True)

@@ -3,7 +3,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import Business, Language, Membership, Province
+from .models import Business, Country, Language, Membership, Province
 from .services import DETAIL_FIELDS
 from .validators import LOGO_MAX_BYTES, normalize_registration_number
 
@@ -63,7 +63,6 @@ class BusinessForm(forms.ModelForm):
         model = Business
         fields = ["name", "province", "language", *DETAIL_FIELDS]
         widgets = {
-            "province": forms.Select(choices=Province.choices),
             "invoice_footer": forms.Textarea(attrs={"rows": 3}),
             "payment_instructions": forms.Textarea(attrs={"rows": 3}),
         }
@@ -72,6 +71,12 @@ class BusinessForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not has_logo:
             del self.fields["remove_logo"]
+        if self.instance.country == Country.CA:
+            # The model keeps two free letters (a US state fits too); a Canadian business
+            # chooses from the list, its taxes depend on it.
+            self.fields["province"] = forms.ChoiceField(
+                label=self.fields["province"].label, choices=Province.choices
+            )
 
     def clean_gst_hst_number(self):
         return normalize_registration_number(self.cleaned_data.get("gst_hst_number", ""))

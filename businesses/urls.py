@@ -6,6 +6,7 @@ app_name = "businesses"
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("signup/confirm/<uidb64>/<token>/", views.signup_confirm, name="signup_confirm"),
     path("settings/business/", views.business_settings, name="settings"),
     path("settings/team/", team_views.team_page, name="team"),
     path("settings/team/<int:pk>/role/", team_views.membership_role, name="membership_role"),

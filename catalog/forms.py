@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from businesses.models import Business
+from core.forms import NonNegativeDecimalField
 from invoicing.models import TaxGroup
 
 from . import selectors
@@ -80,7 +81,7 @@ class ItemForm(forms.Form):
         max_length=30,
         help_text=_("For example: bag, load, tree."),
     )
-    unit_price = forms.DecimalField(
+    unit_price = NonNegativeDecimalField(
         label=_("Unit price"),
         min_value=Decimal("0"),
         max_digits=14,

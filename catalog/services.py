@@ -232,7 +232,7 @@ def _clean_description(description: str) -> str:
 def _check_price(unit_price: Decimal) -> None:
     if not isinstance(unit_price, Decimal) or not unit_price.is_finite():
         raise ApplicationError(_("Enter a valid price."), field="unit_price")
-    if unit_price < 0:
+    if unit_price < 0 or unit_price.is_signed():
         raise ApplicationError(_("The unit price cannot be negative."), field="unit_price")
 
 

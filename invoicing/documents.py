@@ -6,10 +6,14 @@ to keep in step), is maintained (BSD licence, releases every few months), runs i
 no browser or server, and embeds fonts so the PDF reads the same everywhere. It needs Debian's
 pango: scripts/ensure-pdf-libraries and the Dockerfile install it."""
 
+import functools
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from businesses.selectors import business_logo_get
@@ -70,9 +74,23 @@ def invoice_pdf(invoice: Invoice, *, language: str | None = None) -> bytes:
     with translation.override(document.language):
         html = render_to_string(
             "invoicing/invoice_pdf.html",
-            {"document": document.html, "invoice": invoice, "business": invoice.business},
+            {
+                "document": document.html,
+                "document_css": document_css(),
+                "invoice": invoice,
+                "business": invoice.business,
+            },
         )
     return weasyprint.HTML(string=html, url_fetcher=document_url_fetcher()).write_pdf()
+
+
+@functools.cache
+def document_css() -> str:
+    """The document's style sheet, the one the printable page links (static/), inlined in the
+    PDF: WeasyPrint fetches nothing (document_url_fetcher)."""
+    path = finders.find("css/invoice-document.css")
+    # Our own static file, not user input: safe to put in the page as it is.
+    return mark_safe(Path(path).read_text(encoding="utf-8"))  # nosec B308,B703
 
 
 def document_url_fetcher():

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from catalog.models import Item
 from contacts.models import Contact
+from core.forms import BoundedDateField, DateInput, NonNegativeDecimalField
 
 from .models import InvoiceStatus, PaymentMethod, PaymentTerms, TaxGroup
 from .selectors import taxgroup_choices
@@ -17,14 +18,6 @@ from .services import ComponentInput, LineInput
 from .services.invoices import MAX_LINES, MAX_QUANTITY, MAX_UNIT_PRICE
 from .services.numbering import MAX_NEXT_NUMBER
 from .services.taxes import MAX_COMPONENTS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
 
 # --- Tax groups ---------------------------------------------------------------------------
 
@@ -35,7 +28,7 @@ class TaxGroupForm(forms.Form):
 
 class TaxComponentForm(forms.Form):
     name = forms.CharField(label=_("Tax"), max_length=50)
-    rate = forms.DecimalField(
+    rate = NonNegativeDecimalField(
         label=_("Rate (%)"),
         max_digits=6,
         decimal_places=3,
@@ -106,9 +99,9 @@ class InvoiceFilterForm(forms.Form):
 
 class InvoiceForm(forms.Form):
     contact = forms.ModelChoiceField(label=_("Contact"), queryset=Contact.objects.none())
-    issue_date = forms.DateField(label=_("Issue date"), widget=DateInput())
+    issue_date = BoundedDateField(label=_("Issue date"), widget=DateInput())
     terms = forms.ChoiceField(label=_("Terms"), choices=PaymentTerms.choices)
-    due_date = forms.DateField(
+    due_date = BoundedDateField(
         label=_("Due date"),
         required=False,
         widget=DateInput(),
@@ -145,7 +138,7 @@ class InvoiceLineForm(forms.Form):
         validators=[MinValueValidator(Decimal("0.001")), MaxValueValidator(MAX_QUANTITY)],
         widget=forms.NumberInput(attrs={"step": "0.001", "min": "0.001"}),
     )
-    unit_price = forms.DecimalField(
+    unit_price = NonNegativeDecimalField(
         label=_("Unit price"),
         max_digits=14,
         decimal_places=4,
@@ -269,7 +262,7 @@ class PaymentForm(forms.Form):
         min_value=Decimal("0.01"),
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
     )
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = BoundedDateField(label=_("Date"), widget=DateInput())
     method = forms.ChoiceField(
         label=_("Method"), choices=PaymentMethod.choices, initial=PaymentMethod.E_TRANSFER
     )

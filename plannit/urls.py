@@ -6,9 +6,11 @@ from django.views.i18n import JavaScriptCatalog
 from accounting.imports.views import LinkedItemFormView
 from businesses import views as business_views
 from businesses.forms import EmailAuthenticationForm
+from core.views import healthz
 
 urlpatterns = [
     path("", business_views.home, name="home"),
+    path("healthz/", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path(
@@ -19,7 +21,11 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/",
+        business_views.ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path(
         "password-reset/done/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -268,7 +268,11 @@ def _new_refresh_token(emu, grant: dict, now: float) -> str:
     return value
 
 
-def token_body(emu, grant: dict) -> dict:
+def token_body(emu, grant: dict, *, include_hard_expiry: bool = False) -> dict:
+    """The token endpoint's answer. With `include_hard_expiry` (the request carried
+    `x-include-refresh-token-hard-expires-in: true`), also the seconds left before the grant's
+    absolute end (Intuit's 5-year cap, qbo-api-reference §15), past which refresh answers
+    invalid_grant whatever the rolling lifetime says."""
     now = emu.clock.now()
     _prune(emu, now)
     access = "eyJlbmMiOiJBMTI4Q0JDLUhTMjU2IiwiYWxnIjoiZGlyIn0.." + token(560)
@@ -280,13 +284,16 @@ def token_body(emu, grant: dict) -> dict:
     }
     refresh = emu.state.refresh_tokens[grant["refresh_token"]]
     hard_end = grant["created"] + emu.settings.refresh_token_hard_ttl
-    return {
+    body = {
         "token_type": "bearer",
         "access_token": access,
         "refresh_token": grant["refresh_token"],
         "expires_in": emu.settings.access_token_ttl,
         "x_refresh_token_expires_in": max(0, round(min(refresh["expires"], hard_end) - now)),
     }
+    if include_hard_expiry:
+        body["x_refresh_token_hard_expires_in"] = max(0, round(hard_end - now))
+    return body
 
 
 def _prune(emu, now: float) -> None:
@@ -330,7 +337,10 @@ def token_endpoint(emu, req: Request):
             return _oauth_error(400, "invalid_request", "grant_type is missing")
         else:
             return _oauth_error(400, "unsupported_grant_type")
-        body = token_body(emu, grant)
+        include_hard_expiry = (
+            req.headers.get("x-include-refresh-token-hard-expires-in", "").strip().lower() == "true"
+        )
+        body = token_body(emu, grant, include_hard_expiry=include_hard_expiry)
         emu.persist()
     return json_response(200, body, {"Cache-Control": "no-store", "Pragma": "no-cache"})
 

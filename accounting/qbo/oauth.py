@@ -4,7 +4,10 @@ Built on intuit-oauth's AuthClient, with three fixes (qbo-libraries.md §1.2, §
 - the discovery document is fetched once per process and cached, instead of on every
   AuthClient construction (intuit-oauth #18, #52);
 - every HTTP call has a timeout (AuthClient is a requests.Session that passes none);
-- PKCE (S256) is added when the discovery document advertises it.
+- PKCE (S256) is added when the discovery document advertises it;
+- every token call asks for the refresh token's hard expiry (Intuit's 5-year cap,
+  qbo-api-reference §15): header `x-include-refresh-token-hard-expires-in: true`, answer field
+  `x_refresh_token_hard_expires_in`.
 """
 
 import base64
@@ -28,6 +31,7 @@ from . import endpoints, errors
 # with a module-level requests.get and no timeout).
 SCOPES = [Scopes.ACCOUNTING]
 DISCOVERY_TTL_SECONDS = 3600
+HARD_EXPIRY_HEADER = "x-include-refresh-token-hard-expires-in"
 
 _discovery_lock = threading.Lock()
 _discovery_cache: dict[str, tuple[float, dict]] = {}
@@ -48,6 +52,8 @@ class TokenSet:
     refresh_token: str = field(repr=False)
     expires_in: int
     refresh_token_expires_in: int | None
+    # Seconds left before the refresh token's absolute end; None when Intuit did not say.
+    refresh_token_hard_expires_in: int | None = None
 
 
 def _timeout() -> float:
@@ -67,7 +73,8 @@ def discovery_document() -> dict:
         if cached and now - cached[0] < DISCOVERY_TTL_SECONDS:
             return cached[1]
     try:
-        response = requests.get(url, headers={"Accept": "application/json"}, timeout=_timeout())
+        # bandit sees no literal timeout; it is _timeout(), QBO_HTTP_TIMEOUT_SECONDS.
+        response = requests.get(url, headers={"Accept": "application/json"}, timeout=_timeout())  # nosec B113
     except requests.RequestException as error:
         raise errors.from_request_exception(error) from None
     if response.status_code != 200:
@@ -111,10 +118,13 @@ class PlannitAuthClient(AuthClient):
         self.expires_in = None
         self.refresh_token = refresh_token
         self.x_refresh_token_expires_in = None
+        self.x_refresh_token_hard_expires_in = None
         self.id_token = None
 
     def request(self, method, url, **kwargs):
         kwargs.setdefault("timeout", _timeout())
+        if url == self.token_endpoint:
+            kwargs["headers"] = {**(kwargs.get("headers") or {}), HARD_EXPIRY_HEADER: "true"}
         return super().request(method, url, **kwargs)
 
     def get_bearer_token_with_verifier(self, auth_code: str, code_verifier: str) -> None:
@@ -140,6 +150,10 @@ class PlannitAuthClient(AuthClient):
             refresh_expires_in = int(self.x_refresh_token_expires_in)
         except (TypeError, ValueError):
             refresh_expires_in = None
+        try:
+            hard_expires_in = int(self.x_refresh_token_hard_expires_in)
+        except (TypeError, ValueError):
+            hard_expires_in = None
         if not self.access_token or not self.refresh_token:
             raise errors.QboOAuthError("Token response lacks a token")
         return TokenSet(
@@ -147,6 +161,7 @@ class PlannitAuthClient(AuthClient):
             refresh_token=self.refresh_token,
             expires_in=expires_in,
             refresh_token_expires_in=refresh_expires_in,
+            refresh_token_hard_expires_in=hard_expires_in,
         )
 
 

@@ -56,13 +56,23 @@ def _expiry(now: datetime, seconds: int | None) -> datetime | None:
     return now + timedelta(seconds=seconds) if seconds is not None else None
 
 
-def _apply_tokens(target, tokens: oauth.TokenSet, now: datetime, *, prefix: str = "") -> None:
+def _apply_tokens(
+    target, tokens: oauth.TokenSet, now: datetime, *, prefix: str = "", renewal: bool = False
+) -> None:
+    """Store a token answer. The hard expiry belongs to the grant: a renewal that does not
+    repeat it keeps the one stored; a new grant (connect, reconnect) replaces it."""
     setattr(target, f"{prefix}access_token_encrypted", crypto.encrypt(tokens.access_token))
     setattr(target, f"{prefix}refresh_token_encrypted", crypto.encrypt(tokens.refresh_token))
     setattr(target, f"{prefix}access_token_expires_at", _expiry(now, tokens.expires_in))
     setattr(
         target, f"{prefix}refresh_token_expires_at", _expiry(now, tokens.refresh_token_expires_in)
     )
+    if not renewal or tokens.refresh_token_hard_expires_in is not None:
+        setattr(
+            target,
+            f"{prefix}refresh_token_hard_expires_at",
+            _expiry(now, tokens.refresh_token_hard_expires_in),
+        )
 
 
 # --- Connect ----------------------------------------------------------------------------
@@ -336,6 +346,7 @@ def connection_confirm_switch(
         _set_connected(connection, user=user, company=company, tokens=tokens, now=now)
         connection.access_token_expires_at = row.pending_access_token_expires_at
         connection.refresh_token_expires_at = row.pending_refresh_token_expires_at
+        connection.refresh_token_hard_expires_at = row.pending_refresh_token_hard_expires_at
         connection.lists_refreshed_at = None
         try:
             with transaction.atomic():
@@ -478,7 +489,7 @@ def connection_get_access_token(
                 needs_reconnect = True
                 break
             now = timezone.now()
-            _apply_tokens(connection, tokens, now)
+            _apply_tokens(connection, tokens, now, renewal=True)
             connection.last_refreshed_at = now
             if not connection.refresh_token_expires_within(
                 days=REFRESH_TOKEN_WARNING_DAYS, now=now
@@ -490,6 +501,7 @@ def connection_get_access_token(
                     "refresh_token_encrypted",
                     "access_token_expires_at",
                     "refresh_token_expires_at",
+                    "refresh_token_hard_expires_at",
                     "last_refreshed_at",
                     "refresh_token_warned_at",
                 ]
@@ -585,6 +597,7 @@ def connection_disconnect(*, business: Business) -> bool:
         connection.refresh_token_encrypted = ""
         connection.access_token_expires_at = None
         connection.refresh_token_expires_at = None
+        connection.refresh_token_hard_expires_at = None
         connection.disconnected_at = timezone.now()
         connection.save(
             update_fields=[
@@ -593,6 +606,7 @@ def connection_disconnect(*, business: Business) -> bool:
                 "refresh_token_encrypted",
                 "access_token_expires_at",
                 "refresh_token_expires_at",
+                "refresh_token_hard_expires_at",
                 "disconnected_at",
             ]
         )

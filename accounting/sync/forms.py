@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BoundedDateField
+
 from .models import SyncKind, SyncStatus
 
 
@@ -15,10 +17,8 @@ class SyncLogFilterForm(forms.Form):
 
 
 class EarlierInvoicesForm(forms.Form):
-    date_from = forms.DateField(
-        label=_("Issued from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = BoundedDateField(label=_("Issued from"))
+    date_to = BoundedDateField(label=_("to"))
 
     def clean(self):
         cleaned = super().clean()

@@ -15,6 +15,7 @@ from contacts.models import Contact
 from core import events
 from core.exceptions import ApplicationError, full_clean_or_raise
 from core.formatting import money
+from core.validators import date_in_range_message, is_date_in_range
 
 from .. import totals as totals_module
 from ..models import (
@@ -71,10 +72,14 @@ def _check_header(
         raise ApplicationError(_("Choose one of your contacts."), field="contact")
     if not isinstance(issue_date, datetime.date):
         raise ApplicationError(_("Enter the issue date."), field="issue_date")
+    if not is_date_in_range(issue_date):
+        raise ApplicationError(date_in_range_message(), field="issue_date")
     if terms not in PaymentTerms.values:
         raise ApplicationError(_("Choose valid terms."), field="terms")
     if due_date is None:
         due_date = due_date_for(issue_date=issue_date, terms=terms)
+    if not is_date_in_range(due_date):
+        raise ApplicationError(date_in_range_message(), field="due_date")
     if due_date < issue_date:
         raise ApplicationError(_("The due date cannot be before the issue date."), field="due_date")
     return due_date

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core import events
 from core.exceptions import ApplicationError, full_clean_or_raise
 from core.formatting import money
+from core.validators import date_in_range_message, is_date_in_range
 
 from ..models import Invoice, InvoiceStatus, Payment, PaymentMethod, PaymentStatus
 from .invoices import status_for_payments
@@ -53,6 +54,8 @@ def payment_record(
         raise ApplicationError(_("Choose a payment method."), field="method")
     if not isinstance(date, datetime.date):
         raise ApplicationError(_("Enter the payment date."), field="date")
+    if not is_date_in_range(date):
+        raise ApplicationError(date_in_range_message(), field="date")
     payment = Payment(
         business_id=invoice.business_id,
         invoice=invoice,

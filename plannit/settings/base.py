@@ -1,6 +1,7 @@
 """Settings shared by every environment. Everything that differs comes from the environment
 (cookiecutter-django style); see the README's table of variables."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -12,7 +13,14 @@ env = environ.Env()
 VAR_DIR = Path(env("PLANNIT_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
+# Public development values: production.py refuses every one of them.
+DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+DEV_TOKEN_ENCRYPTION_KEY = "ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtaW4tcHJvZA0="
+DEV_QBO_CLIENT_ID = "plannit-dev-client"
+DEV_QBO_CLIENT_SECRET = "plannit-dev-secret"  # the emulator's seeded app: public
+DEV_QBO_WEBHOOK_VERIFIER_TOKEN = "plannit-dev-verifier"  # the emulator's: public
+
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
@@ -24,6 +32,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "csp",
     "core",
     "businesses",
     "contacts",
@@ -44,7 +54,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
     "businesses.middleware.CurrentBusinessMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "plannit.urls"
@@ -94,9 +108,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Abuse: login and password-reset throttling, Content-Security-Policy ---------------
+# The client's address: REMOTE_ADDR, or with DJANGO_PROXY_COUNT reverse proxies in front
+# (compose's Caddy: 1), the address the outermost trusted proxy saw (core/client_ip.py).
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
+# django-axes: 5 wrong passwords lock that account, and separately that address, for 15
+# minutes (a 429 page that offers the password reset); a success clears the account's count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the e-mail address)
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_VERBOSE = False  # its log lines would carry the e-mail addresses tried
+# Password resets (businesses/throttle.py): per e-mail address and per client address.
+PASSWORD_RESET_LIMIT_PER_EMAIL = 3
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 10
+PASSWORD_RESET_WINDOW = timedelta(hours=1)
+# --- E-mail: EMAIL_URL (django-environ: smtp+tls://user:password@host:587, consolemail://)
+# Development prints every e-mail on the console; production requires an SMTP server.
+vars().update(env.email_url_config(env("EMAIL_URL", default="consolemail://")))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Plannit <no-reply@plannit.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Languages: French (Canada) first, English too --------------------------------------
 LANGUAGE_CODE = "fr-ca"
@@ -175,17 +218,19 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # QBO_ENVIRONMENT: "emulator" (the local stand-in), "sandbox" or "production" (Intuit).
 QBO_ENVIRONMENT = env("QBO_ENVIRONMENT", default="emulator")
 QBO_EMULATOR_URL = env("QBO_EMULATOR_URL", default="http://127.0.0.1:8765").rstrip("/")
-QBO_CLIENT_ID = env("QBO_CLIENT_ID", default="plannit-dev-client")
-QBO_CLIENT_SECRET = env("QBO_CLIENT_SECRET", default="plannit-dev-secret")
+QBO_CLIENT_ID = env("QBO_CLIENT_ID", default=DEV_QBO_CLIENT_ID)
+QBO_CLIENT_SECRET = env("QBO_CLIENT_SECRET", default=DEV_QBO_CLIENT_SECRET)
 QBO_REDIRECT_URI = env(
     "QBO_REDIRECT_URI", default="http://127.0.0.1:8000/settings/accounting/callback/"
 )
 QBO_HTTP_TIMEOUT_SECONDS = env.float("QBO_HTTP_TIMEOUT_SECONDS", default=30.0)
 # Fernet keys (comma-separated, newest first) for tokens at rest. The dev default is public.
 QBO_TOKEN_ENCRYPTION_KEYS = env.list(
-    "QBO_TOKEN_ENCRYPTION_KEYS", default=["ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtaW4tcHJvZA0="]
+    "QBO_TOKEN_ENCRYPTION_KEYS", default=[DEV_TOKEN_ENCRYPTION_KEY]
 )
-QBO_WEBHOOK_VERIFIER_TOKEN = env("QBO_WEBHOOK_VERIFIER_TOKEN", default="plannit-dev-verifier")
+QBO_WEBHOOK_VERIFIER_TOKEN = env(
+    "QBO_WEBHOOK_VERIFIER_TOKEN", default=DEV_QBO_WEBHOOK_VERIFIER_TOKEN
+)
 # QBO's limits per company (qbo-api-reference §9), kept by the sync engine across workers.
 # QBO_LIMIT_WINDOW_SECONDS is QBO's minute: only the bench shortens it.
 QBO_LIMIT_REQUESTS_PER_MINUTE = env.int("QBO_LIMIT_REQUESTS_PER_MINUTE", default=500)
@@ -200,16 +245,60 @@ QBO_SYNC_QUEUE_BUDGET = env.int("QBO_SYNC_QUEUE_BUDGET", default=20)
 # How often beat's sweeper looks for due jobs, lost messages and expired leases.
 QBO_SYNC_SWEEP_SECONDS = env.float("QBO_SYNC_SWEEP_SECONDS", default=10.0)
 
+
+def content_security_policy(*, authorize_origin: str) -> dict:
+    """Every page is served with a policy that allows no inline script nor inline style (the
+    behaviour lives in static/js/, the styles in static/css/). Connect is a form whose answer
+    redirects to Intuit's consent page (or the emulator's), which form-action must allow."""
+    return {
+        "DIRECTIVES": {
+            "default-src": ["'self'"],
+            "script-src": ["'self'"],
+            "style-src": ["'self'"],
+            "img-src": ["'self'", "data:"],
+            "connect-src": ["'self'"],
+            "font-src": ["'self'"],
+            "object-src": ["'none'"],
+            "base-uri": ["'none'"],
+            "frame-ancestors": ["'none'"],
+            "form-action": ["'self'", authorize_origin],
+        }
+    }
+
+
+# The emulator's address as the browser sees it (docker compose: another host than the one
+# the containers use).
+QBO_EMULATOR_PUBLIC_URL = env("QBO_EMULATOR_PUBLIC_URL", default=QBO_EMULATOR_URL).rstrip("/")
+INTUIT_AUTHORIZE_ORIGIN = "https://appcenter.intuit.com"
+CONTENT_SECURITY_POLICY = content_security_policy(
+    authorize_origin=QBO_EMULATOR_PUBLIC_URL
+    if QBO_ENVIRONMENT == "emulator"
+    else INTUIT_AUTHORIZE_ORIGIN
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # The OAuth callback's `code` and `state` (and any token in a URL) never reach a log.
+    "filters": {"redact_secrets": {"()": "core.logging.RedactSecretsFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint logs each rendering step of every PDF at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # one line per failure and lockout, not five
+        # Django gives these two their own console handler; through the root's alone, each
+        # line is printed once, redacted, in the same format as every other line.
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
     },
 }

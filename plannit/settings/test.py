@@ -8,6 +8,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 QBO_ENVIRONMENT = "emulator"
 QBO_EMULATOR_URL = "http://qbo-emulator.test"
+QBO_EMULATOR_PUBLIC_URL = QBO_EMULATOR_URL
+CONTENT_SECURITY_POLICY = content_security_policy(authorize_origin=QBO_EMULATOR_URL)  # noqa: F405
 QBO_REDIRECT_URI = "http://testserver/settings/accounting/callback/"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 if not env("REDIS_URL", default=""):

@@ -21,7 +21,9 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
     "businesses:signup",
+    "businesses:signup_confirm",
     "businesses:invitation_accept",
+    "healthz",
 }
 OWNER_ONLY_OUTSIDE_ACCOUNTING = {
     "businesses:settings",

@@ -43,3 +43,28 @@ def test_seed_demo_builds_the_demo_business_once(capsys):
     output = capsys.readouterr().out
     assert "demo@plannit.local / demo-plannit-2026" in output
     assert "The demo business is already there." in output
+
+
+def test_reset_deletes_the_demo_business_and_seeds_it_again(capsys):
+    call_command("seed_demo")
+    first = Business.objects.get(name="Paysagement ABC")
+    # when
+    call_command("seed_demo", reset=True)
+    # then: a new business, the old one and all its documents gone
+    business = Business.objects.get(name="Paysagement ABC")
+    assert business.pk != first.pk
+    assert Invoice.objects.filter(business_id=first.pk).count() == 0
+    assert Contact.objects.filter(business_id=first.pk).count() == 0
+    assert Invoice.objects.filter(business=business).count() == 10
+    assert Payment.objects.filter(business=business).count() == 4
+    assert Membership.objects.filter(user__email="demo@plannit.local").count() == 1
+
+
+def test_the_banner_prints_the_port_make_run_serves(capsys, monkeypatch):
+    monkeypatch.setenv("WEB_HOST", "127.0.0.1")
+    monkeypatch.setenv("WEB_PORT", "8001")
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "Sign in at http://127.0.0.1:8001/  with  demo@plannit.local" in out
+    assert "http://127.0.0.1:8001/admin/" in out
+    assert ":8000" not in out

@@ -5,6 +5,7 @@ error page and no JavaScript error on the way."""
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from invoicing.models import Invoice
@@ -32,6 +33,12 @@ def test_first_day_of_a_new_owner(page):
     page.get_by_label("Mot de passe", exact=True).fill("un-mot-de-passe-solide")
     page.get_by_label("Mot de passe (confirmation)").fill("un-mot-de-passe-solide")
     page.get_by_role("button", name="Créer mon compte").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vérifiez vos courriels")
+    # The link of the confirmation e-mail (the live server runs in this process)
+    (message,) = mail.outbox
+    assert message.subject == "Confirmez votre compte Plannit"
+    link = re.search(r"https?://\S+/signup/confirm/\S+", message.body).group(0)
+    page.goto(link)
     expect(page.locator(".messages")).to_contain_text("Bienvenue dans Plannit")
 
     # Tax groups: the ready-made ones for Québec

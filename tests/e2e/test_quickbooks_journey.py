@@ -16,6 +16,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from invoicing.models import Invoice
+from plannit.settings.base import content_security_policy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -46,6 +47,8 @@ def app_on_emulator(settings, live_server, emulator_url):
     callback = f"{live_server.url}/settings/accounting/callback/"
     settings.QBO_EMULATOR_URL = emulator_url
     settings.QBO_REDIRECT_URI = callback
+    # What the settings compute from QBO_EMULATOR_URL at start-up: Connect may leave for it.
+    settings.CONTENT_SECURITY_POLICY = content_security_policy(authorize_origin=emulator_url)
     settings.CELERY_TASK_ALWAYS_EAGER = True
     response = requests.post(
         f"{emulator_url}/_emulator/apps",

@@ -3,6 +3,7 @@ services, so that the demo data obeys every rule real data does. Running it agai
 nothing; `--reset` deletes the demo business first."""
 
 import datetime
+import os
 import random
 from decimal import Decimal
 
@@ -14,9 +15,11 @@ from django.utils import timezone
 from businesses.models import Business, Membership
 from businesses.services import business_sign_up, business_update
 from catalog import services as catalog_services
+from catalog.models import Category, Item
 from contacts import services as contact_services
+from contacts.models import Contact
 from invoicing import services as invoicing_services
-from invoicing.models import PaymentMethod
+from invoicing.models import Invoice, Payment, PaymentMethod, TaxGroup
 
 DEMO_BUSINESS = "Paysagement ABC"
 DEMO_EMAIL = "demo@plannit.local"
@@ -131,8 +134,7 @@ class Command(BaseCommand):
     def handle(self, *args, reset: bool = False, **options):
         User = get_user_model()
         if reset:
-            Business.objects.filter(memberships__user__email=DEMO_EMAIL).delete()
-            User.objects.filter(email=DEMO_EMAIL).delete()
+            self._delete_demo()
         if Membership.objects.filter(user__email=DEMO_EMAIL).exists():
             self._print_login("The demo business is already there.")
             return
@@ -142,14 +144,28 @@ class Command(BaseCommand):
             User.objects.create_superuser(email=ADMIN_EMAIL, password=ADMIN_PASSWORD)
         self._print_login(f"Seeded {business.name}.")
 
+    @transaction.atomic
+    def _delete_demo(self) -> None:
+        """Documents protect what they name (an invoice its contact, items and tax groups; a
+        payment its invoice): delete from the documents up, then the business itself."""
+        for business in Business.objects.filter(memberships__user__email=DEMO_EMAIL):
+            Payment.objects.filter(business=business).delete()
+            Invoice.objects.filter(business=business).delete()
+            Item.objects.filter(business=business).delete()
+            for category in Category.objects.filter(business=business).order_by("-depth"):
+                category.delete()
+            Contact.objects.filter(business=business).delete()
+            TaxGroup.objects.filter(business=business).delete()
+            business.delete()
+        get_user_model().objects.filter(email=DEMO_EMAIL).delete()
+
     def _print_login(self, headline: str) -> None:
+        # The address `make run` serves (WEB_HOST / WEB_PORT), not a fixed port.
+        base = f"http://{os.environ.get('WEB_HOST') or '127.0.0.1'}:{os.environ.get('WEB_PORT') or '8000'}"
         self.stdout.write(self.style.SUCCESS(headline))
+        self.stdout.write(f"  Sign in at {base}/  with  {DEMO_EMAIL} / {DEMO_PASSWORD}")
         self.stdout.write(
-            f"  Sign in at http://127.0.0.1:8000/  with  {DEMO_EMAIL} / {DEMO_PASSWORD}"
-        )
-        self.stdout.write(
-            f"  Admin (support staff): http://127.0.0.1:8000/admin/  with  "
-            f"{ADMIN_EMAIL} / {ADMIN_PASSWORD}"
+            f"  Admin (support staff): {base}/admin/  with  {ADMIN_EMAIL} / {ADMIN_PASSWORD}"
         )
 
     def _seed(self) -> Business:
