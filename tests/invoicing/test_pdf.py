@@ -201,3 +201,18 @@ def test_the_printable_page_shows_the_same_document(owner_client, paid_in_part):
     assert 'src="data:image/png;base64,' in html
     # the page's own buttons stay in the user's language (English here)
     assert "Download the PDF" in html
+
+
+def test_the_pdf_carries_the_printable_pages_style_sheet_unchanged():
+    # The printable page links static/css/invoice-document.css; the PDF inlines the same file
+    # (WeasyPrint fetches nothing), so escaping must leave it as it is.
+    from django.template.loader import render_to_string
+
+    from invoicing.documents import document_css
+
+    css = document_css()
+    assert ".invoice-document .lines" in css
+    html = render_to_string(
+        "invoicing/invoice_pdf.html", {"document": "", "document_css": document_css()}
+    )
+    assert f"<style>{css}</style>" in html
