@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from businesses.models import Business
+from core.collation import natural
 
 from .models import (
     DEFAULT_ITEM_TYPES,
@@ -60,7 +61,7 @@ def tax_codes_for_choice(*, connection: QboConnection) -> QuerySet:
     if connection.is_us:
         # TAX/NON are set automatically for US companies; the choice is the real codes.
         qs = qs.exclude(qbo_id__in=[US_TAXABLE_CODE, US_NON_TAXABLE_CODE])
-    return qs.order_by("name")
+    return qs.order_by(natural("name"))
 
 
 def deposit_accounts_for_choice(*, connection: QboConnection) -> QuerySet:
@@ -68,7 +69,7 @@ def deposit_accounts_for_choice(*, connection: QboConnection) -> QuerySet:
         _realm_scope(QboAccount.objects.all(), connection)
         .filter(is_active=True)
         .filter(Q(account_type="Bank") | Q(account_subtype="UndepositedFunds"))
-        .order_by("account_type", "name")
+        .order_by("account_type", natural("name"))
     )
 
 
@@ -87,7 +88,7 @@ def qbo_item_search(
         qs = qs.filter(Q(name__icontains=query) | Q(fully_qualified_name__icontains=query))
     return [
         {"id": item.qbo_id, "name": item.fully_qualified_name or item.name, "type": item.item_type}
-        for item in qs.order_by("name")[:limit]
+        for item in qs.order_by(natural("name"), "qbo_id")[:limit]
     ]
 
 
@@ -102,14 +103,21 @@ class ChecklistRow:
     is_done: bool
     fix_url: str
     value: str = ""
+    # "done", "todo" (a link to fix it), or while QuickBooks is not connected "kept" (a
+    # choice made earlier, applied again once reconnected) and "later" (chosen after
+    # connecting): neither of the last two is a fault to fix.
+    state: str = "todo"
+    fix_label: str = ""
 
 
 def accounting_checklist(*, business: Business) -> list[ChecklistRow]:
     """ "Am I configured?": connected, taxable code, non-taxable code, default item, deposit
-    account. Each row ticks or links to where to fix it."""
+    account. Each row ticks or links to where to fix it; while disconnected (or when access
+    was lost) the choices already made are shown as kept, not as faults."""
     page = reverse("accounting:settings")
     connection = connection_for_business(business=business)
     is_connected = connection is not None and connection.status == ConnectionStatus.CONNECTED
+    was_connected = connection is not None and not is_connected
     settings_row = accounting_settings_for_business(business=business)
     rows = [
         ChecklistRow(
@@ -118,6 +126,8 @@ def accounting_checklist(*, business: Business) -> list[ChecklistRow]:
             is_connected,
             page + "#connection",
             connection.company_name if is_connected else "",
+            state="done" if is_connected else "todo",
+            fix_label=_("Reconnect") if was_connected else _("Connect"),
         )
     ]
     for key, label, anchor in (
@@ -127,13 +137,19 @@ def accounting_checklist(*, business: Business) -> list[ChecklistRow]:
         ("deposit_account", _("Bank account for deposits"), "#mappings"),
     ):
         value = getattr(settings_row, f"{key}_id")
+        if is_connected:
+            state = "done" if value else "todo"
+        else:
+            state = "kept" if value else "later"
         rows.append(
             ChecklistRow(
                 key,
                 label,
-                is_connected and bool(value),
+                state == "done",
                 page + anchor,
                 getattr(settings_row, f"{key}_name") if value else "",
+                state=state,
+                fix_label=_("Choose"),
             )
         )
     return rows

@@ -3,6 +3,8 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from businesses.models import Business
+from core.collation import natural
+from core.formatting import percent
 
 from .models import (
     Invoice,
@@ -28,14 +30,24 @@ def taxgroup_list(*, business: Business, include_archived: bool = True) -> Query
         groups = groups.filter(is_active=True)
     return groups.prefetch_related(
         Prefetch("components", queryset=TaxComponent.objects.order_by("position", "id"))
-    ).order_by("-is_active", "name")
+    ).order_by("-is_active", natural("name"))
 
 
 def taxgroup_choices(*, business: Business, keep_ids=()) -> QuerySet[TaxGroup]:
     """Groups a line can use: the active ones, plus those already on the lines being edited."""
     return TaxGroup.objects.filter(
         Q(is_active=True) | Q(pk__in=[pk for pk in keep_ids if pk]), business=business
-    ).order_by("name")
+    ).order_by(natural("name"))
+
+
+def taxgroup_label(tax_group: TaxGroup) -> str:
+    """A group's name with the taxes it applies, as a reader needs it to choose:
+    "TPS + TVQ (TPS 5 %, TVQ 9,975 %)"; a group without taxes is its name alone."""
+    components = sorted(tax_group.components.all(), key=lambda c: (c.position, c.pk))
+    if not components:
+        return tax_group.name
+    taxes = ", ".join(f"{c.name}\u00a0{percent(c.rate)}" for c in components)
+    return f"{tax_group.name} ({taxes})"
 
 
 def taxgroup_default(*, business: Business) -> TaxGroup | None:
