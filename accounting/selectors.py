@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounting.imports.models import ContactReview, ReviewStatus
+from accounting.sync.models import SyncJob, SyncStatus
 from businesses.models import Business
 from core.collation import natural
 
@@ -157,3 +159,46 @@ def accounting_checklist(*, business: Business) -> list[ChecklistRow]:
 
 def accounting_is_configured(*, business: Business) -> bool:
     return all(row.is_done for row in accounting_checklist(business=business))
+
+
+@dataclass(frozen=True)
+class AccountingAttention:
+    """What the home page tells the owner about QuickBooks."""
+
+    state: str  # "none", "connected", "needs_reconnect", "disconnected"
+    company_name: str = ""
+    reconnect_by: object = None  # the refresh token's end: Intuit asks to reconnect by then
+    last_successful_call_at: object = None
+    failed: int = 0
+    waiting: int = 0
+    to_review: int = 0
+    is_configured: bool = False
+
+
+def accounting_attention(*, business: Business) -> AccountingAttention:
+    """The QuickBooks connection's health and the syncs that need the owner, in a few
+    queries: failed syncs (to fix and retry), syncs waiting (pending, or held while access is
+    lost), and imported customers waiting on the review list."""
+    connection = connection_for_business(business=business)
+    if connection is None:
+        return AccountingAttention(state="none")
+    jobs = SyncJob.objects.filter(business=business).aggregate(
+        failed=Count("pk", filter=Q(status=SyncStatus.FAILED)),
+        waiting=Count(
+            "pk",
+            filter=Q(status__in=(SyncStatus.PENDING, SyncStatus.RUNNING, SyncStatus.WAITING)),
+        ),
+    )
+    return AccountingAttention(
+        state=connection.status,
+        company_name=connection.company_name,
+        reconnect_by=connection.refresh_token_expires_at,
+        last_successful_call_at=connection.last_successful_call_at,
+        failed=jobs["failed"],
+        waiting=jobs["waiting"],
+        to_review=ContactReview.objects.filter(
+            business=business, status=ReviewStatus.PENDING
+        ).count(),
+        is_configured=connection.status == ConnectionStatus.CONNECTED
+        and accounting_is_configured(business=business),
+    )

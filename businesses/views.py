@@ -36,11 +36,6 @@ def signup(request):
     return render(request, "businesses/signup.html", {"form": form})
 
 
-@business_member_required
-def home(request):
-    return redirect("invoicing:invoice_list")
-
-
 @business_member_required(owner_only=True)
 @require_http_methods(["GET", "POST"])
 def business_settings(request):

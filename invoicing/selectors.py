@@ -1,6 +1,10 @@
 """Reads of the invoicing app, always scoped by business."""
 
-from django.db.models import Prefetch, Q, QuerySet
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from businesses.models import Business
 from core.collation import natural
@@ -13,6 +17,7 @@ from .models import (
     InvoiceStatus,
     InvoiceTax,
     Payment,
+    PaymentStatus,
     TaxComponent,
     TaxGroup,
 )
@@ -131,4 +136,69 @@ def invoice_get(*, business: Business, pk) -> Invoice:
 def payment_list_for_invoice(*, invoice: Invoice) -> QuerySet[Payment]:
     return Payment.objects.filter(business_id=invoice.business_id, invoice=invoice).order_by(
         "date", "id"
+    )
+
+
+OPEN_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID)
+
+
+@dataclass(frozen=True)
+class InvoiceDashboard:
+    drafts: int
+    unpaid_count: int
+    unpaid_total: Decimal
+    overdue_count: int
+    overdue_total: Decimal
+    month_invoiced: Decimal
+    month_collected: Decimal
+    month_start: datetime.date
+
+
+def invoice_dashboard(*, business: Business, today: datetime.date) -> InvoiceDashboard:
+    """The home page's figures, in three aggregate queries whatever the number of invoices:
+    drafts waiting to be issued, unpaid and overdue balances, and this month's invoiced (issue
+    date in the month, void excluded) and collected (payments dated in the month, void
+    excluded) amounts."""
+    zero = Decimal("0.00")
+    month_start = today.replace(day=1)
+    invoices = Invoice.objects.filter(business=business)
+    open_ = Q(status__in=OPEN_STATUSES, balance__gt=0)
+    overdue = open_ & Q(due_date__lt=today)
+    issued_this_month = Q(issue_date__gte=month_start, issue_date__lte=today) & ~Q(
+        status__in=(InvoiceStatus.DRAFT, InvoiceStatus.VOID)
+    )
+    figures = invoices.aggregate(
+        drafts=Count("pk", filter=Q(status=InvoiceStatus.DRAFT)),
+        unpaid_count=Count("pk", filter=open_),
+        unpaid_total=Sum("balance", filter=open_),
+        overdue_count=Count("pk", filter=overdue),
+        overdue_total=Sum("balance", filter=overdue),
+        month_invoiced=Sum("total", filter=issued_this_month),
+    )
+    collected = Payment.objects.filter(
+        business=business,
+        status=PaymentStatus.RECORDED,
+        date__gte=month_start,
+        date__lte=today,
+    ).aggregate(total=Sum("amount"))["total"]
+    return InvoiceDashboard(
+        drafts=figures["drafts"],
+        unpaid_count=figures["unpaid_count"],
+        unpaid_total=figures["unpaid_total"] or zero,
+        overdue_count=figures["overdue_count"],
+        overdue_total=figures["overdue_total"] or zero,
+        month_invoiced=figures["month_invoiced"] or zero,
+        month_collected=collected or zero,
+        month_start=month_start,
+    )
+
+
+def invoice_overdue_list(*, business: Business, today: datetime.date, limit: int = 5) -> list:
+    """The oldest overdue invoices first: whom to call."""
+    return list(
+        Invoice.objects.filter(
+            business=business, status__in=OPEN_STATUSES, balance__gt=0, due_date__lt=today
+        )
+        .select_related("contact")
+        .order_by("due_date", "id")[:limit]
     )

@@ -1,3 +1,4 @@
+from .dashboard import home
 from .invoices import (
     invoice_create,
     invoice_delete,
@@ -23,6 +24,7 @@ from .taxes import (
 )
 
 __all__ = [
+    "home",
     "invoice_create",
     "invoice_delete",
     "invoice_detail",
