@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 WEB_PORT ?= 8000
 EMULATOR_PORT ?= 8765
 
-.PHONY: install run test bench migrate seed emulator lint format messages clean
+.PHONY: install run test bench migrate seed emulator lint format messages clean screenshots browser-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,9 +35,22 @@ run: seed
 	  $(BIN)/honcho --procfile Procfile.dev start
 
 ## make test: the whole suite. Uses DATABASE_URL / REDIS_URL when set, embedded defaults otherwise.
-test: lint
+test: lint browser-tools
 	./scripts/ensure-chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## axe-core (pinned in package.json / package-lock.json) for the browser tests' accessibility check.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser-tools: node_modules/axe-core/axe.min.js
+
+## make screenshots: the main pages at desktop and phone widths, in French and English, into
+## docs/screenshots/ (needs `make run` in another terminal; PLANNIT_URL to point elsewhere).
+screenshots: install
+	./scripts/ensure-chromium
+	$(BIN)/python scripts/screenshots.py
 
 ## make lint: ruff's rules and its formatter, both as checks (make format applies them).
 lint: install
@@ -59,4 +72,4 @@ messages: install
 	  (cd $$app && ../$(BIN)/django-admin makemessages -l fr --no-obsolete >/dev/null && ../$(BIN)/django-admin compilemessages >/dev/null); done
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

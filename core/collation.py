@@ -38,8 +38,9 @@ def _sqlite_compare(left: str, right: str) -> int:
     return (a > b) - (a < b)
 
 
-class natural(Func):  # noqa: N801 - used like a field name in order_by()
-    """`order_by(natural("display_name"), "id")`: the column in the reader's order."""
+class natural(Func):
+    """`order_by(natural("display_name"), "id")`: the column in the reader's order (lower
+    case, as it reads like the field name it wraps)."""
 
     template = "%(expressions)s"
 

@@ -13,6 +13,7 @@ from typing import NamedTuple
 from django import forms
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .collation import sort_key
@@ -73,6 +74,26 @@ class SearchSelect(forms.Widget):
             candidates=[(str(obj.pk), self.label_of(obj)) for obj in self.candidates],
         )
         return context
+
+
+class SearchTextInput(forms.TextInput):
+    """A text field whose value is the chosen name itself (the form resolves it), with the
+    same type-ahead as SearchSelect: picker.js fills the text box, no hidden id."""
+
+    def __init__(self, *, url_name: str, attrs=None):
+        super().__init__({"autocomplete": "off", "data-picker-input": "", **(attrs or {})})
+        self.url_name = url_name
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html(
+            '<div class="picker" data-picker data-picker-text-only data-picker-url="{}" '
+            'data-picker-none="{}" data-picker-count="{}" data-picker-more="{}">{}</div>',
+            reverse(self.url_name),
+            _("No match."),
+            _("{count} matches."),
+            _("First {count} matches: type more to narrow them."),
+            super().render(name, value, attrs, renderer),
+        )
 
 
 class SearchChoiceField(forms.ModelChoiceField):

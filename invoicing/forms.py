@@ -138,7 +138,7 @@ class InvoiceForm(forms.Form):
         search=contact_matching,
         label_of=lambda contact: contact.display_name,
         url_name="contacts:contact_search",
-        placeholder=_("Type a name, an email or a phone number"),
+        placeholder=_("Name, email or phone"),
     )
     issue_date = forms.DateField(label=_("Issue date"), widget=DateInput())
     terms = forms.ChoiceField(label=_("Terms"), choices=PaymentTerms.choices)

@@ -44,7 +44,9 @@ def ref(value) -> str:
 
 def page(title: str, body: str, status: int = 200):
     text = (
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(title)} – QBO "
+        # An empty icon: without one, the browser asks for /favicon.ico and logs a 404.
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><link rel='icon' "
+        f"href='data:,'><title>{e(title)} – QBO "
         f"emulator</title><style>{STYLE}</style></head><body><header><a href='/'>QuickBooks "
         f"Online emulator</a></header><main>{body}</main></body></html>"
     )

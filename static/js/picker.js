@@ -86,10 +86,10 @@
         option.id = listId + "-" + index;
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
-        option.textContent = result.label;
-        if (result.detail) {
+        option.textContent = result.label || result.name;
+        if (result.detail || result.type) {
           var detail = document.createElement("small");
-          detail.textContent = " " + result.detail;
+          detail.textContent = " " + (result.detail || result.type);
           option.appendChild(detail);
         }
         option.addEventListener("mousedown", function (event) {
@@ -120,18 +120,20 @@
         .catch(function () { close(); });
     }
 
+    var textOnly = root.hasAttribute("data-picker-text-only");
+
     function choose(index) {
       var result = state.results[index];
       if (!result) { return; }
-      input.value = result.label;
-      state.chosenLabel = result.label;
-      hidden().value = result.id;
+      input.value = result.label || result.name;
+      state.chosenLabel = input.value;
+      if (!textOnly) { hidden().value = result.id; }
       close();
       root.dispatchEvent(new CustomEvent("picker:change", { bubbles: true, detail: result }));
     }
 
     input.addEventListener("input", function () {
-      if (input.value !== state.chosenLabel) { hidden().value = ""; }
+      if (!textOnly && input.value !== state.chosenLabel) { hidden().value = ""; }
       clearTimeout(state.timer);
       state.timer = setTimeout(search, 150);
     });

@@ -159,7 +159,9 @@ def test_mapping_choices_come_from_the_cache_without_5000_options(owner_client, 
     assert "Chèques" in html
     assert "Ventes" not in html  # not a deposit account
     assert html.count("<option") < 20
-    assert 'list="qbo-item-options"' in html
+    # The default item is searched as the owner types (picker.js on the JSON endpoint).
+    assert 'data-picker-url="/settings/accounting/items/search/"' in html
+    assert "data-picker-text-only" in html and "picker.js" in html
 
 
 def test_item_search_returns_at_most_20_matches_of_the_own_business(
