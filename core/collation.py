@@ -1,7 +1,7 @@
 """Alphabetical order as a French reader expects it: accents and case do not count
 ("Éric" between "Denis" and "Francine", "Épandage" before "Tonte"), on every database.
 
-One helper for every list:
+One way for every list:
 
 - `natural(field)` orders a queryset in the database: PostgreSQL through its ICU root
   collation (`und-x-icu`, where accents and case are secondary differences), SQLite through
