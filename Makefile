@@ -11,7 +11,7 @@ TIME_ZONE ?= America/Toronto
 QBO_REDIRECT_URI ?= http://$(HOST):$(WEB_PORT)/settings/accounting/callback/
 QBO_EMULATOR_URL ?= http://$(HOST):$(EMULATOR_PORT)
 
-.PHONY: install run test bench migrate seed emulator lint format messages clean
+.PHONY: install run test bench migrate seed emulator lint format messages clean screenshots browser-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,9 +45,22 @@ run: seed
 	  $(BIN)/honcho --procfile Procfile.dev start
 
 ## make test: the whole suite. Uses DATABASE_URL / REDIS_URL when set, embedded defaults otherwise.
-test: lint
+test: lint browser-tools
 	./scripts/ensure-chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## axe-core (pinned in package.json / package-lock.json) for the browser tests' accessibility check.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser-tools: node_modules/axe-core/axe.min.js
+
+## make screenshots: the main pages at desktop and phone widths, in French and English, into
+## docs/screenshots/ (needs `make run` in another terminal; PLANNIT_URL to point elsewhere).
+screenshots: install
+	./scripts/ensure-chromium
+	$(BIN)/python scripts/screenshots.py
 
 ## make lint: ruff's rules and its formatter, both as checks (make format applies them).
 lint: install
@@ -69,4 +82,4 @@ messages: install
 	$(BIN)/python -m core.i18n --all
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

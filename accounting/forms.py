@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.pickers import SearchTextInput
+
 from .models import AccountingSystem, QboConnection
 from .selectors import (
     default_items_for_choice,
@@ -46,9 +48,7 @@ class MappingsForm(forms.Form):
             "The item used when a Plannit item is not linked to a QuickBooks item "
             "(e.g. Revenus autres). Type to search."
         ),
-        widget=forms.TextInput(
-            attrs={"list": "qbo-item-options", "autocomplete": "off", "data-qbo-item-search": "1"}
-        ),
+        widget=SearchTextInput(url_name="accounting:qbo_item_search"),
     )
     deposit_account = forms.ChoiceField(
         label=_("Deposit account"),

@@ -2,11 +2,14 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounting.imports.models import ContactReview, ReviewStatus
+from accounting.sync.models import SyncJob, SyncStatus
 from businesses.models import Business
+from core.collation import natural
 
 from .models import (
     DEFAULT_ITEM_TYPES,
@@ -60,7 +63,7 @@ def tax_codes_for_choice(*, connection: QboConnection) -> QuerySet:
     if connection.is_us:
         # TAX/NON are set automatically for US companies; the choice is the real codes.
         qs = qs.exclude(qbo_id__in=[US_TAXABLE_CODE, US_NON_TAXABLE_CODE])
-    return qs.order_by("name")
+    return qs.order_by(natural("name"))
 
 
 def deposit_accounts_for_choice(*, connection: QboConnection) -> QuerySet:
@@ -68,7 +71,7 @@ def deposit_accounts_for_choice(*, connection: QboConnection) -> QuerySet:
         _realm_scope(QboAccount.objects.all(), connection)
         .filter(is_active=True)
         .filter(Q(account_type="Bank") | Q(account_subtype="UndepositedFunds"))
-        .order_by("account_type", "name")
+        .order_by("account_type", natural("name"))
     )
 
 
@@ -87,7 +90,7 @@ def qbo_item_search(
         qs = qs.filter(Q(name__icontains=query) | Q(fully_qualified_name__icontains=query))
     return [
         {"id": item.qbo_id, "name": item.fully_qualified_name or item.name, "type": item.item_type}
-        for item in qs.order_by("name")[:limit]
+        for item in qs.order_by(natural("name"), "qbo_id")[:limit]
     ]
 
 
@@ -102,14 +105,21 @@ class ChecklistRow:
     is_done: bool
     fix_url: str
     value: str = ""
+    # "done", "todo" (a link to fix it), or while QuickBooks is not connected "kept" (a
+    # choice made earlier, applied again once reconnected) and "later" (chosen after
+    # connecting): neither of the last two is a fault to fix.
+    state: str = "todo"
+    fix_label: str = ""
 
 
 def accounting_checklist(*, business: Business) -> list[ChecklistRow]:
     """ "Am I configured?": connected, taxable code, non-taxable code, default item, deposit
-    account. Each row ticks or links to where to fix it."""
+    account. Each row ticks or links to where to fix it; while disconnected (or when access
+    was lost) the choices already made are shown as kept, not as faults."""
     page = reverse("accounting:settings")
     connection = connection_for_business(business=business)
     is_connected = connection is not None and connection.status == ConnectionStatus.CONNECTED
+    was_connected = connection is not None and not is_connected
     settings_row = accounting_settings_for_business(business=business)
     rows = [
         ChecklistRow(
@@ -118,6 +128,8 @@ def accounting_checklist(*, business: Business) -> list[ChecklistRow]:
             is_connected,
             page + "#connection",
             connection.company_name if is_connected else "",
+            state="done" if is_connected else "todo",
+            fix_label=_("Reconnect") if was_connected else _("Connect"),
         )
     ]
     for key, label, anchor in (
@@ -127,13 +139,19 @@ def accounting_checklist(*, business: Business) -> list[ChecklistRow]:
         ("deposit_account", _("Bank account for deposits"), "#mappings"),
     ):
         value = getattr(settings_row, f"{key}_id")
+        if is_connected:
+            state = "done" if value else "todo"
+        else:
+            state = "kept" if value else "later"
         rows.append(
             ChecklistRow(
                 key,
                 label,
-                is_connected and bool(value),
+                state == "done",
                 page + anchor,
                 getattr(settings_row, f"{key}_name") if value else "",
+                state=state,
+                fix_label=_("Choose"),
             )
         )
     return rows
@@ -141,3 +159,46 @@ def accounting_checklist(*, business: Business) -> list[ChecklistRow]:
 
 def accounting_is_configured(*, business: Business) -> bool:
     return all(row.is_done for row in accounting_checklist(business=business))
+
+
+@dataclass(frozen=True)
+class AccountingAttention:
+    """What the home page tells the owner about QuickBooks."""
+
+    state: str  # "none", "connected", "needs_reconnect", "disconnected"
+    company_name: str = ""
+    reconnect_by: object = None  # the refresh token's end: Intuit asks to reconnect by then
+    last_successful_call_at: object = None
+    failed: int = 0
+    waiting: int = 0
+    to_review: int = 0
+    is_configured: bool = False
+
+
+def accounting_attention(*, business: Business) -> AccountingAttention:
+    """The QuickBooks connection's health and the syncs that need the owner, in a few
+    queries: failed syncs (to fix and retry), syncs waiting (pending, or held while access is
+    lost), and imported customers waiting on the review list."""
+    connection = connection_for_business(business=business)
+    if connection is None:
+        return AccountingAttention(state="none")
+    jobs = SyncJob.objects.filter(business=business).aggregate(
+        failed=Count("pk", filter=Q(status=SyncStatus.FAILED)),
+        waiting=Count(
+            "pk",
+            filter=Q(status__in=(SyncStatus.PENDING, SyncStatus.RUNNING, SyncStatus.WAITING)),
+        ),
+    )
+    return AccountingAttention(
+        state=connection.status,
+        company_name=connection.company_name,
+        reconnect_by=connection.refresh_token_expires_at,
+        last_successful_call_at=connection.last_successful_call_at,
+        failed=jobs["failed"],
+        waiting=jobs["waiting"],
+        to_review=ContactReview.objects.filter(
+            business=business, status=ReviewStatus.PENDING
+        ).count(),
+        is_configured=connection.status == ConnectionStatus.CONNECTED
+        and accounting_is_configured(business=business),
+    )

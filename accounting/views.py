@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from businesses.mixins import business_member_required
 from businesses.scoping import get_for_business
+from core.collation import natural
 from core.exceptions import ApplicationError
 from invoicing.models import TaxGroup
 
@@ -31,7 +32,9 @@ def _session_key(request) -> str:
 
 
 def _mappings_form(request, connection, data=None):
-    groups = TaxGroup.objects.filter(business=request.business, is_active=True).order_by("name")
+    groups = TaxGroup.objects.filter(business=request.business, is_active=True).order_by(
+        natural("name")
+    )
     settings_row = selectors.accounting_settings_for_business(business=request.business)
     initial = {
         "taxable_tax_code": settings_row.taxable_tax_code_id,

@@ -81,11 +81,6 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
-@business_member_required
-def home(request):
-    return redirect("invoicing:invoice_list")
-
-
 @business_member_required(owner_only=True)
 @require_http_methods(["GET", "POST"])
 def business_settings(request):

@@ -5,7 +5,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from businesses.models import Business
+from core.collation import natural
 from core.forms import NonNegativeDecimalField
+from invoicing.forms import TaxGroupChoiceField
 from invoicing.models import TaxGroup
 
 from . import selectors
@@ -91,12 +93,13 @@ class ItemForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
     is_taxable = forms.BooleanField(label=_("Taxable"), required=False, initial=True)
-    default_tax_group = forms.ModelChoiceField(
-        label=_("Default tax group"),
+    default_tax_group = TaxGroupChoiceField(
+        label=_("Taxes"),
         queryset=TaxGroup.objects.none(),
         required=False,
-        empty_label=_("None (use the business default)"),
-        help_text=_("Proposed on invoice lines for this item when it is taxable."),
+        empty_label=_("The business default"),
+        default_label=_("The business default: %(group)s"),
+        help_text=_("The taxes proposed on invoice lines for this item when it is taxable."),
     )
     category = forms.Field(label=_("Category"), required=False)
     sku = forms.CharField(label=_("SKU"), max_length=100, required=False)
@@ -111,7 +114,8 @@ class ItemForm(forms.Form):
         current = item.default_tax_group_id if item is not None else None
         self.fields["default_tax_group"].queryset = TaxGroup.objects.filter(
             Q(is_active=True) | Q(pk=current), business=business
-        ).order_by("name")
+        ).order_by(natural("name"))
+        self.fields["default_tax_group"].name_default_of(business)
         self.fields["category"] = CategoryChoiceField(
             business=business,
             label=_("Category"),

@@ -1,6 +1,5 @@
 """Every catalog read beyond a simple get, always scoped by business."""
 
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -8,18 +7,12 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 
 from businesses.models import Business
+from core.collation import natural, sort_key
 
 from .models import Category, Item
 
 # Enough to print `Category.full_name` of the deepest category without one query per level.
 _CATEGORY_PATH = "category__parent__parent__parent"
-
-
-def sort_key(name: str) -> str:
-    """Alphabetical order as a French reader expects it: accents and case do not count
-    ("Été" before "Hiver"), whatever the database's collation."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 @dataclass
@@ -95,9 +88,8 @@ def item_list(
         items = items.filter(
             Q(name__icontains=search) | Q(sku__icontains=search) | Q(description__icontains=search)
         )
-    # name_key makes the order case-insensitive on any database (the list is paginated,
-    # so it is sorted there rather than here).
-    return items.order_by("name_key", "pk")
+    # Sorted by the database (the list is paginated), accents and case aside.
+    return items.order_by(natural("name"), "pk")
 
 
 def price_text(price: Decimal) -> str:
@@ -107,6 +99,33 @@ def price_text(price: Decimal) -> str:
     if price == cents:
         return f"{cents:f}"
     return f"{price.normalize():f}"
+
+
+def item_matching(items: QuerySet[Item], search: str) -> QuerySet[Item]:
+    """The items of this queryset whose name or SKU contains the search, in alphabetical
+    order: what an item picker offers."""
+    search = " ".join((search or "").split())
+    if search:
+        items = items.filter(Q(name__icontains=search) | Q(sku__icontains=search))
+    return items.order_by(natural("name"), "pk")
+
+
+def item_pickable(*, business: Business, keep_ids=()) -> QuerySet[Item]:
+    """Items a line may use: the active ones, plus those already on the lines being edited."""
+    return Item.objects.filter(business=business).filter(
+        Q(is_active=True) | Q(pk__in=[pk for pk in keep_ids if pk])
+    )
+
+
+def item_line_values(item: Item) -> dict:
+    """What an invoice line takes from its item when it is chosen (JSON-ready: the price is a
+    string so that no float ever touches it)."""
+    return {
+        "description": item.description or item.name,
+        "unit_price": price_text(item.unit_price),
+        "is_taxable": item.is_taxable,
+        "tax_group": item.default_tax_group_id,
+    }
 
 
 def item_choices_for_invoice(*, business: Business) -> list[dict]:

@@ -7,6 +7,7 @@ app_name = "catalog"
 urlpatterns = [
     path("", views.ItemListView.as_view(), name="item_list"),
     path("items/new/", views.ItemFormView.as_view(), name="item_create"),
+    path("items/search/", views.item_search, name="item_search"),
     path("items/<int:pk>/edit/", views.ItemFormView.as_view(), name="item_update"),
     path("items/<int:pk>/archive/", views.ItemArchiveView.as_view(), name="item_archive"),
     path(

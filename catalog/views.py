@@ -1,13 +1,15 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from businesses.mixins import BusinessMemberMixin, business_member_required
 from businesses.scoping import get_for_business
 from core.exceptions import ApplicationError
+from core.pickers import picker_results
 
 from . import selectors, services
 from .forms import CategoryForm, ItemFilterForm, ItemForm
@@ -173,3 +175,20 @@ def category_delete(request, pk):
             + (" " + _("Its items are now uncategorised.") if uncategorised else ""),
         )
     return redirect("catalog:category_list")
+
+
+@business_member_required
+@require_GET
+def item_search(request):
+    """The item picker's choices: one page of active items matching ?q=, each with what an
+    invoice line takes from it."""
+    return JsonResponse(
+        picker_results(
+            selectors.item_pickable(business=request.business),
+            search=selectors.item_matching,
+            text=request.GET.get("q", "")[:100],
+            label_of=lambda item: item.name,
+            detail_of=lambda item: selectors.price_text(item.unit_price),
+            data_of=selectors.item_line_values,
+        )
+    )

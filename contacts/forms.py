@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.collation import natural
+
 from .models import Contact, Tag
 from .services import contact_default_language
 
@@ -33,7 +35,9 @@ class BusinessTagsMixin:
     """Limits tag choices to the business's own, so a foreign tag id is an invalid choice."""
 
     def _scope_tags(self, business, field_name: str = "tags") -> None:
-        self.fields[field_name].queryset = Tag.objects.filter(business=business).order_by("name")
+        self.fields[field_name].queryset = Tag.objects.filter(business=business).order_by(
+            natural("name")
+        )
 
 
 class FieldGroup:
@@ -160,7 +164,9 @@ class ContactFilterForm(forms.Form):
 
     def __init__(self, *args, business, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tag"].queryset = Tag.objects.filter(business=business).order_by("name")
+        self.fields["tag"].queryset = Tag.objects.filter(business=business).order_by(
+            natural("name")
+        )
 
     def selector_filters(self) -> dict:
         """The keyword arguments of selectors.contact_list; call after is_valid()."""
@@ -232,7 +238,9 @@ class BulkTagForm(forms.Form):
 
     def __init__(self, *args, business, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tag"].queryset = Tag.objects.filter(business=business).order_by("name")
+        self.fields["tag"].queryset = Tag.objects.filter(business=business).order_by(
+            natural("name")
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -3,6 +3,7 @@ import re
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from businesses.models import Business
+from core.collation import natural
 
 from .models import Contact, Tag
 
@@ -53,7 +54,7 @@ def contact_list(
         contacts = contacts.filter(tags__id=tag_id, tags__business=business)
     return contacts.prefetch_related(
         Prefetch("tags", queryset=Tag.objects.order_by("name", "id"))
-    ).order_by("display_name", "id")
+    ).order_by(natural("display_name"), "id")
 
 
 def contact_get(*, business: Business, pk: int) -> Contact | None:
@@ -83,7 +84,7 @@ def tag_list(*, business: Business, include_archived_in_count: bool = False) -> 
     return (
         Tag.objects.filter(business=business)
         .annotate(contact_count=Count("contacts", filter=counted, distinct=True))
-        .order_by("name", "id")
+        .order_by(natural("name"), "id")
     )
 
 
@@ -102,3 +103,24 @@ def tag_find_by_name(*, business: Business, name: str) -> Tag | None:
         if tag.name.casefold() == wanted:
             return tag
     return None
+
+
+def contact_matching(contacts: QuerySet[Contact], search: str) -> QuerySet[Contact]:
+    """The contacts of this queryset that the search finds (every word in some field, phone
+    digits whatever their separators), in alphabetical order: what a contact picker offers."""
+    search = " ".join((search or "").split())
+    if search:
+        contacts = contacts.filter(_search_q(search))
+    return contacts.order_by(natural("display_name"), "id")
+
+
+def contact_pickable(*, business: Business, keep_id: int | None = None) -> QuerySet[Contact]:
+    """Contacts an invoice may be addressed to: the active ones, plus the one it already has."""
+    return Contact.objects.filter(business=business).filter(
+        Q(is_active=True) | Q(pk=keep_id if keep_id else None)
+    )
+
+
+def contact_picker_detail(contact: Contact) -> str:
+    """What tells two contacts of the same name apart in a picker."""
+    return " · ".join(part for part in (contact.company_name, contact.email, contact.phone) if part)

@@ -7,6 +7,7 @@ app_name = "contacts"
 urlpatterns = [
     path("", views.contact_list, name="contact_list"),
     path("new/", views.contact_create, name="contact_create"),
+    path("search/", views.contact_search, name="contact_search"),
     path("bulk-tag/", views.contact_bulk_tag, name="contact_bulk_tag"),
     path("<int:pk>/", views.contact_detail, name="contact_detail"),
     path("<int:pk>/edit/", views.contact_update, name="contact_update"),

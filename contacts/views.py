@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from businesses.mixins import business_member_required
 from businesses.scoping import get_for_business
 from core.exceptions import ApplicationError
+from core.pickers import picker_results
 
 from . import selectors, services
 from .forms import BulkTagForm, ContactFilterForm, ContactForm, ContactTagsForm, TagForm
@@ -62,6 +63,21 @@ def contact_list(request):
             "querystring_without_page": f"{querystring}&" if querystring else "",
             "tags": list(selectors.tag_list(business=request.business)),
         },
+    )
+
+
+@business_member_required
+@require_http_methods(["GET"])
+def contact_search(request):
+    """The contact picker's choices: one page of active contacts matching ?q=."""
+    return JsonResponse(
+        picker_results(
+            selectors.contact_pickable(business=request.business),
+            search=selectors.contact_matching,
+            text=request.GET.get("q", "")[:100],
+            label_of=lambda contact: contact.display_name,
+            detail_of=selectors.contact_picker_detail,
+        )
     )
 
 

@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Plannit"
+
+    def ready(self) -> None:
+        from . import collation
+
+        collation.connect()

@@ -30,6 +30,20 @@ def money(value, currency: str = "CAD") -> str:
     return format_currency(amount, currency or "CAD", locale=babel_locale())
 
 
+def unit_money(value, currency: str = "CAD") -> str:
+    """A unit price: the currency and at least the cents, and the further decimals a price
+    may carry (120 -> "120,00 $", 0.125 -> "0,125 $"), never rounded for display."""
+    amount = to_decimal(value)
+    if amount is None:
+        return ""
+    amount = amount.normalize()
+    if amount.as_tuple().exponent > -2:
+        amount = amount.quantize(Decimal("0.01"))
+    return format_currency(
+        amount, currency or "CAD", locale=babel_locale(), decimal_quantization=False
+    )
+
+
 def number(value, digits: int = 3) -> str:
     amount = to_decimal(value)
     if amount is None:
@@ -41,4 +55,7 @@ def percent(value) -> str:
     amount = to_decimal(value)
     if amount is None:
         return ""
-    return format_decimal(amount, format="#,##0.###", locale=babel_locale()) + " %"
+    locale = babel_locale()
+    digits = format_decimal(amount, format="#,##0.###", locale=locale)
+    # French sets a non-breaking space before the sign ("9,975 %"); English does not ("9.975%").
+    return f"{digits}\u00a0%" if locale.startswith("fr") else f"{digits}%"

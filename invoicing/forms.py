@@ -9,17 +9,44 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from catalog.models import Item
+from catalog.selectors import item_matching, item_pickable
 from contacts.models import Contact
+from contacts.selectors import contact_matching, contact_pickable
 from core.forms import BoundedDateField, DateInput, NonNegativeDecimalField
+from core.pickers import SearchChoiceField
 
 from .models import InvoiceStatus, PaymentMethod, PaymentTerms, TaxGroup
-from .selectors import taxgroup_choices
+from .selectors import taxgroup_choices, taxgroup_default, taxgroup_label
 from .services import ComponentInput, LineInput
 from .services.invoices import MAX_LINES, MAX_QUANTITY, MAX_UNIT_PRICE
 from .services.numbering import MAX_NEXT_NUMBER
 from .services.taxes import MAX_COMPONENTS
 
 # --- Tax groups ---------------------------------------------------------------------------
+
+
+class TaxGroupChoiceField(forms.ModelChoiceField):
+    """A tax group chosen by what it charges: each choice names its taxes, and so does the
+    empty choice when it stands for the business's default group."""
+
+    def __init__(self, *args, default_label=None, **kwargs):
+        self.default_label = default_label
+        super().__init__(*args, **kwargs)
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset.prefetch_related("components"))
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def label_from_instance(self, obj) -> str:
+        return taxgroup_label(obj)
+
+    def name_default_of(self, business) -> None:
+        """Spells out the business's default group in the empty choice ("None (use the
+        business default: TPS + TVQ (TPS 5 %, TVQ 9,975 %))")."""
+        default = taxgroup_default(business=business)
+        if default is not None and self.default_label is not None:
+            self.empty_label = self.default_label % {"group": taxgroup_label(default)}
 
 
 class TaxGroupForm(forms.Form):
@@ -98,7 +125,14 @@ class InvoiceFilterForm(forms.Form):
 
 
 class InvoiceForm(forms.Form):
-    contact = forms.ModelChoiceField(label=_("Contact"), queryset=Contact.objects.none())
+    contact = SearchChoiceField(
+        label=_("Contact"),
+        queryset=Contact.objects.none(),
+        search=contact_matching,
+        label_of=lambda contact: contact.display_name,
+        url_name="contacts:contact_search",
+        placeholder=_("Name, email or phone"),
+    )
     issue_date = BoundedDateField(label=_("Issue date"), widget=DateInput())
     terms = forms.ChoiceField(label=_("Terms"), choices=PaymentTerms.choices)
     due_date = BoundedDateField(
@@ -113,9 +147,9 @@ class InvoiceForm(forms.Form):
 
     def __init__(self, *args, business, current_contact=None, **kwargs):
         super().__init__(*args, **kwargs)
-        contacts = Contact.objects.filter(business=business)
-        keep = current_contact.pk if current_contact else None
-        self.fields["contact"].queryset = contacts.filter(is_active=True) | contacts.filter(pk=keep)
+        self.fields["contact"].queryset = contact_pickable(
+            business=business, keep_id=current_contact.pk if current_contact else None
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -126,8 +160,14 @@ class InvoiceForm(forms.Form):
 
 
 class InvoiceLineForm(forms.Form):
-    item = forms.ModelChoiceField(
-        label=_("Product or service"), queryset=Item.objects.none(), required=False
+    item = SearchChoiceField(
+        label=_("Product or service"),
+        queryset=Item.objects.none(),
+        required=False,
+        search=item_matching,
+        label_of=lambda item: item.name,
+        url_name="catalog:item_search",
+        placeholder=_("Type to search"),
     )
     description = forms.CharField(label=_("Description"), max_length=1000, required=False)
     quantity = forms.DecimalField(
@@ -147,7 +187,7 @@ class InvoiceLineForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.0001", "min": "0"}),
     )
     is_taxable = forms.BooleanField(label=_("Taxable"), required=False, initial=True)
-    tax_group = forms.ModelChoiceField(
+    tax_group = TaxGroupChoiceField(
         label=_("Tax group"),
         queryset=TaxGroup.objects.none(),
         required=False,
@@ -156,10 +196,7 @@ class InvoiceLineForm(forms.Form):
 
     def __init__(self, *args, business, keep_item_ids=(), keep_tax_group_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
-        items = Item.objects.filter(business=business)
-        self.fields["item"].queryset = (
-            items.filter(is_active=True) | items.filter(pk__in=list(keep_item_ids))
-        ).order_by("name")
+        self.fields["item"].queryset = item_pickable(business=business, keep_ids=keep_item_ids)
         self.fields["tax_group"].queryset = taxgroup_choices(
             business=business, keep_ids=keep_tax_group_ids
         )

@@ -1,8 +1,15 @@
 """Reads of the invoicing app, always scoped by business."""
 
-from django.db.models import Prefetch, Q, QuerySet
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from businesses.models import Business
+from contacts.models import Contact
+from core.collation import natural
+from core.formatting import percent
 
 from .models import (
     Invoice,
@@ -11,6 +18,7 @@ from .models import (
     InvoiceStatus,
     InvoiceTax,
     Payment,
+    PaymentStatus,
     TaxComponent,
     TaxGroup,
 )
@@ -28,14 +36,24 @@ def taxgroup_list(*, business: Business, include_archived: bool = True) -> Query
         groups = groups.filter(is_active=True)
     return groups.prefetch_related(
         Prefetch("components", queryset=TaxComponent.objects.order_by("position", "id"))
-    ).order_by("-is_active", "name")
+    ).order_by("-is_active", natural("name"))
 
 
 def taxgroup_choices(*, business: Business, keep_ids=()) -> QuerySet[TaxGroup]:
     """Groups a line can use: the active ones, plus those already on the lines being edited."""
     return TaxGroup.objects.filter(
         Q(is_active=True) | Q(pk__in=[pk for pk in keep_ids if pk]), business=business
-    ).order_by("name")
+    ).order_by(natural("name"))
+
+
+def taxgroup_label(tax_group: TaxGroup) -> str:
+    """A group's name with the taxes it applies, as a reader needs it to choose:
+    "TPS + TVQ (TPS 5 %, TVQ 9,975 %)"; a group without taxes is its name alone."""
+    components = sorted(tax_group.components.all(), key=lambda c: (c.position, c.pk))
+    if not components:
+        return tax_group.name
+    taxes = ", ".join(f"{c.name}\u00a0{percent(c.rate)}" for c in components)
+    return f"{tax_group.name} ({taxes})"
 
 
 def taxgroup_default(*, business: Business) -> TaxGroup | None:
@@ -89,10 +107,14 @@ def invoice_list(*, business: Business, status: str = "", search: str = "") -> Q
         invoices = invoices.filter(status=status)
     search = " ".join((search or "").split())
     if search:
+        # The matching contacts first (a few among thousands), then their invoices by
+        # contact id: no join of every invoice with its contact to compare names.
+        contacts = Contact.objects.filter(business=business).filter(
+            Q(display_name__icontains=search) | Q(company_name__icontains=search)
+        )
         invoices = invoices.filter(
             Q(number__icontains=search)
-            | Q(contact__display_name__icontains=search)
-            | Q(contact__company_name__icontains=search)
+            | Q(contact_id__in=list(contacts.values_list("pk", flat=True)))
         )
     return invoices.order_by("-issue_date", "-id")
 
@@ -119,4 +141,69 @@ def invoice_get(*, business: Business, pk) -> Invoice:
 def payment_list_for_invoice(*, invoice: Invoice) -> QuerySet[Payment]:
     return Payment.objects.filter(business_id=invoice.business_id, invoice=invoice).order_by(
         "date", "id"
+    )
+
+
+OPEN_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID)
+
+
+@dataclass(frozen=True)
+class InvoiceDashboard:
+    drafts: int
+    unpaid_count: int
+    unpaid_total: Decimal
+    overdue_count: int
+    overdue_total: Decimal
+    month_invoiced: Decimal
+    month_collected: Decimal
+    month_start: datetime.date
+
+
+def invoice_dashboard(*, business: Business, today: datetime.date) -> InvoiceDashboard:
+    """The home page's figures, in three aggregate queries whatever the number of invoices:
+    drafts waiting to be issued, unpaid and overdue balances, and this month's invoiced (issue
+    date in the month, void excluded) and collected (payments dated in the month, void
+    excluded) amounts."""
+    zero = Decimal("0.00")
+    month_start = today.replace(day=1)
+    invoices = Invoice.objects.filter(business=business)
+    open_ = Q(status__in=OPEN_STATUSES, balance__gt=0)
+    overdue = open_ & Q(due_date__lt=today)
+    issued_this_month = Q(issue_date__gte=month_start, issue_date__lte=today) & ~Q(
+        status__in=(InvoiceStatus.DRAFT, InvoiceStatus.VOID)
+    )
+    figures = invoices.aggregate(
+        drafts=Count("pk", filter=Q(status=InvoiceStatus.DRAFT)),
+        unpaid_count=Count("pk", filter=open_),
+        unpaid_total=Sum("balance", filter=open_),
+        overdue_count=Count("pk", filter=overdue),
+        overdue_total=Sum("balance", filter=overdue),
+        month_invoiced=Sum("total", filter=issued_this_month),
+    )
+    collected = Payment.objects.filter(
+        business=business,
+        status=PaymentStatus.RECORDED,
+        date__gte=month_start,
+        date__lte=today,
+    ).aggregate(total=Sum("amount"))["total"]
+    return InvoiceDashboard(
+        drafts=figures["drafts"],
+        unpaid_count=figures["unpaid_count"],
+        unpaid_total=figures["unpaid_total"] or zero,
+        overdue_count=figures["overdue_count"],
+        overdue_total=figures["overdue_total"] or zero,
+        month_invoiced=figures["month_invoiced"] or zero,
+        month_collected=collected or zero,
+        month_start=month_start,
+    )
+
+
+def invoice_overdue_list(*, business: Business, today: datetime.date, limit: int = 5) -> list:
+    """The oldest overdue invoices first: whom to call."""
+    return list(
+        Invoice.objects.filter(
+            business=business, status__in=OPEN_STATUSES, balance__gt=0, due_date__lt=today
+        )
+        .select_related("contact")
+        .order_by("due_date", "id")[:limit]
     )

@@ -6,11 +6,13 @@ from django.views.i18n import JavaScriptCatalog
 from accounting.imports.views import LinkedItemFormView
 from businesses import views as business_views
 from businesses.forms import EmailAuthenticationForm
-from core.views import healthz
+from core import views as core_views
+from invoicing import views as invoicing_views
 
 urlpatterns = [
-    path("", business_views.home, name="home"),
-    path("healthz/", healthz, name="healthz"),
+    path("", invoicing_views.home, name="home"),
+    path("healthz/", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path(

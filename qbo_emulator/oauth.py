@@ -49,7 +49,7 @@ def jwks(emu, req: Request):
 
 
 # consent page ---------------------------------------------------------------------------------
-PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
 <title>Intuit – Connect {app}</title><style>
 body{{font-family:Avenir,Helvetica,Arial,sans-serif;background:#f4f5f8;margin:0;color:#393a3d}}
 .box{{max-width:440px;margin:48px auto;background:#fff;border-radius:8px;padding:32px;

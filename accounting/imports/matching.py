@@ -7,7 +7,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from django.utils.translation import gettext_noop
+
 _NOT_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
+
+# Why a QuickBooks customer waits on the review list. A review stores the sentence in the
+# language the import ran in; the list page shows it again in the reader's language
+# (selectors.contact_review_reason), so each sentence is written once, here.
+REASON_SEVERAL = gettext_noop("Several existing contacts look like this customer.")
+REASON_CLAIMED = gettext_noop(
+    "It looks like a contact already linked to another QuickBooks customer."
+)
+REASON_CONFLICT = gettext_noop("Same name, but a different email or phone.")
+REASON_PHONE_ONLY = gettext_noop("Only the phone number is the same.")
+REVIEW_REASONS = (REASON_SEVERAL, REASON_CLAIMED, REASON_CONFLICT, REASON_PHONE_ONLY)
 CLOSE_NAME_MIN_SCORE = 0.75
 
 

@@ -2,16 +2,19 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.utils.translation import ngettext
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 from accounting.models import QboConnection
 from accounting.sync.models import CustomerLink, ItemLink
 from businesses.models import Business
 from catalog.models import Item
 from contacts.models import Contact
+from core.collation import natural
 
-from .matching import ItemMatcher, Suggestion
+from .matching import REVIEW_REASONS, ItemMatcher, Suggestion
 from .models import ContactReview, ImportKind, ImportRun, ReviewStatus
 
 QBO_ITEM_SEARCH_LIMIT = 20
@@ -60,8 +63,25 @@ def import_run_progress(*, run: ImportRun) -> dict:
 
 def contact_reviews_pending(*, business: Business) -> QuerySet[ContactReview]:
     return ContactReview.objects.filter(business=business, status=ReviewStatus.PENDING).order_by(
-        "display_name", "id"
+        natural("display_name"), "id"
     )
+
+
+def _reason_translations() -> dict[str, str]:
+    """Each stored form of a review reason (in every language) -> its msgid."""
+    known = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for msgid in REVIEW_REASONS:
+                known[gettext(msgid)] = msgid
+    return known
+
+
+def contact_review_reason(stored: str) -> str:
+    """A review's reason in the reader's language, whatever the language of the import that
+    wrote it; a sentence it does not know is shown as stored."""
+    msgid = _reason_translations().get(stored)
+    return gettext(msgid) if msgid else stored
 
 
 def contact_review_count(*, business: Business) -> int:
@@ -109,7 +129,7 @@ def qbo_item_search(
         items = items.filter(Q(name__icontains=query) | Q(fully_qualified_name__icontains=query))
     return [
         {"id": row.qbo_id, "name": row.fully_qualified_name or row.name, "type": row.item_type}
-        for row in items.order_by("name", "qbo_id")[:limit]
+        for row in items.order_by(natural("name"), "qbo_id")[:limit]
     ]
 
 
@@ -145,7 +165,7 @@ class LinkingSummary:
 
 
 def item_linking_items(*, business: Business) -> QuerySet[Item]:
-    return Item.objects.filter(business=business, is_active=True).order_by("name", "id")
+    return Item.objects.filter(business=business, is_active=True).order_by(natural("name"), "id")
 
 
 def item_linking_matcher(*, connection: QboConnection) -> ItemMatcher:

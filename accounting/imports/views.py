@@ -205,7 +205,14 @@ def review_list(request):
         request,
         "accounting/imports/reviews.html",
         {
-            "rows": [(review, candidates.get(review.pk, [])) for review in reviews],
+            "rows": [
+                (
+                    review,
+                    selectors.contact_review_reason(review.reason),
+                    candidates.get(review.pk, []),
+                )
+                for review in reviews
+            ],
             "page_obj": page_obj,
             "querystring_without_page": "",
         },

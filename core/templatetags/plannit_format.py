@@ -8,4 +8,5 @@ register = template.Library()
 
 register.filter("money", formatting.money)
 register.filter("number", formatting.number)
+register.filter("unit_money", formatting.unit_money)
 register.filter("percent", formatting.percent)

@@ -1,3 +1,4 @@
+from .dashboard import home
 from .delivery import invoice_send
 from .invoices import (
     invoice_create,
@@ -25,6 +26,7 @@ from .taxes import (
 )
 
 __all__ = [
+    "home",
     "invoice_create",
     "invoice_delete",
     "invoice_detail",

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from businesses.mixins import business_member_required
 from businesses.scoping import get_for_business
-from catalog.models import Item
 from core.exceptions import ApplicationError
 
 from .. import documents, selectors, services
@@ -20,7 +19,6 @@ from ..forms import (
     InvoiceLineFormSet,
     PaymentForm,
     line_initial,
-    plain_decimal,
 )
 from ..models import TERMS_DAYS, Payment, PaymentTerms
 from ..services.invoices import due_date_for
@@ -52,20 +50,6 @@ def invoice_list(request):
             "querystring_without_page": f"{querystring}&" if querystring else "",
         },
     )
-
-
-def _catalog_data(business) -> dict:
-    """What the line editor fills in when an item is chosen (embedded with json_script)."""
-    items = Item.objects.filter(business=business).order_by("name")
-    return {
-        str(item.pk): {
-            "description": item.description or item.name,
-            "unit_price": plain_decimal(item.unit_price, min_places=2),
-            "is_taxable": item.is_taxable,
-            "tax_group": item.default_tax_group_id,
-        }
-        for item in items
-    }
 
 
 def _invoice_form(request, invoice=None):
@@ -135,7 +119,6 @@ def _invoice_form(request, invoice=None):
             "form": form,
             "formset": formset,
             "invoice": invoice,
-            "catalog_data": _catalog_data(business),
             "terms_days": {PaymentTerms(terms).value: days for terms, days in TERMS_DAYS.items()},
         },
     )

@@ -8,10 +8,11 @@
   var body = form.querySelector("[data-lines]");
   var template = document.getElementById("empty-line");
   var totalForms = form.querySelector("input[name='lines-TOTAL_FORMS']");
-  var catalog = JSON.parse(document.getElementById("invoice-catalog").textContent);
   var termsDays = JSON.parse(document.getElementById("invoice-terms").textContent);
   var language = document.documentElement.lang || "fr-ca";
-  var money = new Intl.NumberFormat(language, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  var money = new Intl.NumberFormat(language, {
+    style: "currency", currency: form.getAttribute("data-currency") || "CAD", currencyDisplay: "narrowSymbol"
+  });
 
   function field(row, name) {
     return row.querySelector("[name$='-" + name + "']");
@@ -34,8 +35,7 @@
     form.querySelector("[data-subtotal]").textContent = money.format(subtotal);
   }
 
-  function fillFromItem(row) {
-    var data = catalog[field(row, "item").value];
+  function fillFromItem(row, data) {
     if (!data) { return; }
     field(row, "description").value = data.description;
     field(row, "unit_price").value = data.unit_price;
@@ -57,7 +57,7 @@
     body.insertAdjacentHTML("beforeend", html);
     totalForms.value = String(index + 1);
     var row = body.lastElementChild;
-    var first = field(row, "item");
+    var first = field(row, "item_search");
     if (first) { first.focus(); }
     refreshTotals();
   }
@@ -74,9 +74,11 @@
     var button = event.target.closest("[data-remove-line]");
     if (button) { removeLine(button.closest("[data-line]")); }
   });
-  body.addEventListener("change", function (event) {
-    if (event.target.name && /-item$/.test(event.target.name)) {
-      fillFromItem(event.target.closest("[data-line]"));
+  // The item picker (picker.js) sends what the line takes from the chosen item.
+  body.addEventListener("picker:change", function (event) {
+    var row = event.target.closest("[data-line]");
+    if (row && event.target.querySelector("[name$='-item_search']")) {
+      fillFromItem(row, event.detail.data);
     }
   });
   body.addEventListener("input", refreshTotals);

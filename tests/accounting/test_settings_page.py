@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from accounting.models import ConnectionStatus
 from accounting.selectors import accounting_checklist
 from tests.factories.accounting import (
     AccountingSettingsFactory,
@@ -158,7 +159,9 @@ def test_mapping_choices_come_from_the_cache_without_5000_options(owner_client, 
     assert "Chèques" in html
     assert "Ventes" not in html  # not a deposit account
     assert html.count("<option") < 20
-    assert 'list="qbo-item-options"' in html
+    # The default item is searched as the owner types (picker.js on the JSON endpoint).
+    assert 'data-picker-url="/settings/accounting/items/search/"' in html
+    assert "data-picker-text-only" in html and "picker.js" in html
 
 
 def test_item_search_returns_at_most_20_matches_of_the_own_business(
@@ -197,3 +200,36 @@ def test_saving_mappings_while_not_connected_changes_nothing(owner_client, busin
     from accounting.models import AccountingSettings
 
     assert AccountingSettings.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "status", [ConnectionStatus.DISCONNECTED, ConnectionStatus.NEEDS_RECONNECT]
+)
+def test_while_not_connected_the_choices_made_are_kept_not_faults(owner_client, business, status):
+    TaxGroupFactory(business=business)
+    QboConnectionFactory(business=business, status=status)
+    AccountingSettingsFactory(
+        business=business,
+        taxable_tax_code_id="5",
+        taxable_tax_code_name="TPS/TVQ QC - 9,975",
+        default_item_id="7",
+        default_item_name="Autres revenus",
+    )
+
+    rows = accounting_checklist(business=business)
+    owner_client.cookies["django_language"] = "fr-ca"
+    html = owner_client.get(URL).content.decode()
+
+    assert [(r.key, r.state, r.is_done, r.value) for r in rows] == [
+        ("connected", "todo", False, ""),
+        ("taxable_tax_code", "kept", False, "TPS/TVQ QC - 9,975"),
+        ("non_taxable_tax_code", "later", False, ""),
+        ("default_item", "kept", False, "Autres revenus"),
+        ("deposit_account", "later", False, ""),
+    ]
+    # One thing to fix (the connection), named by what to do; no red row for the rest.
+    assert html.count('class="todo"') == 1
+    assert ">Reconnecter</a>" in html and ">Corriger</a>" not in html
+    assert "Code de taxe des lignes taxables : <strong>TPS/TVQ QC - 9,975</strong>" in html
+    assert "(conservé, réutilisé à la reconnexion)" in html
+    assert '<button type="submit" class="primary" >Reconnecter</button>' in html

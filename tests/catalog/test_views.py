@@ -355,9 +355,10 @@ def test_item_form_offers_only_the_business_choices(
     response = owner_client.get(CREATE_URL)
 
     form = response.context["form"]
+    # No default group yet: the empty choice says so without naming one.
     assert [str(label) for _, label in form.fields["default_tax_group"].choices] == [
-        "None (use the business default)",
-        "TPS + TVQ",
+        "The business default",
+        "TPS + TVQ (TPS\u00a05%, TVQ\u00a09.975%)",
     ]
     assert [str(label) for _, label in form.fields["category"].choices] == [
         "Uncategorised",
@@ -376,7 +377,26 @@ def test_an_archived_tax_group_stays_on_the_item_using_it(owner_client, business
     labels = [
         str(label) for _, label in response.context["form"].fields["default_tax_group"].choices
     ]
-    assert labels == ["None (use the business default)", "Ancien"]
+    assert labels == ["The business default", "Ancien (TPS\u00a05%, TVQ\u00a09.975%)"]
+
+
+def test_a_taxable_item_form_names_the_taxes_of_the_default_group(
+    owner_client, business, make_tax_group
+):
+    group = make_tax_group(business=business, name="TPS + TVQ")
+    group.is_default = True
+    group.save()
+
+    owner_client.cookies["django_language"] = "fr-ca"
+    response = owner_client.get(CREATE_URL)
+
+    page = response.content.decode()
+    assert "Taxes" in page
+    assert (
+        "Celles de l’entreprise par défaut : TPS + TVQ (TPS\u00a05\u00a0%, TVQ\u00a09,975\u00a0%)"
+        in page
+    )
+    assert "TPS + TVQ (TPS\u00a05\u00a0%, TVQ\u00a09,975\u00a0%)</option>" in page
 
 
 def test_foreign_category_or_tax_group_ids_are_form_errors(

@@ -729,4 +729,6 @@ def test_contact_pages_in_french(owner_client, business, contact_factory, tag_fa
     assert "Nom, courriel ou téléphone" in listing.content.decode()
     assert "Aucune facture pour ce contact pour l’instant." in detail.content.decode()
     assert "Courriel et téléphone" in form.content.decode()
-    assert response.context["form"].errors["name"] == ["Une étiquette nommée « VIP » existe déjà."]
+    assert response.context["form"].errors["name"] == [
+        "Une étiquette nommée «\u00a0VIP\u00a0» existe déjà."
+    ]

@@ -8,7 +8,47 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("PLANNIT_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+# axe-core from npm (package.json pins it; `make test` runs `npm ci` when it is missing).
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's serious and critical violations on the page as shown, "rule: target" each."""
+    # Evaluated through the browser's debugging protocol, not as a <script> the page's
+    # Content-Security-Policy would refuse (and report as a violation of the page).
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {resultTypes: ["violations"]});
+            return r.violations
+              .filter(v => v.impact === "serious" || v.impact === "critical")
+              .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", "));
+        }"""
+    )
+    return list(result)
+
+
+def other_language_strings(page, language: str) -> list[str]:
+    """Sentences of the other language found in the page's text, checked against the French
+    catalogs: on an English page no French translation, on a French page no English source
+    (only sentences that differ between the languages and are long enough to be unambiguous)."""
+    from django.utils.translation import trans_real
+
+    catalog = trans_real.translation("fr-ca")._catalog
+    text = page.inner_text("body")
+    found = []
+    for msgid, msgstr in catalog.items():
+        if not isinstance(msgid, str) or not isinstance(msgstr, str) or "\x04" in msgid:
+            continue
+        source, translated = msgid.split("%(")[0].strip(), msgstr.split("%(")[0].strip()
+        if source == translated or min(len(source), len(translated)) < 16:
+            continue
+        wanted = translated if language == "en" else source
+        if wanted in text:
+            found.append(wanted)
+    return found
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +91,27 @@ def page(_browser, live_server):
     page = context.new_page()
     page.set_default_timeout(10_000)
     errors: list[str] = []
+    failed: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on(
+        "response",
+        lambda response: (
+            failed.append(f"{response.status} {response.url}") if response.status >= 400 else None
+        ),
+    )
+    # A request the page's own navigation cut short (ERR_ABORTED: the user submitted the form
+    # while a script was still loading) is not a failure of the app.
+    page.on(
+        "requestfailed",
+        lambda request: (
+            failed.append(f"failed {request.url} {request.failure}")
+            if request.failure != "net::ERR_ABORTED"
+            else None
+        ),
+    )
     page.js_errors = errors
     # Every page of the app is served with its Content-Security-Policy, and none breaks it
     # (Chromium reports each refused script, style or form target on the console).
@@ -74,6 +134,7 @@ def page(_browser, live_server):
         ),
     )
     page.csp_violations = violations
+    page.failed_requests = failed
     yield page
     context.close()
     assert violations == []

@@ -68,10 +68,23 @@ def test_first_day_of_a_new_owner(page):
     # An invoice, issued
     page.get_by_role("link", name="Factures", exact=True).click()
     page.get_by_role("link", name="Nouvelle facture").first.click()
-    page.get_by_label("Contact").select_option(label="Julie Côté")
+    # The pickers, with the keyboard: type, arrow down to the option, Enter.
+    contact = page.get_by_role("combobox", name="Contact")
+    contact.fill("Julie")
+    expect(page.locator(".picker-list [role=option]").first).to_contain_text("Julie Côté")
+    contact.press("ArrowDown")
+    contact.press("Enter")
+    expect(contact).to_have_value("Julie Côté")
     line = page.locator("[data-line]").first
-    line.locator("select[name$='-item']").select_option(label="Déneigement d'entrée")
+    item = line.get_by_role("combobox", name="Produit ou service")
+    item.fill("déneig")
+    expect(line.locator(".picker-list [role=option]").first).to_contain_text("Déneigement d'entrée")
+    item.press("ArrowDown")
+    item.press("Enter")
+    # The line takes the item's price, and the amount shows the currency.
+    expect(line.locator("input[name$='-unit_price']")).to_have_value("45.00")
     line.locator("input[name$='-quantity']").fill("2")
+    expect(line.locator("[data-line-amount]")).to_have_text("90,00\u00a0$")
     page.get_by_role("button", name="Enregistrer").click()
     invoice_url = page.url
     page.get_by_role("button", name="Émettre").click()

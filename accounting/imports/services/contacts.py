@@ -23,7 +23,15 @@ from contacts.models import Contact, Tag
 from contacts.services import contact_build_display_name
 from core.exceptions import ApplicationError
 
-from ..matching import email_key, name_match_key, phone_key
+from ..matching import (
+    REASON_CLAIMED,
+    REASON_CONFLICT,
+    REASON_PHONE_ONLY,
+    REASON_SEVERAL,
+    email_key,
+    name_match_key,
+    phone_key,
+)
 from ..models import ContactReview, ImportRun, ReviewStatus
 from .runs import import_run_record_progress, import_run_set_total, import_token_provider
 
@@ -152,23 +160,21 @@ class ContactIndex:
         if len(candidates) > 1:
             return Match(
                 candidate_ids=ordered,
-                reason=_("Several existing contacts look like this customer."),
+                reason=_(REASON_SEVERAL),
             )
         (pk,) = candidates
         if pk in self.claimed:
             return Match(
                 candidate_ids=ordered,
-                reason=_("It looks like a contact already linked to another QuickBooks customer."),
+                reason=_(REASON_CLAIMED),
             )
         conflicts = (email and self.emails[pk] and email != self.emails[pk]) or (
             phone and self.phones[pk] and phone != self.phones[pk]
         )
         if conflicts:
-            return Match(
-                candidate_ids=ordered, reason=_("Same name, but a different email or phone.")
-            )
+            return Match(candidate_ids=ordered, reason=_(REASON_CONFLICT))
         if not (by_email or by_name):
-            return Match(candidate_ids=ordered, reason=_("Only the phone number is the same."))
+            return Match(candidate_ids=ordered, reason=_(REASON_PHONE_ONLY))
         self.claimed.add(pk)
         return Match(contact_id=pk)
 

@@ -225,6 +225,34 @@ def test_review_page_and_decisions(owner_client, connection, business):
     )
 
 
+def test_review_reason_is_shown_in_the_reader_language(owner_client, connection, business):
+    contact = ContactFactory(business=business, display_name="Jean Gagnon", email="j@a.ca")
+    # The import ran in French (the business's language): the reason was stored in French.
+    ContactReviewFactory(
+        business=business,
+        display_name="Jean Gagnon",
+        values={"display_name": "Jean Gagnon"},
+        candidate_ids=[contact.pk],
+        reason="Même nom, mais un courriel ou un téléphone différent.",
+    )
+    ContactReviewFactory(
+        business=business,
+        display_name="Julie Roy",
+        values={"display_name": "Julie Roy"},
+        candidate_ids=[contact.pk],
+        reason="A sentence of an older version",
+    )
+
+    english = owner_client.get(reverse("accounting_imports:review_list")).content.decode()
+    owner_client.cookies["django_language"] = "fr-ca"
+    french = owner_client.get(reverse("accounting_imports:review_list")).content.decode()
+
+    assert "<td>Same name, but a different email or phone.</td>" in english
+    assert "Même nom" not in english
+    assert "<td>Même nom, mais un courriel ou un téléphone différent.</td>" in french
+    assert "<td>A sentence of an older version</td>" in english
+
+
 def test_tag_route_from_the_page(owner_client, connection, business):
     ContactFactory(business=business, display_name="Client existant")
     page = owner_client.get(reverse("accounting_imports:contacts")).content.decode()
@@ -254,7 +282,7 @@ def test_bulk_linking_page_suggests_and_accepts(owner_client, connection, busine
     QboItemFactory(business=business, realm_id=REALM_ID, qbo_id="33", name="Taille des haies")
     QboItemFactory(business=business, realm_id=REALM_ID, qbo_id="34", name="Sel de voirie")
     html = owner_client.get(reverse("accounting_imports:item_links")).content.decode()
-    assert "1 of 4 items linked." in html
+    assert "1 item linked out of 4." in html
     assert "3 items are not linked: they will use the default item." in html
     assert "Accept the 1 exact match" in html
     assert "same name" in html
@@ -268,7 +296,7 @@ def test_bulk_linking_page_suggests_and_accepts(owner_client, connection, busine
     assert response["Location"] == reverse("accounting_imports:item_links") + "?page=1"
     assert ItemLink.objects.get(item=close).qbo_id == "33"
     html = owner_client.get(reverse("accounting_imports:item_links")).content.decode()
-    assert "3 of 4 items linked." in html
+    assert "3 items linked out of 4." in html
     assert "1 item is not linked: it will use the default item." in html
     owner_client.post(reverse("accounting_imports:item_link_set", args=[close.pk]), {"unlink": "1"})
     assert not ItemLink.objects.filter(item=close).exists()
