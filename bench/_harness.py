@@ -431,3 +431,21 @@ def in_threads(function, shares: list) -> list:
     if errors:
         raise errors[0]
     return results
+
+
+def cpu_seconds(process) -> float:
+    """CPU time (user + system) used so far by a process started by a Stack and every process
+    of its session (a prefork worker's children), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        # After the command: state, ppid, pgrp, session, ..., utime (14th), stime (15th).
+        if int(fields[3]) == process.pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks

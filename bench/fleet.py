@@ -21,18 +21,25 @@ Two phases, one JSON object:
   the end), duplicates (extra QuickBooks invoices with the DocNumber of another), reads (read
   and query calls to QuickBooks, which Intuit meters), seconds (the whole run).
 
-Workers: the threads pool, CONCURRENCY 8 per process by default. The work is I/O-bound (a
-150 ms HTTP call and a few SQL statements per invoice, both waits that release the GIL), so
-threads give many calls in flight per process at the cost of one Python interpreter; prefork
-would need a process (and a database connection held by each) per call in flight, and
+Workers: the threads pool, 4 threads per process for scaling and 8 for fairness by default.
+The work is I/O-bound (a 150 ms HTTP call and a few SQL statements per invoice, waits that
+release the GIL), so threads give many calls in flight per process for one interpreter;
+prefork needs a process (and its memory and database connection) per call in flight, and
 gevent/eventlet are not dependencies of the project (and need psycopg2 patched for green
-sockets). 8 threads x 4 processes = 32 calls in flight fit PostgreSQL's default 100
-connections with room for others. Both are options (BENCH_FLEET_POOL, BENCH_FLEET_CONCURRENCY).
+sockets). Scaling measures whether processes add up, so one process must be bound by the
+latency, not by its CPU: 4 x 4 = 16 calls in flight ask for about 100 invoices/s, what two
+cores can carry at a few tens of CPU ms per invoice (worker_cpu_ms_per_invoice tells; more
+threads per process would make 4 processes CPU-bound on this machine and measure the cores,
+not the engine). Fairness needs room: the small companies' 83 invoices/s at 150 ms are 13
+calls in flight, the backlog company up to 10 more, so 4 x 8 = 32 threads. Every thread holds
+one PostgreSQL connection: 32 leave room within the default 100 for others. All are options
+(BENCH_FLEET_POOL, BENCH_FLEET_CONCURRENCY, BENCH_FAIRNESS_CONCURRENCY).
 
 Environment (issue's sizes by default; --quick gives a smoke run of about two minutes):
 BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/plannit_bench_fleet, dropped
-and recreated), BENCH_REDIS_URL (redis://127.0.0.1:6379/13, flushed), BENCH_FLEET_POOL
-(threads), BENCH_FLEET_CONCURRENCY (8), BENCH_FLEET_WORKERS (1,2,4), BENCH_FLEET_COMPANIES
+and recreated), BENCH_REDIS_URL (redis://127.0.0.1:6379/13, flushed), BENCH_FLEET_PHASES
+(scaling,fairness: one of them runs it alone), BENCH_FLEET_POOL
+(threads), BENCH_FLEET_CONCURRENCY (4), BENCH_FAIRNESS_CONCURRENCY (8), BENCH_FLEET_WORKERS (1,2,4), BENCH_FLEET_COMPANIES
 (400), BENCH_FLEET_INVOICES (8), BENCH_FAIRNESS_COMPANIES (200), BENCH_FAIRNESS_INVOICES (25),
 BENCH_FAIRNESS_SECONDS (60), BENCH_FAIRNESS_BACKLOG (3000), BENCH_FAIRNESS_WORKERS (the
 largest of BENCH_FLEET_WORKERS), BENCH_FLEET_ISSUERS (4: threads of this process that write
@@ -52,6 +59,7 @@ from datetime import datetime
 from _harness import (
     Stack,
     companies_set_up,
+    cpu_seconds,
     end_times,
     in_threads,
     invoice_draft,
@@ -73,7 +81,8 @@ DATABASE_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 POOL = os.environ.get("BENCH_FLEET_POOL", "threads")
-CONCURRENCY = int(os.environ.get("BENCH_FLEET_CONCURRENCY", "8"))
+CONCURRENCY = int(os.environ.get("BENCH_FLEET_CONCURRENCY", "4"))
+FAIRNESS_CONCURRENCY = int(os.environ.get("BENCH_FAIRNESS_CONCURRENCY", "8"))
 WORKERS = [int(n) for n in os.environ.get("BENCH_FLEET_WORKERS", "1,2,4").split(",")]
 COMPANIES = int(setting("BENCH_FLEET_COMPANIES", "400", "20"))
 INVOICES = int(setting("BENCH_FLEET_INVOICES", "8", "4"))
@@ -84,6 +93,7 @@ BACKLOG = int(setting("BENCH_FAIRNESS_BACKLOG", "3000", "200"))
 FAIRNESS_WORKERS = int(os.environ.get("BENCH_FAIRNESS_WORKERS", str(max(WORKERS))))
 LATENCY_MS = int(os.environ.get("BENCH_LATENCY_MS", "150"))
 ISSUERS = int(os.environ.get("BENCH_FLEET_ISSUERS", "4"))
+PHASES = os.environ.get("BENCH_FLEET_PHASES", "scaling,fairness").split(",")
 TIME_LIMIT_SECONDS = float(setting("BENCH_TIME_LIMIT_SECONDS", "2700", "600"))
 # The request log must hold a whole phase: it is read, then cleared, at the end of each.
 REQUEST_LOG_SIZE = 500_000
@@ -96,6 +106,7 @@ def main() -> int:
     result: dict = {
         "pool": POOL,
         "concurrency": CONCURRENCY,
+        "fairness_concurrency": FAIRNESS_CONCURRENCY,
         "latency_ms_injected": LATENCY_MS,
         "quick": QUICK,
         "issuers": ISSUERS,
@@ -110,30 +121,38 @@ def main() -> int:
                 "POST", "/_emulator/faults", {"action": "latency", "latency_ms": LATENCY_MS}
             )
             stack.set_up_django()
-            log(f"setting up {COMPANIES} companies and a backlog company")
-            companies = companies_set_up(stack, COMPANIES, prefix="Flotte", log=log)
+            scaling_on = "scaling" in PHASES
+            count = COMPANIES if scaling_on else FAIRNESS_COMPANIES
+            log(f"setting up {count} companies and a backlog company")
+            companies = companies_set_up(stack, count, prefix="Flotte", log=log)
             big = companies_set_up(stack, 1, prefix="Gros arriere", log=log)[0]
             stack.start_beat()
             issued: list[int] = []
 
-            scaling = {}
-            for workers in WORKERS:
-                rate, invoice_ids = scaling_drain(stack, companies, workers, totals)
-                scaling[str(workers)] = rate
-                issued += invoice_ids
-            result["throughput_by_workers"] = scaling
-            first, last = scaling[str(WORKERS[0])], scaling[str(WORKERS[-1])]
-            result[f"scaling_{WORKERS[-1]}_over_{WORKERS[0]}"] = round(last / first, 2)
-            result["scaling_invoices"] = COMPANIES * INVOICES
+            if scaling_on:
+                scaling: dict[str, float] = {}
+                cpu_ms: dict[str, float] = {}
+                result["throughput_by_workers"] = scaling
+                result["worker_cpu_ms_per_invoice"] = cpu_ms
+                result["scaling_invoices"] = COMPANIES * INVOICES
+                for workers in WORKERS:
+                    rate, invoice_ids = scaling_drain(stack, companies, workers, totals, cpu_ms)
+                    scaling[str(workers)] = rate
+                    issued += invoice_ids
+                first, last = scaling[str(WORKERS[0])], scaling[str(WORKERS[-1])]
+                result[f"scaling_{WORKERS[-1]}_over_{WORKERS[0]}"] = round(last / first, 2)
 
-            fairness, invoice_ids = fairness_run(stack, companies[:FAIRNESS_COMPANIES], big, totals)
-            issued += invoice_ids
-            result.update(fairness)
-            result["reads"] = totals["reads"]
-            result["throttled_by_us"] = totals["throttled_by_us"]
+            if "fairness" in PHASES:
+                fairness, invoice_ids = fairness_run(
+                    stack, companies[:FAIRNESS_COMPANIES], big, totals
+                )
+                issued += invoice_ids
+                result.update(fairness)
+            result.update(totals)
             result.update(lost_and_duplicates(stack, issued))
     except Exception as error:  # the hard stop, or anything else: print what was measured
         result["error"] = f"{type(error).__name__}: {error}"
+        result.update(totals)
         result["seconds"] = round(time.monotonic() - started, 1)
         print(json.dumps(result))
         return 1
@@ -158,11 +177,11 @@ def is_read(entry: dict) -> bool:
     return entry["method"] == "GET" or entry["path"].endswith("/query")
 
 
-def start_workers(stack: Stack, count: int, label: str) -> list:
+def start_workers(stack: Stack, count: int, label: str, concurrency: int) -> list:
     names = [f"{label}-{n}" for n in range(count)]
     processes = [
         stack.start_worker(
-            concurrency=CONCURRENCY,
+            concurrency=concurrency,
             pool=POOL,
             name=name,
             loglevel=os.environ.get("BENCH_WORKER_LOGLEVEL", "WARNING"),
@@ -248,7 +267,7 @@ def wait_until_done(job_ids: list[int]) -> float:
         time.sleep(0.1)
 
 
-def scaling_drain(stack: Stack, companies: list[dict], workers: int, totals: dict):
+def scaling_drain(stack: Stack, companies: list[dict], workers: int, totals: dict, cpu_ms: dict):
     """One drain of COMPANIES x INVOICES invoices with `workers` worker processes."""
     log(f"scaling, {workers} worker(s): writing {COMPANIES * INVOICES} drafts")
     by_company = drafts_by_company(companies, INVOICES)
@@ -258,13 +277,16 @@ def scaling_drain(stack: Stack, companies: list[dict], workers: int, totals: dic
         [drafts[k] for k in range(INVOICES) for drafts in by_company[n::ISSUERS]]
         for n in range(ISSUERS)
     ]
-    processes = start_workers(stack, workers, f"scale{workers}")
+    processes = start_workers(stack, workers, f"scale{workers}", CONCURRENCY)
+    cpu_before = sum(cpu_seconds(process) for process in processes)
     log(f"scaling, {workers} worker(s): issuing them, committed at once")
     committed = issue_at_once(groups)
     invoice_ids = [draft.pk for group in groups for draft in group]
     job_ids = job_ids_for(invoice_ids)
     done = wait_until_done(job_ids)
     rate = round(len(job_ids) / (done - committed), 1)
+    cpu = sum(cpu_seconds(process) for process in processes) - cpu_before
+    cpu_ms[str(workers)] = round(cpu * 1000 / len(job_ids), 1)
     log(f"scaling, {workers} worker(s): {len(job_ids)} invoices in {done - committed:.1f} s")
     for process in processes:
         stack.stop(process, timeout=30)
@@ -306,7 +328,7 @@ def fairness_run(
         )
         for n in range(ISSUERS)
     ]
-    processes = start_workers(stack, FAIRNESS_WORKERS, "fair")
+    processes = start_workers(stack, FAIRNESS_WORKERS, "fair", FAIRNESS_CONCURRENCY)
     log(f"fairness: issuing the backlog of {BACKLOG} in one transaction")
     backlog_committed = issue_at_once([backlog])
     backlog_jobs = job_ids_for([draft.pk for draft in backlog])
