@@ -72,14 +72,20 @@ def reset_database(database_url: str) -> None:
     admin.close()
 
 
+class HardStop(BaseException):
+    """The bench's time limit or a SIGTERM. A BaseException, as KeyboardInterrupt is, so that
+    no library's `except Exception` (or `except socket.timeout`, which is TimeoutError)
+    swallows it on the way up."""
+
+
 def set_hard_stop(seconds: float, log) -> None:
-    """After `seconds`, or on SIGTERM, raise in the main thread so that every `finally` (and
-    the Stack's clean-up) runs."""
+    """After `seconds`, or on SIGTERM, raise HardStop in the main thread so that every
+    `finally` (and the Stack's clean-up) runs."""
 
     def stop(signum, _frame):
         reason = "time limit reached" if signum == signal.SIGALRM else "terminated"
         log(f"stopping: {reason}")
-        raise TimeoutError(reason)
+        raise HardStop(reason)
 
     signal.signal(signal.SIGALRM, stop)
     signal.signal(signal.SIGTERM, stop)

@@ -57,6 +57,7 @@ from collections import Counter
 from datetime import datetime
 
 from _harness import (
+    HardStop,
     Stack,
     companies_set_up,
     cpu_seconds,
@@ -150,7 +151,7 @@ def main() -> int:
                 result.update(fairness)
             result.update(totals)
             result.update(lost_and_duplicates(stack, issued))
-    except Exception as error:  # the hard stop, or anything else: print what was measured
+    except (HardStop, Exception) as error:  # print what was measured
         result["error"] = f"{type(error).__name__}: {error}"
         result.update(totals)
         result["seconds"] = round(time.monotonic() - started, 1)

@@ -32,6 +32,7 @@ import time
 from collections import Counter
 
 from _harness import (
+    HardStop,
     Stack,
     companies_set_up,
     invoice_draft,
@@ -100,7 +101,7 @@ def main() -> int:
             log("replacement worker up; waiting for every job to be done")
             wait_until_done(job_ids, killed_at, done_at)
             result.update(duplicates_and_lost(stack, companies, drafts))
-    except Exception as error:  # the hard stop, or anything else: print what was measured
+    except (HardStop, Exception) as error:  # print what was measured
         result["error"] = f"{type(error).__name__}: {error}"
         result.update(recovery_figures(done_at, killed_at))
         result["seconds"] = round(time.monotonic() - started, 1)
