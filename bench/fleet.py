@@ -53,18 +53,15 @@ import os
 import statistics
 import sys
 import time
-from collections import Counter
 from datetime import datetime
 
+from _companies import companies_set_up, invoice_draft, invoices_in_quickbooks, lost_and_duplicates
 from _harness import (
     HardStop,
     Stack,
-    companies_set_up,
     cpu_seconds,
     end_times,
     in_threads,
-    invoice_draft,
-    invoices_in_quickbooks,
     make_log,
     set_hard_stop,
     wait_for_workers,
@@ -420,31 +417,6 @@ def draft_numbers(invoice_ids: list[int]) -> list[tuple[int, str]]:
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
-def lost_and_duplicates(stack: Stack, invoice_ids: list[int]) -> dict:
-    """Every invoice issued in the run against what each QuickBooks company holds."""
-    from accounting.models import QboConnection
-    from accounting.sync.models import SyncJob, SyncKind, SyncStatus
-    from invoicing.models import Invoice
-
-    expected: dict[str, set[str]] = {}
-    realms = dict(QboConnection.objects.values_list("business_id", "realm_id"))
-    for business_id, number in Invoice.objects.filter(pk__in=invoice_ids).values_list(
-        "business_id", "number"
-    ):
-        expected.setdefault(realms[business_id], set()).add(number)
-    lost = duplicates = 0
-    for realm, numbers in expected.items():
-        present = Counter(row.get("DocNumber") for row in invoices_in_quickbooks(stack, realm))
-        lost += len(numbers - set(present))
-        duplicates += sum(count - 1 for count in present.values() if count > 1)
-    not_done = (
-        SyncJob.objects.filter(kind=SyncKind.INVOICE, object_id__in=invoice_ids)
-        .exclude(status=SyncStatus.DONE)
-        .count()
-    )
-    return {"lost": lost, "duplicates": duplicates, "jobs_not_done": not_done}
 
 
 if __name__ == "__main__":

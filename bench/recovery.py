@@ -29,18 +29,9 @@ import json
 import os
 import sys
 import time
-from collections import Counter
 
-from _harness import (
-    HardStop,
-    Stack,
-    companies_set_up,
-    invoice_draft,
-    invoices_in_quickbooks,
-    make_log,
-    set_hard_stop,
-    wait_for_workers,
-)
+from _companies import companies_set_up, invoice_draft, lost_and_duplicates
+from _harness import HardStop, Stack, make_log, set_hard_stop, wait_for_workers
 
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/plannit_bench_recovery"
@@ -100,7 +91,7 @@ def main() -> int:
             start_worker(stack, "replacement")
             log("replacement worker up; waiting for every job to be done")
             wait_until_done(job_ids, killed_at, done_at)
-            result.update(duplicates_and_lost(stack, companies, drafts))
+            result.update(lost_and_duplicates(stack, [draft.pk for draft in drafts]))
     except (HardStop, Exception) as error:  # print what was measured
         result["error"] = f"{type(error).__name__}: {error}"
         result.update(recovery_figures(done_at, killed_at))
@@ -181,22 +172,6 @@ def recovery_figures(done_at: dict[int, float], killed_at: float | None) -> dict
         "recovered_seconds_min": round(seconds[0], 1) if seconds else None,
         "recovered_seconds_max": round(seconds[-1], 1) if complete else None,
     }
-
-
-def duplicates_and_lost(stack: Stack, companies: list[dict], drafts: list) -> dict:
-    from invoicing.models import Invoice
-
-    numbers = dict(
-        Invoice.objects.filter(pk__in=[d.pk for d in drafts]).values_list("business_id", "number")
-    )
-    duplicates = lost = 0
-    for company in companies:
-        present = Counter(
-            row.get("DocNumber") for row in invoices_in_quickbooks(stack, company["realm_id"])
-        )
-        duplicates += sum(count - 1 for count in present.values() if count > 1)
-        lost += numbers[company["business"].pk] not in present
-    return {"duplicates": duplicates, "lost": lost}
 
 
 if __name__ == "__main__":

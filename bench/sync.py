@@ -31,15 +31,8 @@ import time
 from datetime import datetime
 from decimal import Decimal
 
-from _harness import (
-    Stack,
-    connection_create,
-    end_times,
-    http_json,
-    invoice_draft,
-    make_log,
-    wait_for_workers,
-)
+from _companies import connection_create, invoice_draft
+from _harness import Stack, end_times, http_json, make_log, wait_for_workers
 
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/plannit_bench_sync"
