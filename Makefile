@@ -72,7 +72,7 @@ format: install
 	$(BIN)/ruff format .
 
 bench: install
-	@for script in bench/*.py; do echo "== $$script" >&2; $(BIN)/python $$script || exit 1; done
+	@for script in bench/[!_]*.py; do echo "== $$script" >&2; $(BIN)/python $$script || exit 1; done
 
 emulator: install
 	$(BIN)/python -m qbo_emulator --port $(EMULATOR_PORT) --state var/qbo_emulator.sqlite3

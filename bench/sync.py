@@ -25,20 +25,15 @@ import json
 import math
 import os
 import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.parse
-import urllib.request
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from _companies import connection_create, invoice_draft
+from _harness import Stack, end_times, http_json, make_log, wait_for_workers
+
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/plannit_bench_sync"
 )
@@ -54,150 +49,27 @@ TIME_LIMIT_SECONDS = 600
 REALM = "9130357766900456"
 PER_WINDOW = 40 * 30 + (500 - 40)
 
-
-def log(message: str) -> None:
-    print(f"[bench/sync] {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def http_json(method: str, url: str, body=None, token: str = "", content_type="application/json"):
-    data = None
-    if body is not None:
-        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method)
-    request.add_header("Accept", "application/json")
-    if data is not None:
-        request.add_header("Content-Type", content_type)
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"{}")
-
-
-def reset_database() -> None:
-    import psycopg2
-
-    parts = urllib.parse.urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        dbname="postgres",
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
+log = make_log("sync")
 
 
 def main() -> int:
     started = time.monotonic()
-    port = free_port()
-    emulator_url = f"http://127.0.0.1:{port}"
-    env = dict(
-        os.environ,
-        DATABASE_URL=DATABASE_URL,
-        REDIS_URL=REDIS_URL,
-        DJANGO_SETTINGS_MODULE="plannit.settings.dev",
-        DJANGO_DEBUG="false",
-        QBO_ENVIRONMENT="emulator",
-        QBO_EMULATOR_URL=emulator_url,
-        QBO_LIMIT_WINDOW_SECONDS=str(WINDOW_SECONDS),
-        QBO_HTTP_TIMEOUT_SECONDS="10",
-        LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
-    )
-    processes: list[subprocess.Popen] = []
-    try:
-        processes.append(
-            subprocess.Popen(
-                [PYTHON, "-m", "qbo_emulator", "--host", "127.0.0.1", "--port", str(port)],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
-        for _ in range(100):
-            try:
-                http_json("GET", f"{emulator_url}/.well-known/openid_configuration/")
-                break
-            except OSError:
-                time.sleep(0.1)
-        http_json("PUT", f"{emulator_url}/_emulator/limits", {"window_seconds": WINDOW_SECONDS})
-        reset_database()
-        import redis
-
-        redis.Redis.from_url(REDIS_URL).flushdb()
-        os.environ.update(env)
-        sys.path.insert(0, str(ROOT))
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
+    with Stack(
+        database_url=DATABASE_URL, redis_url=REDIS_URL, window_seconds=WINDOW_SECONDS
+    ) as stack:
+        emulator_url = stack.emulator_url
+        stack.start_emulator()
+        stack.set_up_django()
         setup = set_up_business(emulator_url)
         log("starting the Celery worker")
-        processes.append(
-            subprocess.Popen(
-                [
-                    str(Path(PYTHON).parent / "celery"),
-                    "-A",
-                    "plannit",
-                    "worker",
-                    "--loglevel",
-                    os.environ.get("BENCH_WORKER_LOGLEVEL", "WARNING"),
-                    "--concurrency",
-                    str(WORKER_CONCURRENCY),
-                    "--pool",
-                    "prefork",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                    "-O",
-                    "fair",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=open(os.environ["BENCH_WORKER_LOG"], "w")
-                if os.environ.get("BENCH_WORKER_LOG")
-                else subprocess.DEVNULL,
-            )
+        stack.start_worker(
+            concurrency=WORKER_CONCURRENCY,
+            pool="prefork",
+            loglevel=os.environ.get("BENCH_WORKER_LOGLEVEL", "WARNING"),
+            stderr_path=os.environ.get("BENCH_WORKER_LOG"),
         )
-        schedule = Path(tempfile.mkdtemp(prefix="plannit-bench-")) / "beat-schedule"
-
-        def start_beat() -> subprocess.Popen:
-            beat = subprocess.Popen(
-                [
-                    str(Path(PYTHON).parent / "celery"),
-                    "-A",
-                    "plannit",
-                    "beat",
-                    "--loglevel",
-                    "WARNING",
-                    "-s",
-                    str(schedule),
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            processes.append(beat)
-            return beat
-
-        beat = start_beat()
-        wait_for_worker()
+        beat = stack.start_beat()
+        wait_for_workers()
         direct_create = direct_client(emulator_url, setup)
         back_to_back_p50 = direct_baseline_back_to_back(direct_create)
         latencies, direct = latency_run(emulator_url, setup, direct_create)
@@ -206,7 +78,7 @@ def main() -> int:
         beat.send_signal(signal.SIGTERM)
         beat.wait(timeout=15)
         throughput = throughput_run(
-            emulator_url, setup, deadline=started + TIME_LIMIT_SECONDS, on_start=start_beat
+            emulator_url, setup, deadline=started + TIME_LIMIT_SECONDS, on_start=stack.start_beat
         )
         throttled = sum(
             1 for entry in emulator_requests(emulator_url) if entry.get("status") == 429
@@ -234,24 +106,10 @@ def main() -> int:
         }
         print(json.dumps(result))
         return 0
-    finally:
-        for process in reversed(processes):
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 def set_up_business(emulator_url: str) -> dict:
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from accounting import crypto
-    from accounting.models import AccountingSettings, ConnectionStatus, QboConnection
+    from accounting.models import AccountingSettings
     from accounting.sync.models import CustomerLink
     from businesses.services import business_sign_up
     from contacts.models import Contact
@@ -272,19 +130,8 @@ def set_up_business(emulator_url: str) -> dict:
     )
     tokens = http_json("POST", f"{emulator_url}/_emulator/tokens", {"realm_id": REALM})
     token = tokens["access_token"]
-    now = timezone.now()
-    connection = QboConnection.objects.create(
-        business=business,
-        realm_id=REALM,
-        company_name="Compagnie ABC",
-        company_country="CA",
-        company_currency="CAD",
-        status=ConnectionStatus.CONNECTED,
-        access_token_encrypted=crypto.encrypt(token),
-        refresh_token_encrypted=crypto.encrypt(tokens["refresh_token"]),
-        access_token_expires_at=now + timedelta(seconds=tokens["expires_in"]),
-        refresh_token_expires_at=now + timedelta(days=100),
-        connected_at=now,
+    connection = connection_create(
+        business=business, realm_id=REALM, tokens=tokens, company_name="Compagnie ABC"
     )
     api = f"{emulator_url}/v3/company/{REALM}"
 
@@ -330,38 +177,8 @@ def set_up_business(emulator_url: str) -> dict:
     }
 
 
-def wait_for_worker() -> None:
-    from plannit.celery import app
-
-    for _ in range(150):
-        if app.control.ping(timeout=0.5):
-            return
-        time.sleep(0.2)
-    raise RuntimeError("the Celery worker did not start")
-
-
 def emulator_requests(emulator_url: str) -> list[dict]:
     return http_json("GET", f"{emulator_url}/_emulator/requests?realm_id={REALM}")["requests"]
-
-
-def _draft(business, contact, number: int):
-    import datetime
-
-    from invoicing.services import LineInput, invoice_create
-
-    return invoice_create(
-        business=business,
-        contact=contact,
-        issue_date=datetime.date(2026, 11, 1),
-        terms="net_30",
-        lines=[
-            LineInput(
-                description=f"Déneigement {number}",
-                quantity=Decimal("2"),
-                unit_price=Decimal("75.00"),
-            )
-        ],
-    )
 
 
 def direct_client(emulator_url: str, setup: dict):
@@ -412,16 +229,6 @@ def direct_baseline_back_to_back(create) -> float:
     return statistics.median(durations)
 
 
-def _end_times(emulator_url: str) -> dict[str, float]:
-    """requestid -> when the create finished in QBO (epoch seconds)."""
-    ends = {}
-    for entry in emulator_requests(emulator_url):
-        if entry.get("requestid") and entry.get("status") == 200 and entry["method"] == "POST":
-            start = datetime.fromisoformat(entry["time"]).timestamp()
-            ends.setdefault(entry["requestid"], start + (entry.get("duration_ms") or 0) / 1000)
-    return ends
-
-
 def latency_run(emulator_url: str, setup: dict, direct_create) -> tuple[list[float], list[float]]:
     """Our latencies, and bare creates timed in the same conditions: one every second, half a
     second after each of our invoices (after a second of idleness this machine runs the same
@@ -435,7 +242,7 @@ def latency_run(emulator_url: str, setup: dict, direct_create) -> tuple[list[flo
     commits: dict[int, float] = {}
     direct: list[float] = []
     drafts = [
-        _draft(setup["business"], setup["contacts"][n % CONTACTS], n)
+        invoice_draft(setup["business"], setup["contacts"][n % CONTACTS], n)
         for n in range(LATENCY_INVOICES)
     ]
     next_at = time.monotonic()
@@ -456,7 +263,7 @@ def latency_run(emulator_url: str, setup: dict, direct_create) -> tuple[list[flo
         if SyncJob.objects.filter(object_id__in=commits, status="done").count() == len(commits):
             break
         time.sleep(0.2)
-    ends = _end_times(emulator_url)
+    ends = end_times(emulator_requests(emulator_url))
     latencies = []
     for job in SyncJob.objects.filter(object_id__in=commits, kind="invoice"):
         end = ends.get(job.request_id)
@@ -468,17 +275,19 @@ def latency_run(emulator_url: str, setup: dict, direct_create) -> tuple[list[flo
 
 def throughput_run(emulator_url: str, setup: dict, *, deadline: float, on_start) -> dict:
     from accounting.sync.models import SyncJob
-    from accounting.sync.services import jobs
+    from accounting.sync.services import jobs, wake
     from invoicing.services import invoice_issue
 
     log(f"throughput: creating a backlog of {BACKLOG} invoices (workers idle)")
-    real_send = jobs._send_task
-    jobs._send_task = lambda job_id, countdown=None: None
+    real_send = wake._send_task
+    wake._send_task = lambda job_id, countdown=None: None
     try:
         for n in range(BACKLOG):
-            invoice_issue(invoice=_draft(setup["business"], setup["contacts"][n % CONTACTS], n))
+            invoice_issue(
+                invoice=invoice_draft(setup["business"], setup["contacts"][n % CONTACTS], n)
+            )
     finally:
-        jobs._send_task = real_send
+        wake._send_task = real_send
     pending = list(
         SyncJob.objects.filter(status="pending").order_by("id").values_list("pk", flat=True)
     )

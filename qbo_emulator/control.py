@@ -227,7 +227,7 @@ def _route(emu, req: Request):
         return json_response(200, {k: getattr(emu.settings, k) for k in LIMIT_KEYS})
     if path == "/_emulator/settings" and method in ("GET", "PUT"):
         if method == "PUT":
-            emu.settings.update(_body(req))
+            emu.set_settings(**_body(req))
         return json_response(200, emu.settings.as_dict())
     if path == "/_emulator/faults":
         if method == "POST":

@@ -239,6 +239,9 @@ class Emulator:
 
     def set_settings(self, **values) -> None:
         self.settings.update(values)
+        if self.log.maxlen != self.settings.request_log_size:
+            # A deque's size is fixed: keep the newest entries in one of the new size.
+            self.log = deque(self.log, maxlen=self.settings.request_log_size)
 
     def add_fault(self, **spec) -> dict:
         return self.faults.add(spec).public()

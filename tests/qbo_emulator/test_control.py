@@ -86,6 +86,33 @@ def test_settings_endpoint(base_url, qbo_emulator):
     assert qbo_emulator.settings.requestid_mode == "reject600"
 
 
+def test_request_log_size_can_be_changed_and_keeps_the_newest_entries(base_url, qbo_emulator):
+    token = qbo_emulator.issue_tokens(CLIENT_ID, CA_REALM)["access_token"]
+
+    def read(path: str) -> None:
+        requests.get(
+            f"{base_url}/v3/company/{CA_REALM}/{path}",
+            timeout=5,
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+        )
+
+    for customer_id in ("1", "2", "3"):
+        read(f"customer/{customer_id}")
+    shrunk = requests.put(f"{base_url}/_emulator/settings", json={"request_log_size": 2}, timeout=5)
+    kept = [entry["path"] for entry in qbo_emulator.requests_log]
+    read("customer/4")
+    after_shrink = [entry["path"] for entry in qbo_emulator.requests_log]
+    requests.put(f"{base_url}/_emulator/settings", json={"request_log_size": 50}, timeout=5)
+    read("customer/5")
+    after_growth = [entry["path"] for entry in qbo_emulator.requests_log]
+
+    prefix = f"/v3/company/{CA_REALM}/customer/"
+    assert shrunk.json()["request_log_size"] == 2
+    assert kept == [f"{prefix}2", f"{prefix}3"]
+    assert after_shrink == [f"{prefix}3", f"{prefix}4"]
+    assert after_growth == [f"{prefix}3", f"{prefix}4", f"{prefix}5"]
+
+
 def test_entities_endpoint_reads_and_changes_as_a_quickbooks_user(base_url, qbo_emulator):
     url = f"{base_url}/_emulator/companies/{CA_REALM}/entities/Customer"
 

@@ -24,9 +24,11 @@ logger = logging.getLogger(__name__)
 # died before acknowledging): the sweeper enqueues it again.
 LOST_AFTER = timedelta(seconds=30)
 SWEEP_LIMIT = 1000
-# Recent new invoices are counted per company in buckets of this many seconds: a burst tells
-# a push to check for a backlog (batch.py) without a query for every single push.
-HINT_BUCKET_SECONDS = 10
+# Recent new invoices are counted per company in buckets of a minute: HINT_BUCKETS minutes
+# with at least the batch threshold of them tell a push to check for a backlog (batch.py),
+# without a query for every single push of a quiet company.
+HINT_BUCKET_SECONDS = 60
+HINT_BUCKETS = 5
 # Owner message keys of jobs that wait for something a person fixes: fixing it wakes them.
 RECONNECT_KEYS = ("reconnect", "disconnected")
 MAPPING_KEYS = (
@@ -102,17 +104,18 @@ def _hint_key(business_id: int, bucket: int) -> str:
 def backlog_hint_add(*, business_id: int, count: int = 1) -> None:
     """Count new invoice jobs of a company (a hint only: a rolled-back one counts too)."""
     key = _hint_key(business_id, int(time.time() // HINT_BUCKET_SECONDS))
-    cache.add(key, 0, timeout=HINT_BUCKET_SECONDS * 3)
+    timeout = HINT_BUCKET_SECONDS * (HINT_BUCKETS + 1)
+    cache.add(key, 0, timeout=timeout)
     try:
         cache.incr(key, count)
     except ValueError:  # expired between add and incr
-        cache.set(key, count, timeout=HINT_BUCKET_SECONDS * 3)
+        cache.set(key, count, timeout=timeout)
 
 
 def backlog_hint(*, business_id: int) -> int:
-    """New invoice jobs of the company in the current and the previous bucket."""
+    """New invoice jobs of the company in the last HINT_BUCKETS minutes."""
     bucket = int(time.time() // HINT_BUCKET_SECONDS)
-    values = cache.get_many([_hint_key(business_id, bucket), _hint_key(business_id, bucket - 1)])
+    values = cache.get_many([_hint_key(business_id, bucket - n) for n in range(HINT_BUCKETS)])
     return sum(int(value) for value in values.values())
 
 
