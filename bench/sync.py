@@ -9,6 +9,10 @@ Prints one JSON object:
 - latency_ratio_vs_direct: our p50 over the p50 of a bare python-quickbooks Invoice create
   against the same emulator in the same run, at the same cadence (one per second, interleaved
   with ours); direct_create_ms_p50_back_to_back is that create every 20 ms, for reference;
+- overhead_ms_p50 / overhead_ms_p99: our latency p50 (p99) minus the bare create's p50 (p99)
+  in the same run: what the engine adds to QuickBooks' own time;
+- reads_per_invoice: metered calls (reads and queries, as the emulator marks them) per invoice
+  during the latency phase, whose customers are linked (steady state);
 - throughput_ratio: for a backlog of BACKLOG invoices of one company, the shortest time QBO's
   limits allow over the time we took. The limits are QBO's (500 requests, 10 in flight, 40
   batch calls of 30 per window) with the minute shortened MINUTE_FACTOR times, in the emulator
@@ -72,8 +76,13 @@ def main() -> int:
         wait_for_workers()
         direct_create = direct_client(emulator_url, setup)
         back_to_back_p50 = direct_baseline_back_to_back(direct_create)
+        log_before = len(emulator_requests(emulator_url))
         latencies, direct = latency_run(emulator_url, setup, direct_create)
+        latency_reads = sum(
+            1 for entry in emulator_requests(emulator_url)[log_before:] if entry.get("metered")
+        )
         direct_p50 = statistics.median(direct)
+        direct_p99 = sorted(direct)[max(0, math.ceil(0.99 * len(direct)) - 1)]
         # The backlog is written while nothing runs it (no sweeper either), then released.
         beat.send_signal(signal.SIGTERM)
         beat.wait(timeout=15)
@@ -92,6 +101,9 @@ def main() -> int:
             "direct_create_ms_p50": round(direct_p50, 1),
             "direct_create_ms_p50_back_to_back": round(back_to_back_p50, 1),
             "latency_ratio_vs_direct": round(p50 / direct_p50, 2),
+            "overhead_ms_p50": round(p50 - direct_p50, 1),
+            "overhead_ms_p99": round(p99 - direct_p99, 1),
+            "reads_per_invoice": round(latency_reads / max(1, len(latencies)), 3),
             "throughput_ratio": throughput["ratio"],
             "throughput_invoices_per_s": throughput["rate"],
             "backlog_invoices": BACKLOG,
