@@ -169,8 +169,10 @@ class SearchChoiceField(forms.ModelChoiceField):
 
 def picker_results(queryset, *, search, text: str, label_of=str, detail_of=None, data_of=None):
     """The JSON body of a picker endpoint: at most one page of matches, and whether there
-    are more (the person then types more)."""
-    rows = list(search(queryset, " ".join((text or "").split()))[: PAGE_SIZE + 1])
+    are more (the person then types more). A NUL character, which no name holds and which
+    PostgreSQL refuses in a query, is dropped from the text."""
+    words = " ".join((text or "").replace("\x00", "").split())
+    rows = list(search(queryset, words)[: PAGE_SIZE + 1])
     return {
         "results": [
             {
