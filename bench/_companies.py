@@ -88,6 +88,9 @@ def companies_set_up(stack: Stack, count: int, *, prefix: str, log) -> list[dict
                 password="bench-password-123",
             )
             business = membership.business
+            # A Québec invoice of $30 or more with taxes needs both registration numbers.
+            business.gst_hst_number, business.qst_number = "123456789RT0001", "1234567890TQ0001"
+            business.save(update_fields=["gst_hst_number", "qst_number"])
             taxgroup_create(
                 business=business,
                 name="TPS + TVQ",

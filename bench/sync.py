@@ -131,6 +131,9 @@ def set_up_business(emulator_url: str) -> dict:
         business_name="Déneigement Bench", email="bench@example.com", password="bench-password-123"
     )
     business = membership.business
+    # A Québec invoice of $30 or more with taxes needs both registration numbers.
+    business.gst_hst_number, business.qst_number = "123456789RT0001", "1234567890TQ0001"
+    business.save(update_fields=["gst_hst_number", "qst_number"])
     taxgroup_create(
         business=business,
         name="TPS + TVQ",
