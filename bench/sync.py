@@ -294,15 +294,18 @@ def throughput_run(emulator_url: str, setup: dict, *, deadline: float, on_start)
     from invoicing.services import invoice_issue
 
     log(f"throughput: creating a backlog of {BACKLOG} invoices (workers idle)")
-    real_send = wake._send_task
+    # Nothing may wake a worker while the backlog is written: neither the jobs' messages nor
+    # the company's backlog task (its queue budget is soon spent).
+    real_send, real_backlog = wake._send_task, wake._send_backlog_task
     wake._send_task = lambda job_id, countdown=None: None
+    wake._send_backlog_task = lambda business_id, realm_id, countdown: None
     try:
         for n in range(BACKLOG):
             invoice_issue(
                 invoice=invoice_draft(setup["business"], setup["contacts"][n % CONTACTS], n)
             )
     finally:
-        wake._send_task = real_send
+        wake._send_task, wake._send_backlog_task = real_send, real_backlog
     pending = list(
         SyncJob.objects.filter(status="pending").order_by("id").values_list("pk", flat=True)
     )
