@@ -28,7 +28,6 @@ from accounting.qbo import sales_payloads as payloads
 from accounting.qbo.sales import LimiterBusy, Recorder, SalesApi
 from accounting.qbo.sales_payloads import RemoteInvoice
 from accounting.services.connection import (
-    connection_get_access_token,
     connection_record_successful_call,
 )
 from invoicing.models import Invoice, InvoiceLine
@@ -185,7 +184,7 @@ def _send_group(
 ) -> dict[int, str] | None:
     """One batch call for `group` (all leased by `owner`). Returns each sent job's status, or
     None when nothing was sent (the leader, if any, is then still ours; the rest handed back)."""
-    from .push import admit_holding
+    from .push import admit_holding, call_with_token
 
     leader_id = leader.pk if leader is not None else None
     items, entries, single = _build(group, qbo_connection)
@@ -209,18 +208,9 @@ def _send_group(
         )
 
     try:
-        token = connection_get_access_token(
-            connection_id=qbo_connection.pk, connection=qbo_connection
+        results = call_with_token(
+            qbo_connection, lambda token: api(token).invoices_create_batch(items)
         )
-        try:
-            results = api(token).invoices_create_batch(items)
-        except errors.QboAuthenticationError:
-            from datetime import timedelta
-
-            token = connection_get_access_token(
-                connection_id=qbo_connection.pk, min_validity=timedelta(days=1)
-            )
-            results = api(token).invoices_create_batch(items)
     except (LimiterBusy, errors.QboReconnectRequired, errors.QboNotConnected) as problem:
         if isinstance(problem, LimiterBusy):
             _mark_batch_budget_spent(qbo_connection.realm_id, problem.wait_seconds)

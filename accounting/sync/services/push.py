@@ -145,19 +145,18 @@ def connection_for(job: SyncJob) -> QboConnection:
     return connection
 
 
-def access_token_for(connection: QboConnection, *, renew: bool = False) -> str:
-    """A valid access token (renewed even if it looks valid with `renew`: QBO refused it)."""
+def call_with_token(connection: QboConnection, call):
+    """`call(access_token)` with a valid token. QBO refusing a token that looked valid
+    (revoked, clock skew) renews it once (a day's validity margin forces the renewal) and calls
+    again. Single pushes and batches both go through here."""
+    token = connection_get_access_token(connection_id=connection.pk, connection=connection)
     try:
-        if renew:
-            # A validity margin of a day forces the renewal.
-            return connection_get_access_token(
-                connection_id=connection.pk, min_validity=timedelta(days=1)
-            )
-        return connection_get_access_token(connection_id=connection.pk, connection=connection)
-    except errors.QboReconnectRequired:
-        raise JobWait("reconnect", delay=RECONNECT_RECHECK.total_seconds()) from None
-    except errors.QboNotConnected:
-        raise JobWait("disconnected", delay=RECONNECT_RECHECK.total_seconds()) from None
+        return call(token)
+    except errors.QboAuthenticationError:
+        token = connection_get_access_token(
+            connection_id=connection.pk, min_validity=timedelta(days=1)
+        )
+        return call(token)
 
 
 def _execute(job: SyncJob, owner: str, recorder: Recorder) -> Done:
@@ -176,14 +175,18 @@ def _execute(job: SyncJob, owner: str, recorder: Recorder) -> Done:
             admit=admit_holding([job], owner),
         )
 
-    context = JobContext(job=job, connection=connection, api=api(access_token_for(connection)))
+    context = JobContext(job=job, connection=connection, api=None)
+
+    def run(token: str) -> Done:
+        context.api = api(token)
+        return handler(context)
+
     try:
-        done = handler(context)
-    except errors.QboAuthenticationError:
-        # The token was refused although it looked valid (revoked, clock skew): renew it once
-        # and try again.
-        context.api = api(access_token_for(connection, renew=True))
-        done = handler(context)
+        done = call_with_token(connection, run)
+    except errors.QboReconnectRequired:
+        raise JobWait("reconnect", delay=RECONNECT_RECHECK.total_seconds()) from None
+    except errors.QboNotConnected:
+        raise JobWait("disconnected", delay=RECONNECT_RECHECK.total_seconds()) from None
     connection_record_successful_call(connection_id=connection.pk)
     return done
 
