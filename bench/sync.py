@@ -6,6 +6,8 @@ Prints one JSON object:
 - latency_ms_p50 / latency_ms_p99: from the commit of the request that issues an invoice (its
   first on-commit callback) to the invoice existing in QuickBooks (the emulator's end of the
   create call, logged to the microsecond), 1 invoice per second;
+- commit_to_arrival_ms_p50: the same start to the create's arrival in QuickBooks (the
+  emulator's start of the call): the engine's own part of the latency;
 - latency_ratio_vs_direct: our p50 over the p50 of a bare python-quickbooks Invoice create
   against the same emulator in the same run, at the same cadence (one per second, interleaved
   with ours); direct_create_ms_p50_back_to_back is that create every 20 ms, for reference;
@@ -77,7 +79,7 @@ def main() -> int:
         direct_create = direct_client(emulator_url, setup)
         back_to_back_p50 = direct_baseline_back_to_back(direct_create)
         log_before = len(emulator_requests(emulator_url))
-        latencies, direct = latency_run(emulator_url, setup, direct_create)
+        latencies, direct, arrivals = latency_run(emulator_url, setup, direct_create)
         latency_reads = sum(
             1 for entry in emulator_requests(emulator_url)[log_before:] if entry.get("metered")
         )
@@ -98,6 +100,7 @@ def main() -> int:
             "latency_ms_p50": round(p50, 1),
             "latency_ms_p99": round(p99, 1),
             "latency_samples": len(latencies),
+            "commit_to_arrival_ms_p50": round(statistics.median(arrivals), 1),
             "direct_create_ms_p50": round(direct_p50, 1),
             "direct_create_ms_p50_back_to_back": round(back_to_back_p50, 1),
             "latency_ratio_vs_direct": round(p50 / direct_p50, 2),
@@ -278,14 +281,23 @@ def latency_run(emulator_url: str, setup: dict, direct_create) -> tuple[list[flo
         if SyncJob.objects.filter(object_id__in=commits, status="done").count() == len(commits):
             break
         time.sleep(0.2)
-    ends = end_times(emulator_requests(emulator_url))
+    entries = emulator_requests(emulator_url)
+    ends = end_times(entries)
+    starts = {
+        e["requestid"]: datetime.fromisoformat(e["time"]).timestamp()
+        for e in entries
+        if e.get("requestid") and e["method"] == "POST" and e.get("status") == 200
+    }
+    to_start = []
     latencies = []
     for job in SyncJob.objects.filter(object_id__in=commits, kind="invoice"):
         end = ends.get(job.request_id)
         if end is None:
             raise RuntimeError(f"invoice {job.object_id} did not reach QuickBooks ({job.status})")
         latencies.append((end - commits[job.object_id]) * 1000)
-    return latencies, direct
+        to_start.append((starts[job.request_id] - commits[job.object_id]) * 1000)
+    log(f"commit to the create's arrival in QBO: p50 {statistics.median(to_start):.1f} ms")
+    return latencies, direct, to_start
 
 
 def throughput_run(emulator_url: str, setup: dict, *, deadline: float, on_start) -> dict:

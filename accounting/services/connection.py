@@ -512,8 +512,20 @@ def connection_get_access_token(
     raise errors.QboReconnectRequired("Refresh token kept changing during the refresh")
 
 
-def connection_record_successful_call(*, connection_id: int) -> None:
-    QboConnection.objects.filter(pk=connection_id).update(last_successful_call_at=timezone.now())
+# "Last successful call" is shown to the owner and support to the minute: a busy company's
+# pushes don't each rewrite (and lock) the connection's row.
+SUCCESSFUL_CALL_PRECISION = timedelta(minutes=1)
+
+
+def connection_record_successful_call(
+    *, connection_id: int, last_known: datetime | None = None
+) -> None:
+    """Date the connection's last successful call, unless `last_known` (the value the caller
+    read with the connection) is already within SUCCESSFUL_CALL_PRECISION of now."""
+    now = timezone.now()
+    if last_known is not None and now - last_known < SUCCESSFUL_CALL_PRECISION:
+        return
+    QboConnection.objects.filter(pk=connection_id).update(last_successful_call_at=now)
 
 
 # --- Renewal (periodic) -------------------------------------------------------------------

@@ -15,9 +15,11 @@ class AccountingSyncConfig(AppConfig):
         from accounting.qbo import client
 
         from .handlers import register
+        from .services.mapping import connect_signals
         from .services.usage import count_one_read
 
         register()
+        connect_signals()
         client.on_metered_call(count_one_read)
         schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
         if isinstance(schedule, dict):

@@ -61,11 +61,16 @@ def _threshold() -> int:
     return int(getattr(settings, "QBO_SYNC_BATCH_THRESHOLD", 10))
 
 
+def _tried_before(job: SyncJob) -> int:
+    """Attempts before this run's (a single push counts its own with its lease)."""
+    return job.attempts - bool(getattr(job, "attempt_counted_by_this_run", False))
+
+
 def _is_candidate(job: SyncJob) -> bool:
     return (
         job.kind == SyncKind.INVOICE
         and job.operation == SyncOperation.CREATE
-        and job.attempts == 0
+        and _tried_before(job) == 0
         and not job.lookup_first
     )
 
@@ -74,9 +79,12 @@ def is_backlog_leader(job: SyncJob) -> bool:
     """Whether this leased job should lead a batch: a plain new invoice of a company that
     has at least the threshold of them due, while the batch budget lasts."""
     threshold = _threshold()
-    if threshold <= 0 or not _is_candidate(job) or _batch_budget_spent(job.realm_id):
+    if threshold <= 0 or not _is_candidate(job):
         return False
+    # The hint first: a company without a backlog (the usual case) costs one cache read.
     if backlog_hint(business_id=job.business_id) < threshold:
+        return False
+    if _batch_budget_spent(job.realm_id):
         return False
     return _others_due(job.business_id, job.realm_id).exclude(pk=job.pk).count() + 1 >= threshold
 
@@ -194,8 +202,10 @@ def _send_group(
         return None
     jobs = [entry[0] for entry in entries]
     ids = [job.pk for job in jobs]
-    SyncJob.objects.filter(pk__in=ids).update(attempts=F("attempts") + 1)
-    for job in jobs:
+    # Counted before the call; the leader's attempt was counted with its lease.
+    uncounted = [job for job in jobs if not getattr(job, "attempt_counted_by_this_run", False)]
+    SyncJob.objects.filter(pk__in=[job.pk for job in uncounted]).update(attempts=F("attempts") + 1)
+    for job in uncounted:
         job.attempts += 1
     recorder = Recorder()
 
@@ -216,15 +226,15 @@ def _send_group(
             _mark_batch_budget_spent(qbo_connection.realm_id, problem.wait_seconds)
         # Nothing was sent (the batch budget is spent for now, or the connection must be
         # renewed): the leader goes on alone, the others are handed back.
+        # (The leader keeps the attempt its lease counted, for its own call.)
         _hand_back(group, [pk for pk in ids if pk != leader_id], owner, uncount_attempt=True)
-        if leader is not None:
-            SyncJob.objects.filter(pk=leader_id).update(attempts=F("attempts") - 1)
-            leader.attempts -= 1
         return None
     except errors.QboError as error:
         claims_forget(ids)
         return {job.pk: outcome.finish_error(job, owner, recorder, error) for job in jobs}
-    connection_record_successful_call(connection_id=qbo_connection.pk)
+    connection_record_successful_call(
+        connection_id=qbo_connection.pk, last_known=qbo_connection.last_successful_call_at
+    )
     created, rest = [], []
     for current, invoice, _body in entries:
         answer = results.get(str(current.pk))

@@ -3,14 +3,12 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import OuterRef, Subquery, Sum
-
-from accounting.models import AccountingSettings, QboConnection, TaxGroupMapping
+from accounting.models import QboConnection
 from accounting.qbo import sales_payloads as payloads
 from accounting.qbo.sales import SalesApi
-from invoicing.models import TaxGroup
 
 from ..models import SyncJob, SyncStatus
+from .mapping import mapping_of
 
 WAIT_RECHECK = timedelta(seconds=60)
 RECONNECT_RECHECK = timedelta(minutes=5)
@@ -68,29 +66,5 @@ class JobContext:
 
     def mapping(self) -> payloads.Mapping:
         if self._mapping is None:
-            row = AccountingSettings.objects.filter(business_id=self.business_id).first()
-            # The tax groups with their total rate and their QBO code if mapped, in one query.
-            groups = list(
-                TaxGroup.objects.filter(business_id=self.business_id)
-                .annotate(
-                    rate=Sum("components__rate"),
-                    code=Subquery(
-                        TaxGroupMapping.objects.filter(
-                            business_id=self.business_id, tax_group_id=OuterRef("pk")
-                        ).values("qbo_tax_code_id")[:1]
-                    ),
-                )
-                .order_by()
-                .values_list("pk", "rate", "code")
-            )
-            self._mapping = payloads.Mapping(
-                is_us=self.connection.is_us,
-                taxable_tax_code=getattr(row, "taxable_tax_code_id", "") or "",
-                non_taxable_tax_code=getattr(row, "non_taxable_tax_code_id", "") or "",
-                transaction_tax_code=getattr(row, "transaction_tax_code_id", "") or "",
-                default_item=getattr(row, "default_item_id", "") or "",
-                deposit_account=getattr(row, "deposit_account_id", "") or "",
-                tax_group_codes={pk: code for pk, _rate, code in groups if code is not None},
-                zero_rate_tax_groups=frozenset(pk for pk, rate, _code in groups if not rate),
-            )
+            self._mapping = mapping_of(business_id=self.business_id, is_us=self.connection.is_us)
         return self._mapping

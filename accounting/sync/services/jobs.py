@@ -105,7 +105,8 @@ def backlog_hint_add(*, business_id: int, count: int = 1) -> None:
     """Count new invoice jobs of a company (a hint only: a rolled-back one counts too)."""
     key = _hint_key(business_id, int(time.time() // HINT_BUCKET_SECONDS))
     timeout = HINT_BUCKET_SECONDS * (HINT_BUCKETS + 1)
-    cache.add(key, 0, timeout=timeout)
+    if cache.add(key, count, timeout=timeout):
+        return  # the bucket's first: one round trip
     try:
         cache.incr(key, count)
     except ValueError:  # expired between add and incr

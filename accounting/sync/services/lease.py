@@ -50,18 +50,74 @@ def _lease_values(owner: str, now) -> dict:
     }
 
 
-def job_lease(*, job_id: int, owner: str) -> SyncJob | None:
+def job_lease(*, job_id: int, owner: str, count_attempt: bool = False) -> SyncJob | None:
     """The job, leased to `owner`, if it is due and nobody holds it; else None.
 
-    One conditional UPDATE takes it (the database's row lock makes one winner: a concurrent
-    UPDATE waits, then finds the condition false), then the row is read back."""
+    With `count_attempt`, the same statement counts an attempt (committed before any remote
+    write, as exactly-once needs); a run that then sends nothing gives it back when it writes
+    the job's end (outcome.attempt_uncount).
+
+    One statement: a conditional UPDATE that returns the row (`RETURNING`, which PostgreSQL
+    and SQLite both have). The database's row lock makes one winner: a concurrent UPDATE
+    waits, then finds the condition false. This is the hot path of every push (a round trip
+    and an ORM compilation less than UPDATE-then-SELECT), so it is written in SQL once, here;
+    `Model.from_db()` turns the row into a job with every field's own conversion."""
     now = timezone.now()
-    if not SyncJob.objects.filter(_due(now), pk=job_id).update(**_lease_values(owner, now)):
+    statement = _COUNTING_LEASE_SQL if count_attempt else _LEASE_SQL
+    rows = list(SyncJob.objects.raw(statement.sql(), statement.params(job_id, owner, now)))
+    if not rows:
         return None
-    job = SyncJob.objects.filter(pk=job_id, lease_owner=owner).first()
-    if job is not None:
-        job.leased_at_monotonic = time.monotonic()
+    job = rows[0]
+    job.leased_at_monotonic = time.monotonic()
+    job.attempt_counted_by_this_run = count_attempt
     return job
+
+
+class _LeaseStatement:
+    """`UPDATE sync job SET <lease> WHERE id = %s AND <due> RETURNING <every column>`, built
+    from the model's metadata (its table and column names, quoted for the database)."""
+
+    def __init__(self, *, count_attempt: bool) -> None:
+        self.count_attempt = count_attempt
+
+    def sql(self) -> str:
+        quote = connection.ops.quote_name
+        meta = SyncJob._meta
+
+        def column(name: str) -> str:
+            return quote(meta.get_field(name).column)
+
+        runnable = ", ".join(["%s"] * len(RUNNABLE_STATUSES))
+        returning = ", ".join(quote(field.column) for field in meta.concrete_fields)
+        attempts = column("attempts")
+        counting = f"{attempts} = {attempts} + 1, " if self.count_attempt else ""
+        return (
+            f"UPDATE {quote(meta.db_table)} SET {counting}{column('status')} = %s, "
+            f"{column('lease_owner')} = %s, {column('lease_expires_at')} = %s, "
+            f"{column('updated_at')} = %s "
+            f"WHERE {column('id')} = %s AND (({column('status')} IN ({runnable}) "
+            f"AND {column('next_attempt_at')} <= %s) OR ({column('status')} = %s "
+            f"AND {column('lease_expires_at')} < %s)) RETURNING {returning}"
+        )
+
+    def params(self, job_id: int, owner: str, now) -> list:
+        stamp = connection.ops.adapt_datetimefield_value
+        values = _lease_values(owner, now)
+        return [
+            values["status"],
+            values["lease_owner"],
+            stamp(values["lease_expires_at"]),
+            stamp(values["updated_at"]),
+            int(job_id),
+            *[str(status) for status in RUNNABLE_STATUSES],
+            stamp(now),
+            str(SyncStatus.RUNNING),
+            stamp(now),
+        ]
+
+
+_LEASE_SQL = _LeaseStatement(count_attempt=False)
+_COUNTING_LEASE_SQL = _LeaseStatement(count_attempt=True)
 
 
 def jobs_claim(queryset, *, owner: str, limit: int) -> list[SyncJob]:

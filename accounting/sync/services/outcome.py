@@ -14,7 +14,6 @@ import random
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounting.qbo import errors
@@ -41,21 +40,14 @@ def backoff_delay(attempt: int, *, rng=random.random) -> float:
     return ceiling / 2 + rng() * ceiling / 2
 
 
-def attempt_count(job: SyncJob) -> None:
-    """Count an attempt, committed before any remote write: a job that was ever tried looks
-    its object up in QBO before creating it again."""
-    SyncJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1)
-    job.attempts += 1
-    job.attempt_counted_by_this_run = True
-
-
 def attempt_uncount(job: SyncJob) -> None:
-    """Give back the attempt this run counted when it sent nothing after all. Only this run's
-    own count: an attempt counted by an earlier run may have reached QuickBooks."""
+    """Give back the attempt this run counted (with its lease, lease.job_lease) when it sent
+    nothing after all; written with the job's end by `finish`. Only this run's own count: an
+    attempt counted by an earlier run may have reached QuickBooks."""
     if getattr(job, "attempt_counted_by_this_run", False):
-        SyncJob.objects.filter(pk=job.pk, attempts__gt=0).update(attempts=F("attempts") - 1)
         job.attempts -= 1
         job.attempt_counted_by_this_run = False
+        job.attempt_given_back = True
 
 
 # An error class -> (status, message key) for the owner. Checked in order (subclasses first).
@@ -185,6 +177,9 @@ def finish(
             logger.warning("Sync job %s: lease lost before finishing", job.pk)
             return current.status
         now = timezone.now()
+        if getattr(job, "attempt_given_back", False):
+            current.attempts = max(0, current.attempts - 1)
+            job.attempt_given_back = False
         current.status = status
         current.lease_owner = ""
         current.lease_expires_at = None

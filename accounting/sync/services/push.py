@@ -46,7 +46,7 @@ logger = logging.getLogger(__name__)
 def job_run(*, job_id: int, owner: str | None = None) -> str:
     """Run one job if it is due and free. Returns its status afterwards (or "skipped")."""
     owner = owner or worker_id()
-    job = job_lease(job_id=job_id, owner=owner)
+    job = job_lease(job_id=job_id, owner=owner, count_attempt=True)
     if job is None:
         return "skipped"
     from . import batch
@@ -160,11 +160,14 @@ def call_with_token(connection: QboConnection, call):
 
 
 def _execute(job: SyncJob, owner: str, recorder: Recorder) -> Done:
-    blocker = blocker_of(job)
-    if blocker:
-        raise JobWait(blocker, delay=WAIT_RECHECK.total_seconds())
-    connection = connection_for(job)
-    outcome.attempt_count(job)
+    try:
+        blocker = blocker_of(job)
+        if blocker:
+            raise JobWait(blocker, delay=WAIT_RECHECK.total_seconds())
+        connection = connection_for(job)
+    except (JobWait, JobFail):
+        outcome.attempt_uncount(job)  # not even tried: nothing can have reached QBO
+        raise
     handler = HANDLERS[(job.kind, job.operation)]
 
     def api(token: str) -> SalesApi:
@@ -187,7 +190,9 @@ def _execute(job: SyncJob, owner: str, recorder: Recorder) -> Done:
         raise JobWait("reconnect", delay=RECONNECT_RECHECK.total_seconds()) from None
     except errors.QboNotConnected:
         raise JobWait("disconnected", delay=RECONNECT_RECHECK.total_seconds()) from None
-    connection_record_successful_call(connection_id=connection.pk)
+    connection_record_successful_call(
+        connection_id=connection.pk, last_known=connection.last_successful_call_at
+    )
     return done
 
 

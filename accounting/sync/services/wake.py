@@ -55,7 +55,8 @@ def _send_quietly(job_id: int, countdown: float | None = None) -> None:
 def _queue_slot(business_id: int) -> bool:
     """Count one message of the company in the current bucket; False past the budget."""
     key = f"qbo:queued:{business_id}:{int(time.time() // QUEUE_BUCKET_SECONDS)}"
-    cache.add(key, 0, timeout=QUEUE_BUCKET_SECONDS * 3)
+    if cache.add(key, 1, timeout=QUEUE_BUCKET_SECONDS * 3):
+        return 1 <= queue_budget()  # the bucket's first message: one round trip
     try:
         sent = cache.incr(key)
     except ValueError:  # expired between add and incr

@@ -54,8 +54,8 @@ def test_a_long_job_renews_its_lease_before_each_further_call(qbo, monkeypatch):
     job = SyncJob.objects.get()
     real_lease = lease.job_lease
 
-    def lease_taken_long_ago(*, job_id, owner):
-        leased = real_lease(job_id=job_id, owner=owner)
+    def lease_taken_long_ago(*, job_id, owner, **options):
+        leased = real_lease(job_id=job_id, owner=owner, **options)
         SyncJob.objects.filter(pk=job_id).update(
             lease_expires_at=timezone.now() + timedelta(seconds=5)
         )

@@ -1,0 +1,132 @@
+"""The path of every push, kept short: what a steady-state invoice costs before its call to
+QuickBooks, the attempt counted with the lease, the owner's mapping read once per change."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounting.models import AccountingSettings, TaxGroupMapping
+from accounting.qbo import client as qbo_client
+from accounting.sync.models import SyncJob, SyncStatus
+from accounting.sync.services import mapping, push
+from invoicing import services as invoicing
+
+from .conftest import issue_invoice, make_contact, run_due
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries_before_the_call(monkeypatch, job_id: int, every: list | None = None):
+    """Run the job; return its status and the SQL it ran before its first HTTP call (and all
+    of it in `every`)."""
+    seen: list[list[str]] = []
+    real = qbo_client.QboHttp.process_request
+
+    def process_request(self, *args, **kwargs):
+        if not seen:
+            seen.append([q["sql"] for q in queries.captured_queries])
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(qbo_client.QboHttp, "process_request", process_request)
+    with CaptureQueriesContext(connection) as queries:
+        status = push.job_run(job_id=job_id, owner="w")
+    if every is not None:
+        every.extend(q["sql"] for q in queries.captured_queries)
+    return status, seen[0] if seen else []
+
+
+def test_a_steady_state_invoice_makes_five_queries_before_its_call(qbo, monkeypatch):
+    # given a linked customer and the mapping already read once
+    contact = make_contact(qbo.business)
+    issue_invoice(qbo.business, contact=contact)
+    assert run_due() == ["done"]
+    invoice = issue_invoice(qbo.business, contact=contact)
+    job = SyncJob.objects.get(object_id=invoice.pk, kind="invoice")
+    qbo.connection.refresh_from_db()
+    assert qbo.connection.last_successful_call_at is not None  # dated by the first push
+    # when it runs
+    every: list[str] = []
+    status, before_call = _queries_before_the_call(monkeypatch, job.pk, every)
+    # then: lease (which counts the attempt), what it waits for, the connection, the invoice
+    # and its lines; neither the settings nor the tax groups (cached), no second lease read
+    assert status == "done"
+    assert len(before_call) == 5, before_call
+    assert before_call[0].startswith("UPDATE") and "RETURNING" in before_call[0]
+    assert '"attempts" + 1' in before_call[0]
+    assert not any("accountingsettings" in sql or "taxgroup" in sql for sql in before_call)
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (SyncStatus.DONE, 1)
+    # and the connection's "last successful call", dated a moment ago, is not rewritten
+    assert not any(sql.startswith('UPDATE "accounting_qboconnection"') for sql in every)
+
+
+def test_a_job_that_waits_before_any_call_gives_its_attempt_back(qbo):
+    qbo.emulator.add_fault(action="status", status=503, entity="invoice", method="POST", times=1)
+    invoice = issue_invoice(qbo.business)
+    invoicing.payment_record(
+        invoice=invoice, amount=Decimal("10.00"), date=datetime.date(2026, 11, 21)
+    )
+    invoice_job, payment_job = SyncJob.objects.order_by("id")
+    calls_before = len(qbo.emulator.requests_log)
+    assert push.job_run(job_id=payment_job.pk, owner="w") == "waiting"
+    payment_job.refresh_from_db()
+    assert (payment_job.status, payment_job.attempts) == (SyncStatus.WAITING, 0)
+    assert payment_job.lease_owner == ""
+    assert len(qbo.emulator.requests_log) == calls_before  # nothing was sent
+    # while a job that did call keeps its count (the invoice: 503, may have reached QBO)
+    assert push.job_run(job_id=invoice_job.pk, owner="w") == "pending"
+    invoice_job.refresh_from_db()
+    assert invoice_job.attempts == 1
+
+
+def test_the_mapping_is_read_once_then_from_the_cache(qbo, django_assert_num_queries):
+    first = mapping.mapping_of(business_id=qbo.business.pk, is_us=False)
+    with django_assert_num_queries(0):
+        again = mapping.mapping_of(business_id=qbo.business.pk, is_us=False)
+    assert again == first
+    assert first.taxable_tax_code == qbo.settings.taxable_tax_code_id
+    assert mapping.mapping_of(business_id=qbo.business.pk, is_us=True).is_us is True
+
+
+def test_a_saved_change_is_sent_by_the_next_push(qbo):
+    # given the mapping cached, then a tax group mapped to another code and the default
+    # taxable code changed
+    before = mapping.mapping_of(business_id=qbo.business.pk, is_us=False)
+    assert before.tax_group_codes == {}
+    TaxGroupMapping.objects.create(
+        business=qbo.business, tax_group=qbo.tax_group, qbo_tax_code_id="77"
+    )
+    settings_row = AccountingSettings.objects.get(business=qbo.business)
+    settings_row.deposit_account_id = "99"
+    settings_row.save()
+    # then the next read has both
+    after = mapping.mapping_of(business_id=qbo.business.pk, is_us=False)
+    assert after.tax_group_codes == {qbo.tax_group.pk: "77"}
+    assert after.deposit_account == "99"
+    # and a tax group edited through its service (0 % makes the group "exempt") too
+    invoicing.taxgroup_update(
+        tax_group=qbo.tax_group,
+        name="Exonéré",
+        components=[invoicing.ComponentInput(name="Aucune", rate=Decimal("0"))],
+    )
+    assert mapping.mapping_of(business_id=qbo.business.pk, is_us=False).zero_rate_tax_groups == (
+        frozenset({qbo.tax_group.pk})
+    )
+
+
+def test_rows_read_before_a_commit_are_not_served_after_it(qbo, django_capture_on_commit_callbacks):
+    # given a reader that read the old rows, then the version while the change was saved but
+    # not committed, and stores them only after the commit
+    old_values = mapping._read(qbo.business.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        TaxGroupMapping.objects.create(
+            business=qbo.business, tax_group=qbo.tax_group, qbo_tax_code_id="77"
+        )
+        version_then = mapping._version_of(qbo.business.pk)
+    mapping._store(qbo.business.pk, version_then, old_values)
+    # then what it stored is not what the next push sends
+    fresh = mapping.mapping_of(business_id=qbo.business.pk, is_us=False)
+    assert fresh.tax_group_codes == {qbo.tax_group.pk: "77"}
