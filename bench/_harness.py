@@ -134,13 +134,16 @@ class Stack:
 
     def start_emulator(self) -> None:
         port = urllib.parse.urlsplit(self.emulator_url).port
+        # BENCH_EMULATOR_LOG: a file for the emulator's own errors (tracebacks), else dropped.
+        log_path = os.environ.get("BENCH_EMULATOR_LOG")
+        errors = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
         self.processes.append(
             subprocess.Popen(
                 [PYTHON, "-m", "qbo_emulator", "--host", "127.0.0.1", "--port", str(port)],
                 cwd=ROOT,
                 env=self.env,
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=errors,
             )
         )
         for _ in range(100):

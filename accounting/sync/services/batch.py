@@ -44,7 +44,7 @@ from ..models import (
     SyncStatus,
 )
 from . import outcome, transactions
-from .blockers import blocker_of
+from .blockers import blocked_new_invoices
 from .context import JobContext
 from .jobs import backlog_hint, job_enqueue
 from .lease import claims_forget, jobs_claim, jobs_hand_back, worker_id
@@ -303,6 +303,7 @@ def _build(group: list[SyncJob], connection: QboConnection):
         ).values_list("item_id", "qbo_id")
     )
     context = JobContext(job=group[0], connection=connection, api=None)
+    blocked = blocked_new_invoices(group)
     items, entries, single = [], [], []
     for job in group:
         invoice = invoices.get(job.object_id)
@@ -312,7 +313,7 @@ def _build(group: list[SyncJob], connection: QboConnection):
             or invoice.is_draft
             or not customer_id
             or invoice.pk in linked
-            or blocker_of(job)
+            or job.pk in blocked
         ):
             single.append(job)
             continue

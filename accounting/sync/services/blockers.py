@@ -5,6 +5,29 @@ from invoicing.models import Payment
 from ..models import OPEN_STATUSES, SyncJob, SyncKind, SyncOperation
 
 
+def blocked_new_invoices(jobs: list[SyncJob]) -> set[int]:
+    """Of these new-invoice jobs of one company (a batch), the ids that must wait, as
+    blocker_of() would say, in one query: an earlier open job of the same invoice (a new
+    invoice has no payment yet; a job that depends on another is checked by blocker_of)."""
+    if not jobs:
+        return set()
+    open_jobs: dict[int, list[int]] = {}
+    for object_id, pk in SyncJob.objects.filter(
+        business_id=jobs[0].business_id,
+        kind=SyncKind.INVOICE,
+        object_id__in=[job.object_id for job in jobs],
+        status__in=OPEN_STATUSES,
+    ).values_list("object_id", "pk"):
+        open_jobs.setdefault(object_id, []).append(pk)
+    blocked = set()
+    for job in jobs:
+        if job.depends_on_id and blocker_of(job):
+            blocked.add(job.pk)
+        elif any(pk < job.pk for pk in open_jobs.get(job.object_id, ())):
+            blocked.add(job.pk)
+    return blocked
+
+
 def blocker_of(job: SyncJob) -> str:
     """The message key of what this job must wait for, or ""."""
     earlier = SyncJob.objects.filter(

@@ -193,14 +193,12 @@ def jobs_release_after(*, job: SyncJob) -> list[int]:
     if job.kind == SyncKind.INVOICE:
         from invoicing.models import Payment
 
-        payment_ids = list(
-            Payment.objects.filter(invoice_id=job.object_id).values_list("pk", flat=True)
-        )
         waiting = waiting | SyncJob.objects.filter(
             status__in=RUNNABLE_STATUSES,
             business_id=job.business_id,
             kind=SyncKind.PAYMENT,
-            object_id__in=payment_ids,
+            # A subquery: the invoice's payments and the jobs that wait, in one round trip.
+            object_id__in=Payment.objects.filter(invoice_id=job.object_id).values("pk"),
         )
     if job.kind == SyncKind.PAYMENT:
         from invoicing.models import Payment

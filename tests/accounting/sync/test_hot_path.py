@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from accounting.models import AccountingSettings, TaxGroupMapping
 from accounting.qbo import client as qbo_client
 from accounting.sync.models import SyncJob, SyncStatus
-from accounting.sync.services import mapping, push
+from accounting.sync.services import blockers, mapping, push
 from invoicing import services as invoicing
 
 from .conftest import issue_invoice, make_contact, run_due
@@ -130,3 +130,26 @@ def test_rows_read_before_a_commit_are_not_served_after_it(qbo, django_capture_o
     # then what it stored is not what the next push sends
     fresh = mapping.mapping_of(business_id=qbo.business.pk, is_us=False)
     assert fresh.tax_group_codes == {qbo.tax_group.pk: "77"}
+
+
+def test_a_batch_finds_its_blocked_invoices_in_one_query(qbo, django_assert_num_queries):
+    # given three new invoices, one of which has an earlier job still open (failed)
+    first, second, third = (issue_invoice(qbo.business) for _ in range(3))
+    failed = SyncJob.objects.get(object_id=second.pk)
+    failed.status = SyncStatus.FAILED
+    failed.save()
+    later = SyncJob.objects.create(
+        business=qbo.business,
+        realm_id=failed.realm_id,
+        kind="invoice",
+        operation="create",
+        object_id=second.pk,
+    )
+    group = list(SyncJob.objects.exclude(pk=failed.pk).order_by("id"))
+    assert [job.object_id for job in group] == [first.pk, third.pk, second.pk]
+    # when a batch asks which must wait
+    with django_assert_num_queries(1):
+        blocked = blockers.blocked_new_invoices(group)
+    # then only the later job of the second invoice, as blocker_of says job by job
+    assert blocked == {later.pk}
+    assert {job.pk for job in group if blockers.blocker_of(job)} == blocked
