@@ -198,6 +198,7 @@ class Stack:
         ]
         if name:
             command += ["-n", f"{name}@%h"]
+        _started_names.add(name or "celery")
         worker = subprocess.Popen(
             command,
             cwd=ROOT,
@@ -263,6 +264,11 @@ class Stack:
         return self.emulator("GET", f"/_emulator/requests{query}")["requests"]
 
 
+# The names of the workers this bench started: a worker of another run on the same Redis
+# database would take our tasks (and run them against its own database).
+_started_names: set[str] = set()
+
+
 def wait_for_workers(names: list[str] | None = None, *, timeout: float = 30) -> None:
     """Until every named worker answers a ping (any worker when no names are given)."""
     from plannit.celery import app
@@ -271,6 +277,12 @@ def wait_for_workers(names: list[str] | None = None, *, timeout: float = 30) -> 
     while time.monotonic() < deadline:
         replies = app.control.ping(timeout=0.5)
         answered = {name.split("@")[0] for reply in replies for name in reply}
+        foreign = answered - _started_names
+        if foreign:
+            raise RuntimeError(
+                f"another Celery worker ({', '.join(sorted(foreign))}) uses this Redis database: "
+                "stop it or give this bench its own BENCH_REDIS_URL"
+            )
         if (names and set(names) <= answered) or (not names and replies):
             return
         time.sleep(0.2)

@@ -15,6 +15,7 @@ all through `api()`, which builds python-quickbooks' client with a subclass (qbo
 No ORM here.
 """
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -63,6 +64,13 @@ def _session() -> requests.Session:
     session = getattr(_local, "session", None)
     if session is None:
         session = requests.Session()
+        # The environment (proxy variables, CA bundle) is read once here rather than by
+        # requests on every call, and ~/.netrc never replaces our Authorization header.
+        session.trust_env = False
+        session.proxies.update(requests.utils.get_environ_proxies(endpoints.api_base_url()))
+        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        if bundle:
+            session.verify = bundle
         _local.session = session
     return session
 
