@@ -76,7 +76,7 @@ class Webhooks:
         with self.lock:
             for app in apps:
                 queue = self.pending.setdefault(app["client_id"], {})
-                for entity, obj_id, operation in events:
+                for entity, obj_id, operation, *merged in events:
                     key = (realm, entity, obj_id, operation)
                     queue.pop(key, None)  # aggregated: the latest occurrence wins
                     queue[key] = {
@@ -85,6 +85,9 @@ class Webhooks:
                         "id": obj_id,
                         "operation": operation,
                         "time": now,
+                        # Merge: the record merged away (legacy deletedId, CloudEvents
+                        # data.deletedid, qbo-api-reference §7)
+                        "deleted_id": merged[0] if merged else "",
                     }
 
     def pending_events(self) -> list[dict]:
@@ -99,14 +102,15 @@ class Webhooks:
         if (fmt or self.emu.settings.webhook_format) == "legacy":
             realms: dict[str, list] = {}
             for e in events:
-                realms.setdefault(e["realm"], []).append(
-                    {
-                        "name": e["entity"],
-                        "id": e["id"],
-                        "operation": e["operation"],
-                        "lastUpdated": _utc(e["time"]),
-                    }
-                )
+                entity = {
+                    "name": e["entity"],
+                    "id": e["id"],
+                    "operation": e["operation"],
+                    "lastUpdated": _utc(e["time"]),
+                }
+                if e.get("deleted_id"):
+                    entity["deletedId"] = e["deleted_id"]
+                realms.setdefault(e["realm"], []).append(entity)
             return dumps(
                 {
                     "eventNotifications": [
@@ -126,7 +130,7 @@ class Webhooks:
                     "time": _utc(e["time"]),
                     "intuitentityid": e["id"],
                     "intuitaccountid": e["realm"],
-                    "data": {},
+                    "data": {"deletedid": e["deleted_id"]} if e.get("deleted_id") else {},
                 }
                 for e in events
             ]
