@@ -54,7 +54,7 @@ def checkpoints_due(*, now=None) -> list[tuple[int, str]]:
                         business_id=connection.business_id,
                         realm_id=connection.realm_id,
                         changed_since=since,
-                        next_run_at=_next_run(now),
+                        next_run_at=now,
                     )
             except IntegrityError:
                 pass
