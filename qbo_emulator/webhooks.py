@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import itertools
 import threading
+import time
 import uuid
 from collections import deque
 
@@ -188,6 +189,7 @@ class Webhooks:
     def _attempt(self, delivery: dict, target, now: float) -> dict:
         delivery["attempts"] += 1
         status, error = None, None
+        started = time.perf_counter()
         try:
             if callable(target):
                 answer = target(delivery["url"], delivery["body"], dict(delivery["headers"]))
@@ -205,6 +207,7 @@ class Webhooks:
         except Exception as exc:  # the receiver is outside: any failure means "retry later"
             error = f"{type(exc).__name__}: {exc}"
         delivered = status == 200
+        elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
         record = {
             "delivery_id": delivery["id"],
             "client_id": delivery["client_id"],
@@ -216,6 +219,8 @@ class Webhooks:
             "body": delivery["body"].decode(),
             "headers": dict(delivery["headers"]),
             "time": now,
+            # how long the receiver took to answer (Intuit wants it within 3 s, §7.4)
+            "duration_ms": elapsed_ms,
         }
         with self.lock:
             self.history.append(record)

@@ -146,9 +146,18 @@ def _apply_and_finish(event: InboundEvent, business_id: int, state) -> str:
         return _retry_later(event, f"{type(error).__name__}: {error}", business_id)
 
 
+# A delivery's payments first: the invoice updates that come with them (their balance moved)
+# change nothing here, and the owner waits for the payment.
+_ENTITY_ORDER = {"Payment": 0, "Invoice": 1}
+
+
 def events_apply(*, event_ids: list[int]) -> dict[str, int]:
+    order = dict(InboundEvent.objects.filter(pk__in=event_ids).values_list("pk", "entity"))
+    ids = sorted(
+        (int(pk) for pk in event_ids), key=lambda pk: (_ENTITY_ORDER.get(order.get(pk), 2), pk)
+    )
     counts: dict[str, int] = {}
-    for event_id in event_ids:
+    for event_id in ids:
         status = event_apply(event_id=int(event_id))
         counts[status] = counts.get(status, 0) + 1
     return counts

@@ -250,3 +250,44 @@ def test_our_own_payment_coming_back_changes_nothing(qbo, client, inbound_sent):
     invoice.refresh_from_db()
     assert (payment.status, invoice.balance) == ("void", Decimal("172.46"))
     assert SyncJob.objects.count() == jobs_before
+
+
+def test_the_legacy_format_is_applied_the_same_way(qbo, client, inbound_sent):
+    qbo.emulator.update_app("plannit-dev-client", webhook_format="legacy")
+    invoice, qbo_id = synced_invoice(qbo)
+    _quiet(qbo)
+    qbo_payment(qbo, [(qbo_id, "172.46")])
+    records = deliver(qbo.emulator, client)
+    assert records[0]["body"].startswith('{"eventNotifications"')
+    apply_sent(inbound_sent)
+    invoice.refresh_from_db()
+    assert (Payment.objects.get().amount, invoice.status) == (Decimal("172.46"), "paid")
+    assert InboundEvent.objects.filter(key__startswith="legacy:").count() >= 1
+
+
+def test_the_sweeper_hands_back_lost_events_and_due_catch_ups(qbo, client, inbound_sent):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounting.inbound import tasks
+
+    invoice, qbo_id = synced_invoice(qbo)
+    _quiet(qbo)
+    qbo_payment(qbo, [(qbo_id, "100.00")])
+    deliver(qbo.emulator, client)
+    inbound_sent.clear()  # the broker lost the message
+    InboundEvent.objects.update(received_at=timezone.now() - timedelta(seconds=11))
+    sent_cdc = []
+    from unittest import mock
+
+    with mock.patch.object(
+        tasks.inbound_cdc_run, "apply_async", lambda args: sent_cdc.append(args)
+    ):
+        tasks.inbound_sweep()
+    assert sent_cdc == [[qbo.business.pk, qbo.connection.realm_id]]
+    assert sorted(pk for batch in inbound_sent for pk in batch) == sorted(
+        InboundEvent.objects.values_list("pk", flat=True)
+    )
+    apply_sent(inbound_sent)
+    assert Payment.objects.get().amount == Decimal("100.00")
