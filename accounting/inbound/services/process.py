@@ -82,12 +82,30 @@ def _retry_later(event: InboundEvent, error: str, business_id=None) -> str:
     return EventStatus.RECEIVED
 
 
-def event_apply(*, event_id: int) -> str:
+def _side_effect_key(realm_id: str, invoice_qbo_id: str, when) -> tuple:
+    return (realm_id, invoice_qbo_id, when)
+
+
+def event_apply(*, event_id: int, paid_now: set | None = None) -> str:
     """Apply one event if it is still to do; returns its status afterwards ("skipped" when
-    another worker holds it or it is done)."""
+    another worker holds it or it is done).
+
+    `paid_now`: (realm, invoice Id, time) of the payments just applied from the same delivery.
+    QuickBooks announces the invoice a payment touches (its Balance and SyncToken moved) as an
+    Update of the same instant: that one is not read again (a read saved, metered), since what
+    it changed is the payment itself. An edit of the invoice has its own event; and the
+    catch-up pass reads every invoice that changed, whatever happened."""
     event = event_lease(event_id=event_id)
     if event is None:
         return "skipped"
+    if (
+        paid_now
+        and event.entity == "Invoice"
+        and event.operation == "Update"
+        and event.occurred_at is not None
+        and _side_effect_key(event.realm_id, event.entity_id, event.occurred_at) in paid_now
+    ):
+        return _finish(event, Result(EventStatus.UNCHANGED, "payment_side_effect"))
     connection = _owner(event.realm_id)
     if connection is None:
         logger.warning(
@@ -124,7 +142,17 @@ def event_apply(*, event_id: int) -> str:
     except Exception as error:  # a network library error the client did not classify
         logger.exception("Fetching QuickBooks event %s failed", event.key)
         return _retry_later(event, f"{type(error).__name__}: {error}", business_id)
-    return _apply_and_finish(event, business_id, state)
+    status = _apply_and_finish(event, business_id, state)
+    settled = (EventStatus.APPLIED, EventStatus.UNCHANGED, EventStatus.ECHO)
+    if (
+        paid_now is not None
+        and status in settled
+        and event.entity == "Payment"
+        and event.occurred_at is not None
+    ):
+        for invoice_qbo_id, _amount in getattr(state, "applied", ()):
+            paid_now.add(_side_effect_key(event.realm_id, invoice_qbo_id, event.occurred_at))
+    return status
 
 
 def _apply_and_finish(event: InboundEvent, business_id: int, state) -> str:
@@ -157,8 +185,9 @@ def events_apply(*, event_ids: list[int]) -> dict[str, int]:
         (int(pk) for pk in event_ids), key=lambda pk: (_ENTITY_ORDER.get(order.get(pk), 2), pk)
     )
     counts: dict[str, int] = {}
+    paid_now: set = set()
     for event_id in ids:
-        status = event_apply(event_id=int(event_id))
+        status = event_apply(event_id=int(event_id), paid_now=paid_now)
         counts[status] = counts.get(status, 0) + 1
     return counts
 

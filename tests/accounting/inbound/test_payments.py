@@ -291,3 +291,34 @@ def test_the_sweeper_hands_back_lost_events_and_due_catch_ups(qbo, client, inbou
     )
     apply_sent(inbound_sent)
     assert Payment.objects.get().amount == Decimal("100.00")
+
+
+def test_the_invoice_update_a_payment_causes_is_not_read_again(qbo, client, inbound_sent):
+    invoice, qbo_id = synced_invoice(qbo)
+    _quiet(qbo)
+    qbo_payment(qbo, [(qbo_id, "100.00")])
+    reads_before = len([e for e in qbo.emulator.requests_log if e["method"] == "GET"])
+    deliver(qbo.emulator, client)
+    apply_sent(inbound_sent)
+    reads = [e["path"] for e in qbo.emulator.requests_log if e["method"] == "GET"][reads_before:]
+    assert [path.rsplit("/", 2)[-2] for path in reads] == ["payment"]
+    invoice_event = InboundEvent.objects.get(entity="Invoice")
+    assert (invoice_event.status, invoice_event.result_key) == ("unchanged", "payment_side_effect")
+    assert Payment.objects.get().amount == Decimal("100.00")
+
+
+def test_an_invoice_edit_in_the_same_delivery_as_a_payment_is_still_read(qbo, client, inbound_sent):
+    invoice, qbo_id = synced_invoice(qbo)
+    _quiet(qbo)
+    qbo_payment(qbo, [(qbo_id, "100.00")])
+    qbo.emulator.clock.advance(5)
+    remote = qbo.company.get("Invoice", qbo_id)
+    qbo.company.save(
+        "Invoice",
+        {"Id": qbo_id, "SyncToken": remote["SyncToken"], "sparse": True, "PrivateNote": "edited"},
+    )
+    deliver(qbo.emulator, client)
+    apply_sent(inbound_sent)
+    invoice_event = InboundEvent.objects.get(entity="Invoice")
+    assert invoice_event.result_key != "payment_side_effect"
+    assert invoice_event.status == "unchanged"
