@@ -94,7 +94,7 @@ def event_text(key: str, params: dict) -> str:
         "payment_partly_applied": _("Payment partly applied: see what needs a decision"),
         "payment_not_applied": _("Payment not applied: see what needs a decision"),
         "invoice_not_synced": _("Not an invoice sent by Plannit"),
-        "payment_side_effect": _("Balance moved by the payment above"),
+        "payment_side_effect": _("Balance moved by a payment received with it"),
         "relinked": _("Link moved to the surviving record"),
         "relink_needed": _("Link removed: relink needed"),
         "not_linked": _("Not linked to Plannit"),
