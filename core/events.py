@@ -36,9 +36,10 @@ class DomainEvent:
 
 invoice_issued = DomainEvent("invoice_issued")  # invoice=
 invoice_changed = DomainEvent("invoice_changed")  # invoice=
-invoice_voided = DomainEvent("invoice_voided")  # invoice=
-payment_recorded = DomainEvent("payment_recorded")  # payment=
-payment_voided = DomainEvent("payment_voided")  # payment=
+invoice_voided = DomainEvent("invoice_voided")  # invoice=, origin=
+payment_recorded = DomainEvent("payment_recorded")  # payment=, origin=
+payment_changed = DomainEvent("payment_changed")  # payment=, origin= (its amount)
+payment_voided = DomainEvent("payment_voided")  # payment=, origin=
 contact_changed = DomainEvent("contact_changed")  # contact=
 item_changed = DomainEvent("item_changed")  # item=
 business_created = DomainEvent("business_created")  # business= (sets up per-business defaults)
@@ -50,6 +51,7 @@ ALL_EVENTS = {
         invoice_changed,
         invoice_voided,
         payment_recorded,
+        payment_changed,
         payment_voided,
         contact_changed,
         item_changed,

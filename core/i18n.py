@@ -28,6 +28,7 @@ CATALOG_APPS = (
     "accounting",
     "accounting/sync",
     "accounting/imports",
+    "accounting/inbound",
 )
 
 

@@ -265,6 +265,14 @@ class PaymentStatus(models.TextChoices):
     VOID = "void", pgettext_lazy("payment status", "Void")
 
 
+class PaymentSource(models.TextChoices):
+    """Where a payment was first recorded: here, or in the accounting system (a cheque the
+    bookkeeper entered in QuickBooks, brought back by the accounting app)."""
+
+    PLANNIT = "plannit", _("Plannit")
+    QUICKBOOKS = "quickbooks", _("QuickBooks")
+
+
 class Payment(BusinessOwned):
     invoice = models.ForeignKey(
         Invoice, on_delete=models.PROTECT, related_name="payments", verbose_name=_("invoice")
@@ -287,6 +295,14 @@ class Payment(BusinessOwned):
         _("status"), max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.RECORDED
     )
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    source = models.CharField(
+        _("recorded in"),
+        max_length=12,
+        choices=PaymentSource.choices,
+        default=PaymentSource.PLANNIT,
+    )
+    # The payment's id in the system it came from (empty for payments recorded here).
+    source_reference = models.CharField(_("id at the source"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -300,6 +316,10 @@ class Payment(BusinessOwned):
     @property
     def is_void(self) -> bool:
         return self.status == PaymentStatus.VOID
+
+    @property
+    def is_from_quickbooks(self) -> bool:
+        return self.source == PaymentSource.QUICKBOOKS
 
 
 class DeliveryStatus(models.TextChoices):

@@ -28,11 +28,20 @@ def main(argv=None) -> int:
         help="base URL a browser uses to reach the emulator, advertised as the authorization "
         "endpoint (default: the Host header of each request)",
     )
+    parser.add_argument(
+        "--webhook-format",
+        choices=("cloudevents", "legacy"),
+        default=None,
+        help="payload of the webhooks sent to apps that did not choose one (default: "
+        "cloudevents, as Intuit sends from 2026)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
     if args.state:
         os.makedirs(os.path.dirname(os.path.abspath(args.state)), exist_ok=True)
     emulator = Emulator(state_path=args.state)
+    if args.webhook_format:
+        emulator.set_settings(webhook_format=args.webhook_format)
 
     def stop(signum, frame):
         raise KeyboardInterrupt

@@ -9,7 +9,7 @@ import threading
 import time
 from collections import deque
 
-from . import api, attachments, control, oauth, pages
+from . import api, attachments, bookkeeper, control, oauth, pages
 from .clock import Clock
 from .config import EmulatorSettings
 from .entities import KINDS, Ctx
@@ -343,6 +343,32 @@ class CompanyView:
             emu.webhooks.record(self._company.realm_id, ctx.events, ctx.now)
             emu.persist()
             return _deep_copy(record)
+
+    # what a bookkeeper does in QuickBooks' screens (bookkeeper.py) ----------------------------
+    def record_payment(self, invoices: list[tuple[str, object]], **fields) -> dict:
+        return _deep_copy(
+            bookkeeper.record_payment(self._emu, self._company, invoices=invoices, **fields)
+        )
+
+    def void(self, entity: str, obj_id) -> dict:
+        return _deep_copy(
+            bookkeeper.void_transaction(self._emu, self._company, entity, str(obj_id))
+        )
+
+    def delete(self, entity: str, obj_id) -> dict:
+        return _deep_copy(
+            bookkeeper.delete_transaction(self._emu, self._company, entity, str(obj_id))
+        )
+
+    def make_inactive(self, entity: str, obj_id) -> dict:
+        return _deep_copy(bookkeeper.set_inactive(self._emu, self._company, entity, str(obj_id)))
+
+    def merge_customers(self, *, merged_id, surviving_id) -> dict:
+        return _deep_copy(
+            bookkeeper.merge_customers(
+                self._emu, self._company, merged_id=str(merged_id), surviving_id=str(surviving_id)
+            )
+        )
 
 
 def _deep_copy(value):

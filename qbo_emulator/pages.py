@@ -1,11 +1,13 @@
-"""Pages for people: what each company holds and what the app sent, read-only."""
+"""Pages for people: what each company holds and what the app sent, with the buttons a
+bookkeeper would use in QuickBooks (pages_actions.py)."""
 
 from __future__ import annotations
 
 import re
 
-from . import pages_sales
+from . import pages_actions, pages_sales
 from .page_kit import e, money, page, ref, sorted_records, table
+from .pages_actions import form_button, format_form, merge_form, payment_form
 
 TABS = [
     ("customers", "Customers"),
@@ -25,6 +27,8 @@ TABS = [
 
 
 def handle(emu, req):
+    if req.method == "POST":
+        return pages_actions.handle(emu, req) or page("Not found", "<h1>Not found</h1>", 404)
     if req.method != "GET":
         return page("Not found", "<h1>Not found</h1>", 404)
     path = req.path.rstrip("/") or "/"
@@ -62,7 +66,14 @@ def _index(emu):
         for c in emu.state.companies.values()
     ]
     apps = [
-        [e(a["client_id"]), "<br>".join(e(u) for u in a["redirect_uris"]), e(a.get("webhook_url"))]
+        [
+            e(a["client_id"]),
+            "<br>".join(e(u) for u in a["redirect_uris"]),
+            e(a.get("webhook_url")),
+            e(a.get("webhook_format") or f"{emu.settings.webhook_format} (default)")
+            + " "
+            + format_form(a),
+        ]
         for a in emu.state.apps.values()
     ]
     body = (
@@ -73,7 +84,7 @@ def _index(emu):
             {4, 5, 6},
         )
         + "<h2>Apps</h2>"
-        + table(["Client id", "Redirect URIs", "Webhook URL"], apps)
+        + table(["Client id", "Redirect URIs", "Webhook URL", "Webhook format"], apps)
     )
     return page("Companies", body)
 
@@ -101,10 +112,15 @@ def _customers(emu, company, req=None):
             money(c.get("Balance")),
             "" if c.get("Active", True) else "<span class=bad>inactive</span>",
             e(c["SyncToken"]),
+            form_button(company, "customer_inactive", "Delete (make inactive)", {"id": c["Id"]})
+            if c.get("Active", True)
+            else "",
         ]
         for c in sorted_records(company, "Customer")
     ]
-    return table(["Id", "Display name", "Company", "Email", "Balance", "", "SyncToken"], rows, {4})
+    return merge_form(company) + table(
+        ["Id", "Display name", "Company", "Email", "Balance", "", "SyncToken", ""], rows, {4}
+    )
 
 
 def _items(emu, company, req=None):
@@ -118,11 +134,14 @@ def _items(emu, company, req=None):
             ref(i.get("IncomeAccountRef")),
             ref(i.get("SalesTaxCodeRef")),
             "" if i.get("Active", True) else "<span class=bad>inactive</span>",
+            form_button(company, "item_inactive", "Make inactive", {"id": i["Id"]})
+            if i.get("Active", True)
+            else "",
         ]
         for i in sorted_records(company, "Item")
     ]
     return table(
-        ["Id", "Name", "Type", "SKU", "Price", "Income account", "Tax code", ""], rows, {4}
+        ["Id", "Name", "Type", "SKU", "Price", "Income account", "Tax code", "", ""], rows, {4}
     )
 
 
@@ -166,6 +185,14 @@ def _invoices(emu, company, req=None):
             money(i["Balance"]),
             "voided" if i["Id"] in company.voided else "",
             e(i["SyncToken"]),
+            payment_form(company, i)
+            + (
+                ""
+                if i["Id"] in company.voided
+                else " " + form_button(company, "void_invoice", "Void", {"id": i["Id"]})
+            )
+            + " "
+            + form_button(company, "delete_invoice", "Delete", {"id": i["Id"]}),
         ]
         for i in sorted_records(company, "Invoice")
     ]
@@ -173,7 +200,7 @@ def _invoices(emu, company, req=None):
     extra = f"<p class='muted'>Deleted: {e(', '.join(deleted))}</p>" if deleted else ""
     return (
         table(
-            ["No.", "Id", "Date", "Customer", "Tax", "Total", "Balance", "", "SyncToken"],
+            ["No.", "Id", "Date", "Customer", "Tax", "Total", "Balance", "", "SyncToken", ""],
             rows,
             {4, 5, 6},
         )
@@ -243,9 +270,15 @@ def _payments(emu, company, req=None):
                 money(p.get("UnappliedAmt")),
                 applied,
                 "voided" if p["Id"] in company.voided else "",
+                (
+                    ""
+                    if p["Id"] in company.voided
+                    else form_button(company, "void_payment", "Void", {"id": p["Id"]}) + " "
+                )
+                + form_button(company, "delete_payment", "Delete", {"id": p["Id"]}),
             ]
         )
-    return table(
+    result = table(
         [
             "Id",
             "Date",
@@ -256,10 +289,14 @@ def _payments(emu, company, req=None):
             "Unapplied",
             "Applied to invoices",
             "",
+            "",
         ],
         rows,
         {5, 6},
     )
+    deleted = sorted(company.tombstones.get("Payment", {}), key=int)
+    extra = f"<p class='muted'>Deleted: {e(', '.join(deleted))}</p>" if deleted else ""
+    return result + extra
 
 
 def _requests(emu, company, req=None):

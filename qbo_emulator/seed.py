@@ -22,7 +22,7 @@ DEV_APP = {
         "http://localhost:8000/settings/accounting/callback/",
         "http://testserver/settings/accounting/callback/",
     ],
-    "webhook_url": "http://127.0.0.1:8000/accounting/webhooks/qbo/",
+    "webhook_url": "http://127.0.0.1:8000/webhooks/quickbooks/",
     "verifier_token": "plannit-dev-verifier",
 }
 

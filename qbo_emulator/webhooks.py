@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import itertools
 import threading
+import time
 import uuid
 from collections import deque
 
@@ -76,7 +77,7 @@ class Webhooks:
         with self.lock:
             for app in apps:
                 queue = self.pending.setdefault(app["client_id"], {})
-                for entity, obj_id, operation in events:
+                for entity, obj_id, operation, *merged in events:
                     key = (realm, entity, obj_id, operation)
                     queue.pop(key, None)  # aggregated: the latest occurrence wins
                     queue[key] = {
@@ -85,6 +86,9 @@ class Webhooks:
                         "id": obj_id,
                         "operation": operation,
                         "time": now,
+                        # Merge: the record merged away (legacy deletedId, CloudEvents
+                        # data.deletedid, qbo-api-reference §7)
+                        "deleted_id": merged[0] if merged else "",
                     }
 
     def pending_events(self) -> list[dict]:
@@ -99,14 +103,15 @@ class Webhooks:
         if (fmt or self.emu.settings.webhook_format) == "legacy":
             realms: dict[str, list] = {}
             for e in events:
-                realms.setdefault(e["realm"], []).append(
-                    {
-                        "name": e["entity"],
-                        "id": e["id"],
-                        "operation": e["operation"],
-                        "lastUpdated": _utc(e["time"]),
-                    }
-                )
+                entity = {
+                    "name": e["entity"],
+                    "id": e["id"],
+                    "operation": e["operation"],
+                    "lastUpdated": _utc(e["time"]),
+                }
+                if e.get("deleted_id"):
+                    entity["deletedId"] = e["deleted_id"]
+                realms.setdefault(e["realm"], []).append(entity)
             return dumps(
                 {
                     "eventNotifications": [
@@ -126,7 +131,7 @@ class Webhooks:
                     "time": _utc(e["time"]),
                     "intuitentityid": e["id"],
                     "intuitaccountid": e["realm"],
-                    "data": {},
+                    "data": {"deletedid": e["deleted_id"]} if e.get("deleted_id") else {},
                 }
                 for e in events
             ]
@@ -184,6 +189,7 @@ class Webhooks:
     def _attempt(self, delivery: dict, target, now: float) -> dict:
         delivery["attempts"] += 1
         status, error = None, None
+        started = time.perf_counter()
         try:
             if callable(target):
                 answer = target(delivery["url"], delivery["body"], dict(delivery["headers"]))
@@ -201,6 +207,7 @@ class Webhooks:
         except Exception as exc:  # the receiver is outside: any failure means "retry later"
             error = f"{type(exc).__name__}: {exc}"
         delivered = status == 200
+        elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
         record = {
             "delivery_id": delivery["id"],
             "client_id": delivery["client_id"],
@@ -212,6 +219,8 @@ class Webhooks:
             "body": delivery["body"].decode(),
             "headers": dict(delivery["headers"]),
             "time": now,
+            # how long the receiver took to answer (Intuit wants it within 3 s, §7.4)
+            "duration_ms": elapsed_ms,
         }
         with self.lock:
             self.history.append(record)

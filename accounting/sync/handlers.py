@@ -13,6 +13,8 @@ from .models import OPEN_STATUSES, CustomerLink, InvoiceLink, SyncJob, SyncKind,
 from .services.jobs import job_create
 
 SENDING_STATUSES = (ConnectionStatus.CONNECTED, ConnectionStatus.NEEDS_RECONNECT)
+# A change that came from QuickBooks (accounting/inbound) is already there: never sent back.
+FROM_QUICKBOOKS = "quickbooks"
 
 
 def _connection(business_id: int) -> QboConnection | None:
@@ -68,7 +70,9 @@ def on_invoice_changed(*, invoice, **_payload) -> None:
     )
 
 
-def on_invoice_voided(*, invoice, **_payload) -> None:
+def on_invoice_voided(*, invoice, origin: str = "", **_payload) -> None:
+    if origin == FROM_QUICKBOOKS:
+        return
     connection = _connection(invoice.business_id)
     if connection is None or not invoice_is_synced(invoice, connection):
         return
@@ -95,7 +99,9 @@ def _latest_open_invoice_job(invoice, realm_id: str) -> SyncJob | None:
     )
 
 
-def on_payment_recorded(*, payment, **_payload) -> None:
+def on_payment_recorded(*, payment, origin: str = "", **_payload) -> None:
+    if origin == FROM_QUICKBOOKS:
+        return
     connection = _connection(payment.business_id)
     if connection is None or not invoice_is_synced(payment.invoice, connection):
         return
@@ -109,7 +115,9 @@ def on_payment_recorded(*, payment, **_payload) -> None:
     )
 
 
-def on_payment_voided(*, payment, **_payload) -> None:
+def on_payment_voided(*, payment, origin: str = "", **_payload) -> None:
+    if origin == FROM_QUICKBOOKS:
+        return
     connection = _connection(payment.business_id)
     if connection is None:
         return

@@ -16,7 +16,7 @@ from .numbering import (
     invoice_settings_update,
     on_business_created,
 )
-from .payments import payment_record, payment_void
+from .payments import payment_amount_change, payment_record, payment_void
 from .taxes import (
     ComponentInput,
     taxgroup_archive,
@@ -42,6 +42,7 @@ __all__ = [
     "invoice_update",
     "invoice_void",
     "on_business_created",
+    "payment_amount_change",
     "payment_record",
     "payment_void",
     "status_for_payments",

@@ -24,6 +24,7 @@ from ..models import (
     InvoiceLine,
     InvoiceStatus,
     InvoiceTax,
+    PaymentSource,
     PaymentStatus,
     PaymentTerms,
     TaxComponent,
@@ -352,8 +353,9 @@ def invoice_issue(*, invoice: Invoice) -> Invoice:
 
 
 @transaction.atomic
-def invoice_void(*, invoice: Invoice) -> Invoice:
-    """Cancel an issued invoice. It keeps its number (numbers have no gaps) and owes nothing."""
+def invoice_void(*, invoice: Invoice, origin: str = PaymentSource.PLANNIT) -> Invoice:
+    """Cancel an issued invoice. It keeps its number (numbers have no gaps) and owes nothing.
+    `origin` "quickbooks": it was voided there first (the void is not sent back)."""
     invoice = _lock(invoice)
     if invoice.is_void:
         raise ApplicationError(_("This invoice is already void."))
@@ -367,7 +369,7 @@ def invoice_void(*, invoice: Invoice) -> Invoice:
     invoice.voided_at = timezone.now()
     invoice.balance = ZERO
     invoice.save(update_fields=["status", "voided_at", "balance", "updated_at"])
-    events.invoice_voided.send(invoice=invoice)
+    events.invoice_voided.send(invoice=invoice, origin=origin)
     return invoice
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "accounting",
     "accounting.sync",
     "accounting.imports",
+    "accounting.inbound",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +245,10 @@ QBO_SYNC_BATCH_THRESHOLD = env.int("QBO_SYNC_BATCH_THRESHOLD", default=10)
 QBO_SYNC_QUEUE_BUDGET = env.int("QBO_SYNC_QUEUE_BUDGET", default=20)
 # How often beat's sweeper looks for due jobs, lost messages and expired leases.
 QBO_SYNC_SWEEP_SECONDS = env.float("QBO_SYNC_SWEEP_SECONDS", default=10.0)
+# How often each connected company's catch-up (CDC) pass runs, jittered by ±10 %.
+QBO_CDC_INTERVAL_SECONDS = env.float("QBO_CDC_INTERVAL_SECONDS", default=900.0)
+# Events of a disconnected company are kept this long, waiting for it to reconnect.
+QBO_INBOUND_KEEP_DISCONNECTED_DAYS = 7
 
 
 def content_security_policy(*, authorize_origin: str) -> dict:

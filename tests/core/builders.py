@@ -124,6 +124,20 @@ def failed_sync_job(business):
     )
 
 
+def open_decision(business):
+    from accounting.inbound.models import Decision
+
+    invoice = issued_invoice(business)
+    return Decision.objects.create(
+        business=business,
+        realm_id="9130357766900456",
+        kind="invoice_voided",
+        qbo_id="130",
+        invoice=invoice,
+        params={"invoice": invoice.number, "date": "2026-11-30T10:00:00-05:00"},
+    )
+
+
 def staff_membership(business):
     from businesses.models import Membership, User
 
@@ -150,6 +164,11 @@ def _pk(factory):
 def _invoice_and_payment(business):
     obj = payment(business)
     return {"pk": obj.invoice_id, "payment_pk": obj.pk}, [obj, obj.invoice]
+
+
+def _decision_and_action(business):
+    obj = open_decision(business)
+    return {"pk": obj.pk, "action": "void_in_plannit"}, [obj, obj.invoice]
 
 
 ROUTE_BUILDERS = {
@@ -190,4 +209,5 @@ ROUTE_BUILDERS = {
     "accounting_imports:item_link_set": _pk(item),
     "accounting_sync:job_retry": _pk(failed_sync_job),
     "accounting_sync:job_dismiss": _pk(failed_sync_job),
+    "accounting_inbound_owner:decision_answer": _decision_and_action,
 }

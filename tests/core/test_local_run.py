@@ -79,5 +79,5 @@ def test_the_dev_emulator_registers_the_ports_in_use(tmp_path):
         "http://localhost:8123/settings/accounting/callback/",
         "https://plannit.example.com/settings/accounting/callback/",
     ]
-    assert app["webhook_url"] == "http://127.0.0.1:8123/accounting/webhooks/qbo/"
+    assert app["webhook_url"] == "http://127.0.0.1:8123/webhooks/quickbooks/"
     assert "client_secret" not in app

@@ -24,6 +24,8 @@ PUBLIC = {
     "businesses:signup_confirm",
     "businesses:invitation_accept",
     "healthz",
+    # Intuit's webhook deliveries: no session, signed instead (accounting/inbound/views.py)
+    "accounting_inbound:webhook",
 }
 OWNER_ONLY_OUTSIDE_ACCOUNTING = {
     "businesses:settings",

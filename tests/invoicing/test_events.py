@@ -103,7 +103,7 @@ def test_handlers_run_inside_the_transaction_and_roll_back_with_it(make_invoice,
 def test_an_outer_rollback_undoes_the_handler_writes(make_invoice):
     invoice = make_invoice(issue=True)
 
-    def writes(*, payment):
+    def writes(*, payment, **_payload):
         Tag.objects.create(business=payment.business, name="paiement vu")
 
     events.payment_recorded.subscribe(writes)

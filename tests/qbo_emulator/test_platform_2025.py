@@ -197,7 +197,7 @@ def test_webhook_format_is_chosen_per_app(qb, other_app, qbo_emulator):
     qbo_emulator.deliver_webhooks(receiver)
 
     by_url = {url: (json.loads(body), headers) for url, body, headers in receiver.calls}
-    cloud, cloud_headers = by_url["http://127.0.0.1:8000/accounting/webhooks/qbo/"]
+    cloud, cloud_headers = by_url["http://127.0.0.1:8000/webhooks/quickbooks/"]
     legacy, legacy_headers = by_url["http://autre.example/webhooks"]
     assert [(e["type"], e["intuitentityid"]) for e in cloud] == [
         ("qbo.customer.created.v1", created.Id)
@@ -208,7 +208,7 @@ def test_webhook_format_is_chosen_per_app(qb, other_app, qbo_emulator):
         bodies["http://autre.example/webhooks"], "autre-verifier"
     )
     assert cloud_headers["intuit-signature"] == sign(
-        bodies["http://127.0.0.1:8000/accounting/webhooks/qbo/"], "plannit-dev-verifier"
+        bodies["http://127.0.0.1:8000/webhooks/quickbooks/"], "plannit-dev-verifier"
     )
 
 

@@ -58,7 +58,7 @@ def test_cloudevents_delivery_is_signed(qb, qbo_emulator):
 
     assert [r["delivered"] for r in results] == [True]
     url, body, headers = receiver.calls[0]
-    assert url == "http://127.0.0.1:8000/accounting/webhooks/qbo/"
+    assert url == "http://127.0.0.1:8000/webhooks/quickbooks/"
     assert hmac.compare_digest(headers["intuit-signature"], _independent_signature(body, VERIFIER))
     assert QuickBooks().validate_webhook_signature(
         body.decode(), headers["intuit-signature"], VERIFIER
@@ -175,7 +175,7 @@ def test_only_connected_apps_receive_events(qbo_emulator, make_qb):
 
     assert [
         (url, [e["intuitaccountid"] for e in json.loads(body)]) for url, body, _ in receiver.calls
-    ] == [("http://127.0.0.1:8000/accounting/webhooks/qbo/", [US_REALM])]
+    ] == [("http://127.0.0.1:8000/webhooks/quickbooks/", [US_REALM])]
 
 
 def test_changes_made_in_quickbooks_send_events(qbo_emulator):
