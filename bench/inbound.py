@@ -18,7 +18,7 @@ cdc_reads_per_quiet_company, lost (payments entered in QuickBooks absent from Pl
 applied_twice (QuickBooks payments recorded more than once), payments, seconds.
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/
-plannit_bench_inbound, dropped and recreated), BENCH_REDIS_URL (redis://127.0.0.1:6379/13,
+plannit_bench_inbound, dropped and recreated), BENCH_REDIS_URL (redis://127.0.0.1:6379/11,
 flushed), BENCH_INBOUND_COMPANIES (20), BENCH_INBOUND_PAYMENTS (1000), BENCH_INBOUND_RATE (50
 deliveries and payments per second), BENCH_INBOUND_SENDERS (4 threads asking the emulator to
 deliver), BENCH_INBOUND_POOL (threads) and BENCH_INBOUND_WORKER_CONCURRENCY (4),
@@ -51,7 +51,7 @@ from _harness import (
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/plannit_bench_inbound"
 )
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
 COMPANIES = int(os.environ.get("BENCH_INBOUND_COMPANIES", "20"))
 PAYMENTS = int(os.environ.get("BENCH_INBOUND_PAYMENTS", "1000"))
 RATE = float(os.environ.get("BENCH_INBOUND_RATE", "50"))
