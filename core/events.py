@@ -39,6 +39,10 @@ invoice_changed = DomainEvent("invoice_changed")  # invoice=
 invoice_voided = DomainEvent("invoice_voided")  # invoice=
 payment_recorded = DomainEvent("payment_recorded")  # payment=
 payment_voided = DomainEvent("payment_voided")  # payment=
+credit_note_issued = DomainEvent("credit_note_issued")  # credit_note=
+credit_note_voided = DomainEvent("credit_note_voided")  # credit_note=
+credit_applied = DomainEvent("credit_applied")  # application=
+credit_application_voided = DomainEvent("credit_application_voided")  # application=
 contact_changed = DomainEvent("contact_changed")  # contact=
 item_changed = DomainEvent("item_changed")  # item=
 business_created = DomainEvent("business_created")  # business= (sets up per-business defaults)
@@ -51,6 +55,10 @@ ALL_EVENTS = {
         invoice_voided,
         payment_recorded,
         payment_voided,
+        credit_note_issued,
+        credit_note_voided,
+        credit_applied,
+        credit_application_voided,
         contact_changed,
         item_changed,
         business_created,

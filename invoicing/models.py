@@ -133,6 +133,11 @@ class Invoice(BusinessOwned):
     amount_paid = models.DecimalField(
         _("amount paid"), max_digits=14, decimal_places=2, default=ZERO
     )
+    # Credit notes applied to it (credit_models.CreditApplication): balance = total − paid −
+    # credited.
+    amount_credited = models.DecimalField(
+        _("amount credited"), max_digits=14, decimal_places=2, default=ZERO
+    )
     balance = models.DecimalField(_("balance"), max_digits=14, decimal_places=2, default=ZERO)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
@@ -177,6 +182,11 @@ class Invoice(BusinessOwned):
     @property
     def is_issued(self) -> bool:
         return self.status not in (InvoiceStatus.DRAFT,)
+
+    @property
+    def amount_settled(self) -> Decimal:
+        """What no longer needs paying: payments plus credits applied."""
+        return self.amount_paid + self.amount_credited
 
     @property
     def billing_email(self) -> str:
@@ -348,3 +358,16 @@ class InvoiceDelivery(BusinessOwned):
     @property
     def is_pending(self) -> bool:
         return self.status in (DeliveryStatus.QUEUED, DeliveryStatus.SENDING)
+
+
+from .credit_models import (  # noqa: E402,F401 - the app's other models, in their own module
+    DEFAULT_PREFIXES_BY_KIND,
+    CreditApplication,
+    CreditApplicationStatus,
+    CreditNote,
+    CreditNoteLine,
+    CreditNoteStatus,
+    CreditNoteTax,
+    DocumentKind,
+    DocumentSequence,
+)

@@ -1,5 +1,13 @@
 """Every write of the invoicing app (HackSoft style: keyword-only, one transaction each)."""
 
+from .credits import (
+    CreditAmountInput,
+    CreditLineInput,
+    credit_application_void,
+    credit_apply,
+    credit_note_create,
+    credit_note_void,
+)
 from .invoices import (
     LineInput,
     due_date_for,
@@ -17,6 +25,7 @@ from .numbering import (
     on_business_created,
 )
 from .payments import payment_record, payment_void
+from .sequences import document_number_take, document_sequence_update
 from .taxes import (
     ComponentInput,
     taxgroup_archive,
@@ -31,6 +40,14 @@ from .taxes import (
 
 __all__ = [
     "ComponentInput",
+    "CreditAmountInput",
+    "CreditLineInput",
+    "credit_application_void",
+    "credit_apply",
+    "credit_note_create",
+    "credit_note_void",
+    "document_number_take",
+    "document_sequence_update",
     "LineInput",
     "due_date_for",
     "invoice_create",

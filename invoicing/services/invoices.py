@@ -20,6 +20,8 @@ from core.validators import date_in_range_message, is_date_in_range
 from .. import totals as totals_module
 from ..models import (
     TERMS_DAYS,
+    CreditApplicationStatus,
+    CreditNoteStatus,
     Invoice,
     InvoiceLine,
     InvoiceStatus,
@@ -202,7 +204,7 @@ def _write_lines_and_totals(invoice: Invoice, lines: Sequence[LineInput]) -> Non
     invoice.subtotal = result.subtotal
     invoice.tax_total = result.tax_total
     invoice.total = result.total
-    invoice.balance = ZERO if invoice.is_void else invoice.total - invoice.amount_paid
+    invoice.balance = ZERO if invoice.is_void else invoice.total - invoice.amount_settled
 
 
 def check_registration_numbers(*, invoice: Invoice) -> None:
@@ -298,6 +300,13 @@ def invoice_update(
     invoice = _lock(invoice)
     if invoice.is_void:
         raise ApplicationError(_("A void invoice cannot be changed."))
+    if invoice.credit_notes.exclude(status=CreditNoteStatus.VOID).exists():
+        raise ApplicationError(
+            _(
+                "This invoice has credit notes, so its lines can no longer change. Void the "
+                "credit notes first, or issue another credit note."
+            )
+        )
     business = invoice.business
     due_date = _check_header(
         business=business, contact=contact, issue_date=issue_date, terms=terms, due_date=due_date
@@ -310,7 +319,7 @@ def invoice_update(
     invoice.notes = notes.strip()
     _write_lines_and_totals(invoice, lines)
     if not invoice.is_draft:
-        if invoice.total < invoice.amount_paid:
+        if invoice.total < invoice.amount_settled:
             currency = business.currency
             raise ApplicationError(
                 _(
@@ -319,11 +328,13 @@ def invoice_update(
                 )
                 % {
                     "total": money(invoice.total, currency),
-                    "paid": money(invoice.amount_paid, currency),
+                    "paid": money(invoice.amount_settled, currency),
                 },
                 field="lines",
             )
-        invoice.status = status_for_payments(total=invoice.total, amount_paid=invoice.amount_paid)
+        invoice.status = status_for_payments(
+            total=invoice.total, amount_paid=invoice.amount_settled
+        )
         check_registration_numbers(invoice=invoice)
     full_clean_or_raise(invoice, all_fields=True)
     invoice.save()
@@ -342,9 +353,9 @@ def invoice_issue(*, invoice: Invoice) -> Invoice:
         raise ApplicationError(_("Add at least one line to the invoice."))
     check_registration_numbers(invoice=invoice)
     invoice.number = invoice_number_take(business=invoice.business)
-    invoice.status = status_for_payments(total=invoice.total, amount_paid=invoice.amount_paid)
+    invoice.status = status_for_payments(total=invoice.total, amount_paid=invoice.amount_settled)
     invoice.issued_at = timezone.now()
-    invoice.balance = invoice.total - invoice.amount_paid
+    invoice.balance = invoice.total - invoice.amount_settled
     full_clean_or_raise(invoice, all_fields=True)
     invoice.save()
     events.invoice_issued.send(invoice=invoice)
@@ -362,6 +373,12 @@ def invoice_void(*, invoice: Invoice) -> Invoice:
     if invoice.payments.exclude(status=PaymentStatus.VOID).exists():
         raise ApplicationError(
             _("This invoice has payments. Void its payments first, then void the invoice.")
+        )
+    if invoice.credit_notes.exclude(status=CreditNoteStatus.VOID).exists() or (
+        invoice.credit_applications.exclude(status=CreditApplicationStatus.VOID).exists()
+    ):
+        raise ApplicationError(
+            _("This invoice has credit notes. Void its credit notes first, then void the invoice.")
         )
     invoice.status = InvoiceStatus.VOID
     invoice.voided_at = timezone.now()

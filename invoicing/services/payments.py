@@ -68,8 +68,8 @@ def payment_record(
     full_clean_or_raise(payment, field="reference", all_fields=True)
     payment.save()
     invoice.amount_paid += amount
-    invoice.balance = invoice.total - invoice.amount_paid
-    invoice.status = status_for_payments(total=invoice.total, amount_paid=invoice.amount_paid)
+    invoice.balance = invoice.total - invoice.amount_settled
+    invoice.status = status_for_payments(total=invoice.total, amount_paid=invoice.amount_settled)
     invoice.save(update_fields=["amount_paid", "balance", "status", "updated_at"])
     events.payment_recorded.send(payment=payment)
     return payment
@@ -87,8 +87,10 @@ def payment_void(*, payment: Payment) -> Payment:
     payment.save(update_fields=["status", "voided_at"])
     invoice.amount_paid -= payment.amount
     if invoice.status != InvoiceStatus.VOID:
-        invoice.balance = invoice.total - invoice.amount_paid
-        invoice.status = status_for_payments(total=invoice.total, amount_paid=invoice.amount_paid)
+        invoice.balance = invoice.total - invoice.amount_settled
+        invoice.status = status_for_payments(
+            total=invoice.total, amount_paid=invoice.amount_settled
+        )
     invoice.save(update_fields=["amount_paid", "balance", "status", "updated_at"])
     payment.invoice = invoice
     events.payment_voided.send(payment=payment)

@@ -1,0 +1,371 @@
+"""Credit notes: issue one on an invoice (whole, some lines or quantities, or an amount), apply
+it to invoices of the same contact, void it. Taxes come from totals.py, like the invoices'.
+
+Every write locks the invoice (and the credit note) it changes, so two credits or a credit and
+a payment recorded at the same time cannot together take an invoice below zero."""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import events
+from core.exceptions import ApplicationError, full_clean_or_raise
+from core.formatting import money
+from core.validators import date_in_range_message, is_date_in_range
+
+from .. import totals as totals_module
+from ..models import (
+    CreditApplication,
+    CreditApplicationStatus,
+    CreditNote,
+    CreditNoteLine,
+    CreditNoteStatus,
+    CreditNoteTax,
+    DocumentKind,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    TaxGroup,
+)
+from .invoices import MAX_AMOUNT, _group_specs, status_for_payments
+from .sequences import document_number_take
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class CreditLineInput:
+    """Credit `quantity` of one line of the invoice."""
+
+    invoice_line: InvoiceLine
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class CreditAmountInput:
+    """Credit an amount before tax, taxed with `tax_group` (none: not taxable)."""
+
+    amount: Decimal
+    tax_group: TaxGroup | None
+    description: str = ""
+
+
+def _lock_invoice(invoice: Invoice) -> Invoice:
+    return (
+        Invoice.objects.select_for_update(of=("self",))
+        .select_related("business", "contact")
+        .get(pk=invoice.pk)
+    )
+
+
+def credited_quantities(invoice: Invoice) -> dict[int, Decimal]:
+    """Invoice line id -> quantity already credited by its credit notes that are not void."""
+    rows = (
+        CreditNoteLine.objects.filter(credit_note__invoice=invoice, invoice_line__isnull=False)
+        .exclude(credit_note__status=CreditNoteStatus.VOID)
+        .values("invoice_line_id")
+        .annotate(quantity=Sum("quantity"))
+    )
+    return {row["invoice_line_id"]: row["quantity"] for row in rows}
+
+
+def credited_total(invoice: Invoice) -> Decimal:
+    return (
+        invoice.credit_notes.exclude(status=CreditNoteStatus.VOID).aggregate(s=Sum("total"))["s"]
+        or ZERO
+    )
+
+
+def _check_amount(amount, field: str = "amount") -> Decimal:
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
+        raise ApplicationError(_("Enter an amount greater than zero."), field=field)
+    if amount.as_tuple().exponent < -2:
+        raise ApplicationError(
+            _("Enter an amount in dollars and cents (2 decimals at most)."), field=field
+        )
+    return amount
+
+
+def _rows_for_lines(invoice: Invoice, lines: Sequence[CreditLineInput]) -> list[CreditNoteLine]:
+    already = credited_quantities(invoice)
+    rows, seen = [], set()
+    for entry in lines:
+        line = entry.invoice_line
+        if line.invoice_id != invoice.pk:
+            raise ApplicationError(_("Choose lines of this invoice."), field="lines")
+        if line.pk in seen:
+            raise ApplicationError(_("Each line can be credited once per credit note."))
+        seen.add(line.pk)
+        quantity = entry.quantity
+        if not isinstance(quantity, Decimal) or not quantity.is_finite() or quantity <= 0:
+            raise ApplicationError(_("Each quantity must be greater than zero."), field="lines")
+        if quantity.as_tuple().exponent < -3:
+            raise ApplicationError(_("Use at most 3 decimals for quantities."), field="lines")
+        left = line.quantity - already.get(line.pk, Decimal("0"))
+        if quantity > left:
+            raise ApplicationError(
+                _("“%(line)s”: at most %(left)s can still be credited.")
+                % {"line": line.description, "left": f"{left.normalize():f}"},
+                field="lines",
+            )
+        rows.append(
+            CreditNoteLine(
+                invoice_line=line,
+                item_id=line.item_id,
+                description=line.description,
+                quantity=quantity,
+                unit_price=line.unit_price,
+                is_taxable=line.is_taxable,
+                tax_group_id=line.tax_group_id,
+            )
+        )
+    return rows
+
+
+def _row_for_amount(invoice: Invoice, entry: CreditAmountInput) -> CreditNoteLine:
+    amount = _check_amount(entry.amount)
+    group = entry.tax_group
+    if group is not None and group.business_id != invoice.business_id:
+        raise ApplicationError(_("Choose one of your tax groups."), field="tax_group")
+    return CreditNoteLine(
+        description=(entry.description or "").strip() or _("Credit"),
+        quantity=Decimal("1"),
+        unit_price=amount,
+        is_taxable=group is not None,
+        tax_group_id=group.pk if group is not None else None,
+    )
+
+
+def _compute(invoice: Invoice, rows: list[CreditNoteLine]) -> totals_module.Totals:
+    groups = {row.tax_group_id for row in rows if row.tax_group_id}
+    group_objects = {g.pk: g for g in TaxGroup.objects.filter(pk__in=groups)}
+    specs, _default = _group_specs(
+        invoice.business,
+        [_GroupHolder(group_objects[row.tax_group_id]) for row in rows if row.tax_group_id],
+    )
+    # A credited line carries the group its invoice line was taxed with (stored there), never
+    # the business's default of today: the taxes reversed are the taxes charged.
+    line_specs = [
+        totals_module.LineSpec(
+            quantity=row.quantity,
+            unit_price=row.unit_price,
+            is_taxable=row.is_taxable and row.tax_group_id is not None,
+            tax_group=specs[row.tax_group_id] if row.tax_group_id else None,
+        )
+        for row in rows
+    ]
+    return totals_module.compute_totals(line_specs, default_tax_group=None)
+
+
+@dataclass(frozen=True)
+class _GroupHolder:
+    tax_group: TaxGroup
+
+
+def _apply(credit_note: CreditNote, invoice: Invoice, amount: Decimal, date) -> CreditApplication:
+    """Use `amount` of a locked credit note on a locked invoice."""
+    application = CreditApplication(
+        business_id=credit_note.business_id,
+        credit_note=credit_note,
+        invoice=invoice,
+        amount=amount,
+        date=date,
+    )
+    full_clean_or_raise(application, all_fields=True)
+    application.save()
+    credit_note.amount_applied += amount
+    credit_note.balance = credit_note.total - credit_note.amount_applied
+    credit_note.save(update_fields=["amount_applied", "balance"])
+    invoice.amount_credited += amount
+    invoice.balance = invoice.total - invoice.amount_settled
+    invoice.status = status_for_payments(total=invoice.total, amount_paid=invoice.amount_settled)
+    invoice.save(update_fields=["amount_credited", "balance", "status", "updated_at"])
+    events.credit_applied.send(application=application)
+    return application
+
+
+@transaction.atomic
+def credit_note_create(
+    *,
+    invoice: Invoice,
+    date: datetime.date,
+    lines: Sequence[CreditLineInput] = (),
+    amount: CreditAmountInput | None = None,
+    full: bool = False,
+    reason: str = "",
+    apply_to_invoice: bool = True,
+) -> CreditNote:
+    """Issue a credit note on an issued invoice: `full` (every line, what is left of it),
+    `lines` (quantities of some lines) or `amount`. With `apply_to_invoice`, as much of it as
+    the invoice still owes is applied to it; the rest is an open credit of the contact."""
+    invoice = _lock_invoice(invoice)
+    if invoice.is_draft:
+        raise ApplicationError(_("Issue the invoice before crediting it."))
+    if invoice.is_void:
+        raise ApplicationError(_("This invoice is void: it cannot be credited."))
+    if not isinstance(date, datetime.date):
+        raise ApplicationError(_("Enter the date."), field="date")
+    if not is_date_in_range(date):
+        raise ApplicationError(date_in_range_message(), field="date")
+    if date < invoice.issue_date:
+        raise ApplicationError(_("A credit note cannot be dated before its invoice."), field="date")
+    if full:
+        already = credited_quantities(invoice)
+        lines = [
+            CreditLineInput(invoice_line=line, quantity=line.quantity - already.get(line.pk, 0))
+            for line in invoice.lines.all()
+            if line.quantity - already.get(line.pk, 0) > 0
+        ]
+        if not lines:
+            raise ApplicationError(_("Every line of this invoice has already been credited."))
+    rows = _rows_for_lines(invoice, lines)
+    if amount is not None:
+        rows.append(_row_for_amount(invoice, amount))
+    if not rows:
+        raise ApplicationError(_("Choose what to credit: lines or an amount."), field="lines")
+    result = _compute(invoice, rows)
+    if result.total > MAX_AMOUNT:
+        raise ApplicationError(_("The credit note total is too large."), field="amount")
+    if amount is not None and credited_total(invoice) + result.total > invoice.total:
+        raise ApplicationError(
+            _("Credits on this invoice would reach %(credited)s, more than its total of %(total)s.")
+            % {
+                "credited": money(
+                    credited_total(invoice) + result.total, invoice.business.currency
+                ),
+                "total": money(invoice.total, invoice.business.currency),
+            },
+            field="amount",
+        )
+    credit_note = CreditNote(
+        business_id=invoice.business_id,
+        invoice=invoice,
+        contact=invoice.contact,
+        number=document_number_take(business=invoice.business, kind=DocumentKind.CREDIT_NOTE),
+        date=date,
+        reason=(reason or "").strip(),
+        subtotal=result.subtotal,
+        tax_total=result.tax_total,
+        total=result.total,
+        balance=result.total,
+        issued_at=timezone.now(),
+    )
+    full_clean_or_raise(credit_note, all_fields=True)
+    credit_note.save()
+    for position, (row, line_amount) in enumerate(zip(rows, result.line_amounts, strict=True)):
+        row.credit_note = credit_note
+        row.position = position
+        row.amount = line_amount
+        if row.tax_group_id is None:
+            row.is_taxable = False
+        row.save()
+    CreditNoteTax.objects.bulk_create(
+        [
+            CreditNoteTax(
+                credit_note=credit_note,
+                tax_group_id=tax.group.key,
+                name=tax.name,
+                rate=tax.rate,
+                taxable_amount=tax.taxable_amount,
+                amount=tax.amount,
+                position=position,
+            )
+            for position, tax in enumerate(result.taxes)
+        ]
+    )
+    events.credit_note_issued.send(credit_note=credit_note)
+    if apply_to_invoice and invoice.balance > 0:
+        _apply(credit_note, invoice, min(credit_note.total, invoice.balance), date)
+    return credit_note
+
+
+@transaction.atomic
+def credit_apply(
+    *, credit_note: CreditNote, invoice: Invoice, amount: Decimal, date: datetime.date
+) -> CreditApplication:
+    """Use some of an open credit on an invoice of the same contact."""
+    invoice = _lock_invoice(invoice)
+    credit_note = CreditNote.objects.select_for_update().get(pk=credit_note.pk)
+    if credit_note.business_id != invoice.business_id:
+        raise ApplicationError(_("Choose one of your invoices."))
+    if credit_note.is_void:
+        raise ApplicationError(_("This credit note is void."))
+    if credit_note.contact_id != invoice.contact_id:
+        raise ApplicationError(_("A credit can only be used on an invoice of the same contact."))
+    if invoice.is_draft or invoice.is_void:
+        raise ApplicationError(_("A credit can only be used on an issued invoice."))
+    amount = _check_amount(amount)
+    currency = invoice.business.currency
+    if amount > credit_note.balance:
+        raise ApplicationError(
+            _("The amount cannot exceed the credit left, %(left)s.")
+            % {"left": money(credit_note.balance, currency)},
+            field="amount",
+        )
+    if amount > invoice.balance:
+        raise ApplicationError(
+            _("The amount cannot exceed the balance of %(balance)s.")
+            % {"balance": money(invoice.balance, currency)},
+            field="amount",
+        )
+    if not isinstance(date, datetime.date) or not is_date_in_range(date):
+        raise ApplicationError(date_in_range_message(), field="date")
+    return _apply(credit_note, invoice, amount, date)
+
+
+def _unapply(application: CreditApplication) -> None:
+    invoice = Invoice.objects.select_for_update(of=("self",)).get(pk=application.invoice_id)
+    credit_note = CreditNote.objects.select_for_update().get(pk=application.credit_note_id)
+    application.status = CreditApplicationStatus.VOID
+    application.voided_at = timezone.now()
+    application.save(update_fields=["status", "voided_at"])
+    credit_note.amount_applied -= application.amount
+    if not credit_note.is_void:
+        credit_note.balance = credit_note.total - credit_note.amount_applied
+    credit_note.save(update_fields=["amount_applied", "balance"])
+    invoice.amount_credited -= application.amount
+    if invoice.status != InvoiceStatus.VOID:
+        invoice.balance = invoice.total - invoice.amount_settled
+        invoice.status = status_for_payments(
+            total=invoice.total, amount_paid=invoice.amount_settled
+        )
+    invoice.save(update_fields=["amount_credited", "balance", "status", "updated_at"])
+    application.invoice = invoice
+    application.credit_note = credit_note
+    events.credit_application_voided.send(application=application)
+
+
+@transaction.atomic
+def credit_application_void(*, application: CreditApplication) -> CreditApplication:
+    """Take a credit back from an invoice: the invoice owes it again, the credit is open."""
+    application = CreditApplication.objects.select_for_update().get(pk=application.pk)
+    if application.is_void:
+        raise ApplicationError(_("This credit is no longer applied."))
+    _unapply(application)
+    return application
+
+
+@transaction.atomic
+def credit_note_void(*, credit_note: CreditNote) -> CreditNote:
+    """Cancel a credit note: its applications are taken back first (the invoices owe those
+    amounts again), then it owes nothing. It keeps its number."""
+    credit_note = CreditNote.objects.select_for_update().get(pk=credit_note.pk)
+    if credit_note.is_void:
+        raise ApplicationError(_("This credit note is already void."))
+    for application in CreditApplication.objects.select_for_update().filter(
+        credit_note=credit_note, status=CreditApplicationStatus.APPLIED
+    ):
+        _unapply(application)
+    credit_note.refresh_from_db()
+    credit_note.status = CreditNoteStatus.VOID
+    credit_note.voided_at = timezone.now()
+    credit_note.balance = ZERO
+    credit_note.save(update_fields=["status", "voided_at", "balance"])
+    events.credit_note_voided.send(credit_note=credit_note)
+    return credit_note
