@@ -138,25 +138,29 @@ def line_item(line: LineData, mapping: Mapping) -> str:
     return item
 
 
+def sales_lines(lines: tuple[LineData, ...], mapping: Mapping) -> list[dict]:
+    """The SalesItemLineDetail lines of any sales document (invoice, credit memo, receipt)."""
+    return [
+        {
+            "Amount": line.amount.quantize(CENT),
+            "DetailType": "SalesItemLineDetail",
+            "Description": line.description[:4000],
+            "SalesItemLineDetail": {
+                "ItemRef": _ref(line_item(line, mapping)),
+                "Qty": _number(line.quantity),
+                "UnitPrice": _number(line.unit_price),
+                "TaxCodeRef": _ref(line_tax_code(line, mapping)),
+            },
+        }
+        for line in lines
+    ]
+
+
 def invoice_body(data: InvoiceData, *, customer_id: str, mapping: Mapping) -> dict:
     """The Invoice create body. Non-US: GlobalTaxCalculation TaxExcluded and no TxnTaxDetail,
     so QBO computes the tax itself and we can compare (§10). US: TAX/NON on lines and the
     transaction's tax code."""
-    lines = []
-    for line in data.lines:
-        lines.append(
-            {
-                "Amount": line.amount.quantize(CENT),
-                "DetailType": "SalesItemLineDetail",
-                "Description": line.description[:4000],
-                "SalesItemLineDetail": {
-                    "ItemRef": _ref(line_item(line, mapping)),
-                    "Qty": _number(line.quantity),
-                    "UnitPrice": _number(line.unit_price),
-                    "TaxCodeRef": _ref(line_tax_code(line, mapping)),
-                },
-            }
-        )
+    lines = sales_lines(data.lines, mapping)
     body: dict = {
         "DocNumber": data.number[:21],
         "TxnDate": data.issue_date.isoformat(),

@@ -157,3 +157,7 @@ def register() -> None:
     events.payment_recorded.subscribe(on_payment_recorded)
     events.payment_voided.subscribe(on_payment_voided)
     events.contact_changed.subscribe(on_contact_changed)
+
+    from . import credit_handlers
+
+    credit_handlers.register()

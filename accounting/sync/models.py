@@ -148,6 +148,8 @@ class SyncKind(models.TextChoices):
     CUSTOMER = "customer", _("Customer")
     INVOICE = "invoice", _("Invoice")
     PAYMENT = "payment", _("Payment")
+    CREDIT_NOTE = "credit", _("Credit note")
+    CREDIT_APPLICATION = "creditapp", _("Credit applied")
 
 
 class SyncOperation(models.TextChoices):
@@ -312,3 +314,6 @@ class ApiUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.realm_id} {self.month:%Y-%m}: {self.reads}"
+
+
+from .credit_links import CreditApplicationLink, CreditNoteLink  # noqa: E402,F401
