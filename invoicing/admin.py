@@ -180,3 +180,6 @@ class InvoiceDeliveryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+from . import credit_admin  # noqa: E402,F401 - registers the credit notes' pages

@@ -70,7 +70,7 @@ class CreditNote(BusinessOwned):
         default=CreditNoteStatus.ISSUED,
     )
     date = models.DateField(_("date"))
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason for the credit"), blank=True)
     subtotal = models.DecimalField(_("subtotal"), max_digits=14, decimal_places=2, default=ZERO)
     tax_total = models.DecimalField(_("taxes"), max_digits=14, decimal_places=2, default=ZERO)
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=ZERO)

@@ -19,6 +19,24 @@ urlpatterns = [
     path(
         "invoices/<int:pk>/payments/<int:payment_pk>/void/", views.payment_void, name="payment_void"
     ),
+    path(
+        "invoices/<int:pk>/credit-notes/new/",
+        views.credit_note_create,
+        name="credit_note_create",
+    ),
+    path(
+        "invoices/<int:pk>/credits/<int:credit_pk>/apply/",
+        views.credit_apply,
+        name="credit_apply",
+    ),
+    path(
+        "invoices/<int:pk>/credits/applied/<int:application_pk>/void/",
+        views.credit_application_void,
+        name="credit_application_void",
+    ),
+    path("credit-notes/<int:pk>/", views.credit_note_detail, name="credit_note_detail"),
+    path("credit-notes/<int:pk>/print/", views.credit_note_print, name="credit_note_print"),
+    path("credit-notes/<int:pk>/void/", views.credit_note_void, name="credit_note_void"),
     path("settings/tax-groups/", views.taxgroup_list, name="taxgroup_list"),
     path("settings/tax-groups/new/", views.taxgroup_create, name="taxgroup_create"),
     path("settings/tax-groups/ready-made/", views.taxgroup_presets, name="taxgroup_presets"),

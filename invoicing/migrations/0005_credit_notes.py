@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('number', models.CharField(max_length=21, verbose_name='number')),
                 ('status', models.CharField(choices=[('issued', 'Issued'), ('void', 'Void')], default='issued', max_length=10, verbose_name='status')),
                 ('date', models.DateField(verbose_name='date')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
+                ('reason', models.TextField(blank=True, verbose_name='reason for the credit')),
                 ('subtotal', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='subtotal')),
                 ('tax_total', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='taxes')),
                 ('total', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='total')),

@@ -25,7 +25,11 @@ from .numbering import (
     on_business_created,
 )
 from .payments import payment_record, payment_void
-from .sequences import document_number_take, document_sequence_update
+from .sequences import (
+    document_number_take,
+    document_sequence_ensure,
+    document_sequence_update,
+)
 from .taxes import (
     ComponentInput,
     taxgroup_archive,
@@ -47,6 +51,7 @@ __all__ = [
     "credit_note_create",
     "credit_note_void",
     "document_number_take",
+    "document_sequence_ensure",
     "document_sequence_update",
     "LineInput",
     "due_date_for",

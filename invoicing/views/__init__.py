@@ -1,3 +1,11 @@
+from .credits import (
+    credit_application_void,
+    credit_apply,
+    credit_note_create,
+    credit_note_detail,
+    credit_note_print,
+    credit_note_void,
+)
 from .dashboard import home
 from .delivery import invoice_send
 from .invoices import (
@@ -26,6 +34,12 @@ from .taxes import (
 )
 
 __all__ = [
+    "credit_application_void",
+    "credit_apply",
+    "credit_note_create",
+    "credit_note_detail",
+    "credit_note_print",
+    "credit_note_void",
     "home",
     "invoice_create",
     "invoice_delete",

@@ -156,6 +156,9 @@ def invoice_detail(request, pk: int):
             "can_send": invoice.is_issued and not invoice.is_void,
             "can_record_payment": invoice.status in ("issued", "partially_paid")
             and invoice.balance > 0,
+            "can_credit": invoice.is_issued and not invoice.is_void,
+            "credit_notes": selectors.invoice_credit_notes(invoice=invoice),
+            "credit_applications": selectors.invoice_credit_applications(invoice=invoice),
         },
     )
 
@@ -241,7 +244,19 @@ def payment_create(request, pk: int):
         else:
             messages.success(request, _("Payment recorded."))
             return redirect("invoicing:invoice_detail", pk=invoice.pk)
-    return render(request, "invoicing/payment_form.html", {"form": form, "invoice": invoice})
+    return render(
+        request,
+        "invoicing/payment_form.html",
+        {
+            "form": form,
+            "invoice": invoice,
+            "open_credits": (
+                selectors.contact_open_credits(contact=invoice.contact)
+                if invoice.balance > 0 and not invoice.is_void
+                else []
+            ),
+        },
+    )
 
 
 @business_member_required
