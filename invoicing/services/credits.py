@@ -344,6 +344,8 @@ def _unapply(application: CreditApplication) -> None:
 @transaction.atomic
 def credit_application_void(*, application: CreditApplication) -> CreditApplication:
     """Take a credit back from an invoice: the invoice owes it again, the credit is open."""
+    # Locks in the order every credit write takes them: invoice, then credit note.
+    _lock_invoice(Invoice(pk=application.invoice_id))
     application = CreditApplication.objects.select_for_update().get(pk=application.pk)
     if application.is_void:
         raise ApplicationError(_("This credit is no longer applied."))
@@ -355,6 +357,18 @@ def credit_application_void(*, application: CreditApplication) -> CreditApplicat
 def credit_note_void(*, credit_note: CreditNote) -> CreditNote:
     """Cancel a credit note: its applications are taken back first (the invoices owe those
     amounts again), then it owes nothing. It keeps its number."""
+    # Locks in the order every credit write takes them: the invoices, then the credit note.
+    invoice_ids = set(
+        CreditApplication.objects.filter(credit_note_id=credit_note.pk).values_list(
+            "invoice_id", flat=True
+        )
+    ) | {credit_note.invoice_id}
+    list(
+        Invoice.objects.select_for_update(of=("self",))
+        .filter(pk__in=invoice_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     credit_note = CreditNote.objects.select_for_update().get(pk=credit_note.pk)
     if credit_note.is_void:
         raise ApplicationError(_("This credit note is already void."))
