@@ -272,3 +272,68 @@ def test_one_cent_difference_on_the_credit_memo_is_flagged_with_both_figures(qbo
     badge = sync_badge_for(credit_note)
     assert badge.state == "synced"
     assert "$0.11" in badge.warning and "$0.10" in badge.warning
+
+
+def test_send_earlier_invoices_brings_their_credit_notes_looked_up_by_number(qbo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounting.sync.services.backfill import earlier_invoices_send
+
+    qbo.connection.connected_at = timezone.now() + timedelta(days=1)
+    qbo.connection.save()
+    contact = make_contact(qbo.business)
+    applied = issue_invoice(qbo.business, contact=contact, issue_date=datetime.date(2026, 10, 5))
+    typed = issue_invoice(qbo.business, contact=contact, issue_date=datetime.date(2026, 10, 6))
+    first = invoicing.credit_note_create(invoice=applied, date=CREDIT_DATE, full=True)
+    second = invoicing.credit_note_create(
+        invoice=typed,
+        date=CREDIT_DATE,
+        amount=CreditAmountInput(amount=Decimal("10.00"), tax_group=None),
+        apply_to_invoice=False,
+    )
+    assert SyncJob.objects.count() == 0  # issued before the connection: nothing sent
+    customer = qbo.company.save("Customer", {"DisplayName": "Gabrielle Lavoie"})
+    by_hand = qbo.company.save(
+        "CreditMemo",
+        {
+            "DocNumber": second.number,
+            "CustomerRef": {"value": customer["Id"]},
+            "Line": [
+                {
+                    "Amount": 10,
+                    "DetailType": "SalesItemLineDetail",
+                    "SalesItemLineDetail": {
+                        "ItemRef": {"value": "1"},
+                        "TaxCodeRef": {"value": qbo.settings.non_taxable_tax_code_id},
+                    },
+                }
+            ],
+        },
+    )
+    # when
+    assert (
+        earlier_invoices_send(
+            business=qbo.business,
+            date_from=datetime.date(2026, 10, 1),
+            date_to=datetime.date(2026, 10, 31),
+        )
+        == 2
+    )
+    assert sorted(SyncJob.objects.values_list("kind", "lookup_first")) == [
+        ("credit", True),
+        ("credit", True),
+        ("creditapp", True),
+        ("invoice", True),
+        ("invoice", True),
+    ]
+    assert sorted(run_due()) == ["done"] * 5
+    # then: the typed credit memo is linked, the other created and applied
+    assert CreditNoteLink.objects.get(credit_note=second).qbo_id == by_hand["Id"]
+    assert len(qbo.company.all("CreditMemo")) == 2
+    assert len(qbo.calls("POST", "/creditmemo")) == 1
+    invoice_link = InvoiceLink.objects.get(invoice=applied)
+    assert _remote_balance(qbo, "Invoice", invoice_link.qbo_id) == 0
+    memo = qbo.company.get("CreditMemo", CreditNoteLink.objects.get(credit_note=first).qbo_id)
+    assert memo["DocNumber"] == first.number
