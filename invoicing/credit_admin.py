@@ -71,7 +71,7 @@ class CreditNoteAdmin(HistoryAdmin):
         "total",
         "balance",
     ]
-    list_filter = ["status", "date"]
+    list_filter = ["status", ("refund_payment", admin.EmptyFieldListFilter), "date"]
     search_fields = ["number", "invoice__number", "contact__display_name", "business__name"]
     list_select_related = ["business", "contact", "invoice"]
     date_hierarchy = "date"
@@ -88,6 +88,9 @@ class CreditNoteAdmin(HistoryAdmin):
         "total",
         "amount_applied",
         "balance",
+        "refund_payment",
+        "refund_method",
+        "refund_reference",
         "issued_at",
         "voided_at",
         "created_at",

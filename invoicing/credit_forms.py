@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import BoundedDateField, DateInput
 
+from .models import PaymentMethod
 from .services.credits import credited_quantities
 
 FULL, LINES, AMOUNT = "full", "lines", "amount"
@@ -87,6 +88,25 @@ class CreditNoteForm(forms.Form):
         if what == LINES and not self.line_quantities():
             self.add_error(None, _("Enter the quantity to credit on at least one line."))
         return cleaned
+
+
+class RefundForm(CreditNoteForm):
+    """What to refund out of a payment (lines, quantities or an amount, taxes reversed), and
+    how the money goes back."""
+
+    method = forms.ChoiceField(label=_("Refunded by"), choices=PaymentMethod.choices)
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=21,
+        required=False,
+        help_text=_("Cheque or transfer number, for example."),
+    )
+
+    def __init__(self, *args, payment, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("method", payment.method)
+        super().__init__(*args, **kwargs)
+        del self.fields["apply_to_invoice"]
+        self.payment = payment
 
 
 class CreditApplyForm(forms.Form):

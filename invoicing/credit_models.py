@@ -79,6 +79,18 @@ class CreditNote(BusinessOwned):
     )
     # What is left to use: total − applied (0 once void).
     balance = models.DecimalField(_("credit left"), max_digits=14, decimal_places=2, default=ZERO)
+    # A refund: the credit paid back in money out of this payment (QBO: a RefundReceipt
+    # instead of a CreditMemo), never applied to an invoice.
+    refund_payment = models.ForeignKey(
+        "invoicing.Payment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refunds",
+        verbose_name=_("refunded from payment"),
+    )
+    refund_method = models.CharField(_("refund method"), max_length=20, blank=True)
+    refund_reference = models.CharField(_("refund reference"), max_length=21, blank=True)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -106,6 +118,15 @@ class CreditNote(BusinessOwned):
     @property
     def is_open(self) -> bool:
         return not self.is_void and self.balance > 0
+
+    @property
+    def is_refund(self) -> bool:
+        return self.refund_payment_id is not None
+
+    def get_refund_method_display(self) -> str:
+        from .models import PaymentMethod
+
+        return dict(PaymentMethod.choices).get(self.refund_method, self.refund_method)
 
 
 class CreditNoteLine(models.Model):

@@ -34,6 +34,11 @@ urlpatterns = [
         views.credit_application_void,
         name="credit_application_void",
     ),
+    path(
+        "invoices/<int:pk>/payments/<int:payment_pk>/refund/",
+        views.refund_create,
+        name="refund_create",
+    ),
     path("credit-notes/<int:pk>/", views.credit_note_detail, name="credit_note_detail"),
     path("credit-notes/<int:pk>/print/", views.credit_note_print, name="credit_note_print"),
     path("credit-notes/<int:pk>/void/", views.credit_note_void, name="credit_note_void"),

@@ -60,6 +60,27 @@ def credit_memo_body(data: CreditMemoData, *, customer_id: str, mapping: Mapping
     return body
 
 
+def refund_receipt_body(
+    data: CreditMemoData,
+    *,
+    customer_id: str,
+    mapping: Mapping,
+    payment_method_id: str,
+    reference: str = "",
+) -> dict:
+    """A credit paid back in money: the credit memo's body, paid from the deposit account
+    (qbo-api-reference: DepositToAccountRef is the account the refund comes out of)."""
+    if not mapping.deposit_account:
+        raise MappingMissing("no_deposit_account")
+    body = credit_memo_body(data, customer_id=customer_id, mapping=mapping)
+    body["DepositToAccountRef"] = _ref(mapping.deposit_account)
+    if payment_method_id:
+        body["PaymentMethodRef"] = _ref(payment_method_id)
+    if reference:
+        body["PaymentRefNum"] = reference[:21]
+    return body
+
+
 def credit_application_body(
     data: CreditApplicationData, *, customer_id: str, invoice_qbo_id: str, credit_memo_qbo_id: str
 ) -> dict:

@@ -1,7 +1,13 @@
-"""Remote calls for credit memos (and the payments that apply them), mixed into SalesApi.
-One method per remote call, no ORM."""
+"""Remote calls for the sales documents other than invoices: CreditMemo, RefundReceipt and
+SalesReceipt, mixed into SalesApi. One method per remote call, no ORM.
+
+Their answers have the shape of an Invoice answer for what we keep (Id, SyncToken, DocNumber,
+customer, TotalAmt, TxnTaxDetail.TotalTax, the "Voided" note), so they are read as a
+RemoteInvoice."""
 
 from .sales_payloads import RemoteInvoice, invoice_from_qbo
+
+DOCUMENTS = ("CreditMemo", "RefundReceipt", "SalesReceipt")
 
 
 def _quote(value: str) -> str:
@@ -10,31 +16,52 @@ def _quote(value: str) -> str:
     return "'" + str(value).replace("\\", "").replace("'", "\\'") + "'"
 
 
-class CreditMemoCalls:
-    """A CreditMemo answer has the shape of an Invoice answer for what we keep (Id, SyncToken,
-    DocNumber, customer, TotalAmt, TotalTax), so it is read as a RemoteInvoice."""
+def _check(entity: str) -> str:
+    if entity not in DOCUMENTS:
+        raise ValueError(f"Not a sales document: {entity}")
+    return entity
 
-    def credit_memo_get(self, qbo_id: str) -> RemoteInvoice:
-        answer = self._get(f"creditmemo/{qbo_id}", label="read CreditMemo")
-        return invoice_from_qbo(self._entity(answer, "CreditMemo"))
 
-    def credit_memo_create(self, body: dict, *, request_id: str) -> RemoteInvoice:
-        answer = self._post("creditmemo", body, label="create CreditMemo", request_id=request_id)
-        return invoice_from_qbo(self._entity(answer, "CreditMemo"))
+class DocumentCalls:
+    def document_get(self, entity: str, qbo_id: str) -> RemoteInvoice:
+        entity = _check(entity)
+        answer = self._get(f"{entity.lower()}/{qbo_id}", label=f"read {entity}")
+        return invoice_from_qbo(self._entity(answer, entity))
 
-    def credit_memo_by_doc_number(self, doc_number: str) -> RemoteInvoice | None:
-        rows = self.query(
-            f"SELECT * FROM CreditMemo WHERE DocNumber = {_quote(doc_number)}", "CreditMemo"
-        )
+    def document_create(self, entity: str, body: dict, *, request_id: str) -> RemoteInvoice:
+        entity = _check(entity)
+        answer = self._post(entity.lower(), body, label=f"create {entity}", request_id=request_id)
+        return invoice_from_qbo(self._entity(answer, entity))
+
+    def document_by_doc_number(self, entity: str, doc_number: str) -> RemoteInvoice | None:
+        entity = _check(entity)
+        rows = self.query(f"SELECT * FROM {entity} WHERE DocNumber = {_quote(doc_number)}", entity)
         return invoice_from_qbo(rows[0]) if rows else None
 
-    def credit_memo_delete(self, *, qbo_id: str, sync_token: str, request_id: str) -> None:
-        """QBO has no void for a credit memo (qbo-api-reference §2.1 lists Invoice, Payment,
-        SalesReceipt, BillPayment): it is deleted, once no payment applies it any more."""
+    def document_delete(
+        self, entity: str, *, qbo_id: str, sync_token: str, request_id: str
+    ) -> None:
+        """QBO has no void for a credit memo or a refund receipt (qbo-api-reference §2.1
+        lists Invoice, Payment, SalesReceipt, BillPayment): they are deleted."""
+        entity = _check(entity)
         self._post(
-            "creditmemo",
+            entity.lower(),
             {"Id": qbo_id, "SyncToken": sync_token},
-            label="delete CreditMemo",
+            label=f"delete {entity}",
             request_id=request_id,
             params={"operation": "delete"},
         )
+
+    def document_void(
+        self, entity: str, *, qbo_id: str, sync_token: str, request_id: str
+    ) -> RemoteInvoice:
+        """A sales receipt is voided like a payment: a sparse update with include=void."""
+        entity = _check(entity)
+        answer = self._post(
+            entity.lower(),
+            {"Id": qbo_id, "SyncToken": sync_token, "sparse": True},
+            label=f"void {entity}",
+            request_id=request_id,
+            params={"operation": "update", "include": "void"},
+        )
+        return invoice_from_qbo(self._entity(answer, entity))

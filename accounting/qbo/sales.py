@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from . import client, errors
 from .client import Admit, CallRecord, LimiterBusy, Recorder
-from .documents_api import CreditMemoCalls, _quote
+from .documents_api import DocumentCalls, _quote
 from .sales_payloads import (
     RemoteCustomer,
     RemoteInvoice,
@@ -41,7 +41,7 @@ def dumps(body: dict) -> str:
     return re.sub(r'"\\u0000dec:(-?[0-9.]+)"', r"\1", text)
 
 
-class SalesApi(CreditMemoCalls):
+class SalesApi(DocumentCalls):
     """The remote calls of one job, for one company, with one access token."""
 
     def __init__(

@@ -3,6 +3,7 @@
 from .credits import (
     CreditAmountInput,
     CreditLineInput,
+    RefundInput,
     credit_application_void,
     credit_apply,
     credit_note_create,
@@ -54,6 +55,7 @@ __all__ = [
     "document_sequence_ensure",
     "document_sequence_update",
     "LineInput",
+    "RefundInput",
     "due_date_for",
     "invoice_create",
     "invoice_delete",

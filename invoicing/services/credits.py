@@ -31,6 +31,8 @@ from ..models import (
     Invoice,
     InvoiceLine,
     InvoiceStatus,
+    Payment,
+    PaymentMethod,
     TaxGroup,
 )
 from .invoices import MAX_AMOUNT, _group_specs, status_for_payments
@@ -54,6 +56,45 @@ class CreditAmountInput:
     amount: Decimal
     tax_group: TaxGroup | None
     description: str = ""
+
+
+@dataclass(frozen=True)
+class RefundInput:
+    """Pay the credit back out of `payment`, by `method`."""
+
+    payment: Payment
+    method: str
+    reference: str = ""
+
+
+def refunded_total(payment: Payment) -> Decimal:
+    return (
+        CreditNote.objects.filter(refund_payment=payment)
+        .exclude(status=CreditNoteStatus.VOID)
+        .aggregate(s=Sum("total"))["s"]
+        or ZERO
+    )
+
+
+def _check_refund(invoice: Invoice, refund: RefundInput, total: Decimal) -> None:
+    payment = refund.payment
+    if payment.invoice_id != invoice.pk or payment.business_id != invoice.business_id:
+        raise ApplicationError(_("Choose a payment of this invoice."))
+    payment = Payment.objects.get(pk=payment.pk)
+    if payment.is_void:
+        raise ApplicationError(_("This payment is void: there is nothing to refund."))
+    if refund.method not in PaymentMethod.values:
+        raise ApplicationError(_("Choose a payment method."), field="method")
+    left = payment.amount - refunded_total(payment)
+    if total > left:
+        raise ApplicationError(
+            _("The refund, %(total)s, would be more than the %(left)s left of this payment.")
+            % {
+                "total": money(total, invoice.business.currency),
+                "left": money(left, invoice.business.currency),
+            },
+            field="amount",
+        )
 
 
 def _lock_invoice(invoice: Invoice) -> Invoice:
@@ -200,10 +241,14 @@ def credit_note_create(
     full: bool = False,
     reason: str = "",
     apply_to_invoice: bool = True,
+    refund: RefundInput | None = None,
 ) -> CreditNote:
     """Issue a credit note on an issued invoice: `full` (every line, what is left of it),
     `lines` (quantities of some lines) or `amount`. With `apply_to_invoice`, as much of it as
-    the invoice still owes is applied to it; the rest is an open credit of the contact."""
+    the invoice still owes is applied to it; the rest is an open credit of the contact.
+
+    With `refund`, the credit is paid back in money out of one of the invoice's payments (at
+    most what is left of that payment): nothing is applied, nothing stays open."""
     invoice = _lock_invoice(invoice)
     if invoice.is_draft:
         raise ApplicationError(_("Issue the invoice before crediting it."))
@@ -243,6 +288,9 @@ def credit_note_create(
             },
             field="amount",
         )
+    if refund is not None:
+        _check_refund(invoice, refund, result.total)
+        apply_to_invoice = False
     credit_note = CreditNote(
         business_id=invoice.business_id,
         invoice=invoice,
@@ -253,7 +301,10 @@ def credit_note_create(
         subtotal=result.subtotal,
         tax_total=result.tax_total,
         total=result.total,
-        balance=result.total,
+        balance=ZERO if refund is not None else result.total,
+        refund_payment=refund.payment if refund is not None else None,
+        refund_method=refund.method if refund is not None else "",
+        refund_reference=(refund.reference or "").strip() if refund is not None else "",
         issued_at=timezone.now(),
     )
     full_clean_or_raise(credit_note, all_fields=True)

@@ -13,7 +13,14 @@ from core.exceptions import ApplicationError, full_clean_or_raise
 from core.formatting import money
 from core.validators import date_in_range_message, is_date_in_range
 
-from ..models import Invoice, InvoiceStatus, Payment, PaymentMethod, PaymentStatus
+from ..models import (
+    CreditNoteStatus,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+)
 from .invoices import status_for_payments
 
 
@@ -82,6 +89,10 @@ def payment_void(*, payment: Payment) -> Payment:
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if payment.is_void:
         raise ApplicationError(_("This payment is already void."))
+    if payment.refunds.exclude(status=CreditNoteStatus.VOID).exists():
+        raise ApplicationError(
+            _("Money was refunded from this payment. Void the refunds first, then the payment.")
+        )
     payment.status = PaymentStatus.VOID
     payment.voided_at = timezone.now()
     payment.save(update_fields=["status", "voided_at"])

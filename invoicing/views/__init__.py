@@ -5,6 +5,7 @@ from .credits import (
     credit_note_detail,
     credit_note_print,
     credit_note_void,
+    refund_create,
 )
 from .dashboard import home
 from .delivery import invoice_send
@@ -54,6 +55,7 @@ __all__ = [
     "invoice_void",
     "payment_create",
     "payment_void",
+    "refund_create",
     "taxgroup_archive",
     "taxgroup_create",
     "taxgroup_delete",

@@ -13,8 +13,15 @@ from businesses.scoping import get_for_business
 from core.exceptions import ApplicationError
 
 from .. import credit_documents, selectors, services
-from ..credit_forms import AMOUNT, FULL, NOT_TAXABLE, CreditApplyForm, CreditNoteForm
-from ..models import CreditApplication, CreditNote, TaxGroup
+from ..credit_forms import (
+    AMOUNT,
+    FULL,
+    NOT_TAXABLE,
+    CreditApplyForm,
+    CreditNoteForm,
+    RefundForm,
+)
+from ..models import CreditApplication, CreditNote, Payment, TaxGroup
 from .common import invoice_or_404, posted
 
 
@@ -44,6 +51,28 @@ def credit_note_create(request, pk: int):
         messages.error(request, _("Only an issued invoice can be credited."))
         return redirect("invoicing:invoice_detail", pk=invoice.pk)
     form = CreditNoteForm(posted(request), invoice=invoice, initial={"date": timezone.localdate()})
+    return _credit_form(request, invoice, form)
+
+
+@business_member_required
+@require_http_methods(["GET", "POST"])
+def refund_create(request, pk: int, payment_pk: int):
+    """Refund (part of) a payment: a credit note paid back in money."""
+    invoice = invoice_or_404(request, pk)
+    payment = get_for_business(
+        Payment.objects.filter(invoice=invoice), business=request.business, pk=payment_pk
+    )
+    if payment.is_void:
+        messages.error(request, _("This payment is void: there is nothing to refund."))
+        return redirect("invoicing:invoice_detail", pk=invoice.pk)
+    form = RefundForm(
+        posted(request), invoice=invoice, payment=payment, initial={"date": timezone.localdate()}
+    )
+    return _credit_form(request, invoice, form)
+
+
+def _credit_form(request, invoice, form):
+    payment = getattr(form, "payment", None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -62,6 +91,13 @@ def credit_note_create(request, pk: int):
                 amount=_amount_input(request, form) if data["what"] == AMOUNT else None,
                 reason=data.get("reason", ""),
                 apply_to_invoice=data.get("apply_to_invoice", False),
+                refund=(
+                    services.RefundInput(
+                        payment=payment, method=data["method"], reference=data["reference"]
+                    )
+                    if payment is not None
+                    else None
+                ),
             )
         except ApplicationError as error:
             error.add_to_form(form)
@@ -70,7 +106,11 @@ def credit_note_create(request, pk: int):
                 request, _("Credit note %(number)s issued.") % {"number": credit_note.number}
             )
             return redirect("invoicing:credit_note_detail", pk=credit_note.pk)
-    return render(request, "invoicing/credit_note_form.html", {"form": form, "invoice": invoice})
+    return render(
+        request,
+        "invoicing/credit_note_form.html",
+        {"form": form, "invoice": invoice, "payment": payment},
+    )
 
 
 @business_member_required

@@ -211,6 +211,7 @@ ROUTE_BUILDERS = {
     "invoicing:payment_create": _pk(issued_invoice),
     "invoicing:payment_void": _invoice_and_payment,
     "invoicing:credit_note_create": _pk(issued_invoice),
+    "invoicing:refund_create": _invoice_and_payment,
     "invoicing:credit_apply": _invoice_and_credit,
     "invoicing:credit_application_void": _invoice_and_application,
     "invoicing:credit_note_detail": _pk(credit_note),

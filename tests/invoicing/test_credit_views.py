@@ -149,3 +149,39 @@ def test_credit_note_numbering_is_set_on_the_invoice_settings_page(owner_client,
     )
     assert refused.status_code == 200
     assert "already" in refused.content.decode()
+
+
+def test_refund_part_of_a_payment_from_its_button(owner_client, make_invoice, qc_group):
+    invoice = make_invoice(lines=(("1", "150.00"),), issue=True)
+    payment = services.payment_record(
+        invoice=invoice, amount=invoice.total, date=invoice.issue_date
+    )
+    url = reverse("invoicing:refund_create", args=[invoice.pk, payment.pk])
+    detail = owner_client.get(
+        reverse("invoicing:invoice_detail", args=[invoice.pk])
+    ).content.decode()
+    assert f'href="{url}"' in detail
+    response = owner_client.post(
+        url,
+        {
+            "what": "amount",
+            "date": "2026-03-12",
+            "amount": "40.00",
+            "tax_group": str(qc_group.pk),
+            "method": "cash",
+            "reference": "",
+        },
+    )
+    refund = CreditNote.objects.get()
+    assert response.status_code == 302
+    assert (refund.total, refund.refund_payment, refund.refund_method) == (
+        Decimal("45.99"),
+        payment,
+        "cash",
+    )
+    invoice.refresh_from_db()
+    assert (invoice.balance, invoice.status) == (Decimal("0.00"), "paid")
+    page = owner_client.get(
+        reverse("invoicing:credit_note_detail", args=[refund.pk])
+    ).content.decode()
+    assert "Refunded by" in page and "Cash" in page

@@ -88,27 +88,43 @@ def _credit_note_done(
     )
 
 
+def _entity(credit_note: CreditNote) -> str:
+    # A credit paid back in money is QBO's RefundReceipt; a credit kept or applied, a CreditMemo.
+    return "RefundReceipt" if credit_note.is_refund else "CreditMemo"
+
+
+def _body(context: JobContext, credit_note: CreditNote, customer_id: str) -> dict:
+    data = credit_memo_data(credit_note, realm_id=context.realm_id)
+    mapping = context.mapping()
+    if not credit_note.is_refund:
+        return credit_payloads.credit_memo_body(data, customer_id=customer_id, mapping=mapping)
+    return credit_payloads.refund_receipt_body(
+        data,
+        customer_id=customer_id,
+        mapping=mapping,
+        payment_method_id=customers.payment_method_ensure(context, credit_note.refund_method),
+        reference=credit_note.refund_reference,
+    )
+
+
 def credit_note_create(context: JobContext) -> Done:
     credit_note = _credit_note(context)
     if credit_note is None:
         return Done()
+    entity = _entity(credit_note)
     scope = {"business_id": context.business_id, "realm_id": context.realm_id}
     if CreditNoteLink.objects.filter(**scope, credit_note=credit_note).exists():
         return Done()
     if context.was_tried_before:
-        found = context.api.credit_memo_by_doc_number(credit_note.number)
+        found = context.api.document_by_doc_number(entity, credit_note.number)
         if found is not None:
             return _credit_note_done(context, credit_note, found)
     customer_id = customers.customer_ensure(context, credit_note.contact)
-    body = credit_payloads.credit_memo_body(
-        credit_memo_data(credit_note, realm_id=context.realm_id),
-        customer_id=customer_id,
-        mapping=context.mapping(),
-    )
+    body = _body(context, credit_note, customer_id)
     try:
-        qbo = context.api.credit_memo_create(body, request_id=context.rid())
+        qbo = context.api.document_create(entity, body, request_id=context.rid())
     except errors.QboDuplicateNumber as error:
-        found = context.api.credit_memo_by_doc_number(credit_note.number)
+        found = context.api.document_by_doc_number(entity, credit_note.number)
         if found is None or found.customer_id != customer_id:
             raise JobFail(
                 "doc_number_taken",
@@ -133,7 +149,8 @@ def credit_note_void(context: JobContext) -> Done:
     sync_token = link.sync_token
     for round_number in range(STALE_ROUNDS):
         try:
-            context.api.credit_memo_delete(
+            context.api.document_delete(
+                _entity(credit_note),
                 qbo_id=link.qbo_id,
                 sync_token=sync_token,
                 request_id=context.rid(f"d{round_number}" if round_number else ""),
@@ -145,7 +162,7 @@ def credit_note_void(context: JobContext) -> Done:
             # Applying or unapplying it moved its SyncToken: reread and delete again.
             if round_number == STALE_ROUNDS - 1:
                 raise
-            sync_token = context.api.credit_memo_get(link.qbo_id).sync_token
+            sync_token = context.api.document_get(_entity(credit_note), link.qbo_id).sync_token
     gone = RemoteInvoice(
         qbo_id=link.qbo_id,
         sync_token=link.sync_token,
