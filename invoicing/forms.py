@@ -122,6 +122,15 @@ class InvoiceFilterForm(forms.Form):
         required=False,
         choices=[("", pgettext_lazy("invoice status filter", "All"))] + InvoiceStatus.choices,
     )
+    kind = forms.ChoiceField(
+        label=_("Documents"),
+        required=False,
+        choices=[
+            ("", _("Invoices and sales receipts")),
+            ("invoice", _("Invoices")),
+            ("sales_receipt", _("Sales receipts")),
+        ],
+    )
 
 
 class InvoiceForm(forms.Form):
@@ -157,6 +166,25 @@ class InvoiceForm(forms.Form):
         if issue and due and due < issue:
             self.add_error("due_date", _("The due date cannot be before the issue date."))
         return cleaned
+
+
+class SalesReceiptForm(InvoiceForm):
+    """A sale paid on the spot: no terms, no due date; how it was paid."""
+
+    method = forms.ChoiceField(
+        label=_("Paid by"), choices=PaymentMethod.choices, initial=PaymentMethod.CASH
+    )
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=21,
+        required=False,
+        help_text=_("Cheque or transfer number, for example."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["terms"]
+        del self.fields["due_date"]
 
 
 class InvoiceLineForm(forms.Form):

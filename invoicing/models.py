@@ -119,6 +119,9 @@ class Invoice(BusinessOwned):
     status = models.CharField(
         _("status"), max_length=20, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
     )
+    # Paid on the spot: an invoice and its payment at once, with its own numbering (QBO: a
+    # SalesReceipt instead of an Invoice and a Payment).
+    is_sales_receipt = models.BooleanField(_("sales receipt"), default=False)
     issue_date = models.DateField(_("issue date"))
     terms = models.CharField(
         _("terms"), max_length=20, choices=PaymentTerms.choices, default=PaymentTerms.NET_30

@@ -101,8 +101,12 @@ def invoice_highest_issued_number(*, business: Business, prefix: str) -> int | N
     return highest
 
 
-def invoice_list(*, business: Business, status: str = "", search: str = "") -> QuerySet[Invoice]:
+def invoice_list(
+    *, business: Business, status: str = "", search: str = "", kind: str = ""
+) -> QuerySet[Invoice]:
     invoices = Invoice.objects.filter(business=business).select_related("contact")
+    if kind in ("invoice", "sales_receipt"):
+        invoices = invoices.filter(is_sales_receipt=kind == "sales_receipt")
     if status in InvoiceStatus.values:
         invoices = invoices.filter(status=status)
     search = " ".join((search or "").split())

@@ -7,6 +7,7 @@ app_name = "invoicing"
 urlpatterns = [
     path("invoices/", views.invoice_list, name="invoice_list"),
     path("invoices/new/", views.invoice_create, name="invoice_create"),
+    path("sales-receipts/new/", views.sales_receipt_create, name="sales_receipt_create"),
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice_detail"),
     path("invoices/<int:pk>/edit/", views.invoice_update, name="invoice_update"),
     path("invoices/<int:pk>/issue/", views.invoice_issue, name="invoice_issue"),

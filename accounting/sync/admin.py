@@ -15,6 +15,7 @@ from .models import (
     InvoiceLink,
     ItemLink,
     PaymentLink,
+    SalesReceiptLink,
     SyncAttempt,
     SyncJob,
 )
@@ -226,6 +227,32 @@ class CreditApplicationLinkAdmin(LinkAdmin):
     search_fields = ("qbo_id", "application__credit_note__number", "business__name")
     list_select_related = ("business", "application")
     readonly_fields = LinkAdmin.readonly_fields + ("application",)
+
+
+@admin.register(SalesReceiptLink)
+class SalesReceiptLinkAdmin(LinkAdmin):
+    list_display = (
+        "receipt",
+        "business",
+        "realm_id",
+        "qbo_id",
+        "doc_number",
+        "qbo_total",
+        "expected_total",
+        "qbo_tax_total",
+        "expected_tax_total",
+        "updated_at",
+    )
+    search_fields = ("qbo_id", "doc_number", "receipt__number", "business__name")
+    list_select_related = ("business", "receipt")
+    readonly_fields = LinkAdmin.readonly_fields + (
+        "receipt",
+        "doc_number",
+        "qbo_total",
+        "qbo_tax_total",
+        "expected_total",
+        "expected_tax_total",
+    )
 
 
 @admin.register(ApiUsage)

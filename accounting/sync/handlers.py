@@ -33,12 +33,17 @@ def invoice_is_synced(invoice, connection: QboConnection) -> bool:
     if SyncJob.objects.filter(
         business_id=invoice.business_id,
         realm_id=connection.realm_id,
-        kind=SyncKind.INVOICE,
+        kind__in=(SyncKind.INVOICE, SyncKind.SALES_RECEIPT),
         object_id=invoice.pk,
     ).exists():
         return True
     issued_at = invoice.issued_at
     return bool(issued_at and connection.connected_at and issued_at >= connection.connected_at)
+
+
+def _invoice_kind(invoice) -> str:
+    # A sales receipt is one QBO SalesReceipt: the invoice and its payment at once.
+    return SyncKind.SALES_RECEIPT if invoice.is_sales_receipt else SyncKind.INVOICE
 
 
 def on_invoice_issued(*, invoice, **_payload) -> None:
@@ -48,7 +53,7 @@ def on_invoice_issued(*, invoice, **_payload) -> None:
     job_create(
         business_id=invoice.business_id,
         realm_id=connection.realm_id,
-        kind=SyncKind.INVOICE,
+        kind=_invoice_kind(invoice),
         operation=SyncOperation.CREATE,
         object_id=invoice.pk,
     )
@@ -75,7 +80,7 @@ def on_invoice_voided(*, invoice, **_payload) -> None:
     job_create(
         business_id=invoice.business_id,
         realm_id=connection.realm_id,
-        kind=SyncKind.INVOICE,
+        kind=_invoice_kind(invoice),
         operation=SyncOperation.VOID,
         object_id=invoice.pk,
     )
@@ -97,6 +102,8 @@ def _latest_open_invoice_job(invoice, realm_id: str) -> SyncJob | None:
 
 def on_payment_recorded(*, payment, **_payload) -> None:
     connection = _connection(payment.business_id)
+    if payment.invoice.is_sales_receipt:
+        return  # it travels inside its SalesReceipt
     if connection is None or not invoice_is_synced(payment.invoice, connection):
         return
     job_create(
@@ -111,7 +118,7 @@ def on_payment_recorded(*, payment, **_payload) -> None:
 
 def on_payment_voided(*, payment, **_payload) -> None:
     connection = _connection(payment.business_id)
-    if connection is None:
+    if connection is None or payment.invoice.is_sales_receipt:
         return
     sent = SyncJob.objects.filter(
         business_id=payment.business_id,

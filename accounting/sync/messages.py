@@ -210,6 +210,14 @@ MESSAGES: dict[str, tuple] = {
         ),
         SETTINGS,
     ),
+    "receipt_total_mismatch": (
+        _(
+            "QuickBooks computed %(qbo_total)s (taxes %(qbo_tax)s) where Plannit "
+            "has %(total)s (taxes %(tax)s). Check the tax codes chosen in "
+            "Settings > Accounting and the sales receipt in QuickBooks."
+        ),
+        SETTINGS,
+    ),
     "total_mismatch": (
         _(
             "QuickBooks computed %(qbo_total)s (taxes %(qbo_tax)s) where Plannit "

@@ -150,6 +150,7 @@ class SyncKind(models.TextChoices):
     PAYMENT = "payment", _("Payment")
     CREDIT_NOTE = "credit", _("Credit note")
     CREDIT_APPLICATION = "creditapp", _("Credit applied")
+    SALES_RECEIPT = "receipt", _("Sales receipt")
 
 
 class SyncOperation(models.TextChoices):
@@ -316,4 +317,8 @@ class ApiUsage(models.Model):
         return f"{self.realm_id} {self.month:%Y-%m}: {self.reads}"
 
 
-from .credit_links import CreditApplicationLink, CreditNoteLink  # noqa: E402,F401
+from .credit_links import (  # noqa: E402,F401
+    CreditApplicationLink,
+    CreditNoteLink,
+    SalesReceiptLink,
+)

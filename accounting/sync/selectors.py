@@ -15,6 +15,7 @@ from .models import (
     CreditNoteLink,
     InvoiceLink,
     PaymentLink,
+    SalesReceiptLink,
     SyncJob,
     SyncKind,
     SyncStatus,
@@ -22,6 +23,7 @@ from .models import (
 
 # Each kind of object with a badge: its job kind, its link model and the link's field.
 BADGE_KINDS = (
+    (Invoice, SyncKind.SALES_RECEIPT, SalesReceiptLink, "receipt_id"),
     (Invoice, SyncKind.INVOICE, InvoiceLink, "invoice_id"),
     (Payment, SyncKind.PAYMENT, PaymentLink, "payment_id"),
     (CreditNote, SyncKind.CREDIT_NOTE, CreditNoteLink, "credit_note_id"),
@@ -40,10 +42,13 @@ def earlier_invoices(
     linked = InvoiceLink.objects.filter(
         business=business, realm_id=connection.realm_id, invoice=OuterRef("pk")
     )
+    receipt_linked = SalesReceiptLink.objects.filter(
+        business=business, realm_id=connection.realm_id, receipt=OuterRef("pk")
+    )
     queued = SyncJob.objects.filter(
         business=business,
         realm_id=connection.realm_id,
-        kind=SyncKind.INVOICE,
+        kind__in=(SyncKind.INVOICE, SyncKind.SALES_RECEIPT),
         object_id=OuterRef("pk"),
     )
     queryset = (
@@ -51,6 +56,7 @@ def earlier_invoices(
         .exclude(status=InvoiceStatus.DRAFT)
         .filter(issued_at__lt=connection.connected_at)
         .exclude(Exists(linked))
+        .exclude(Exists(receipt_linked))
         .exclude(Exists(queued))
         .select_related("contact")
         .order_by("issue_date", "number")
@@ -90,7 +96,9 @@ def sync_jobs_for_log(
 
 def describe_jobs(jobs: list[SyncJob]) -> dict[int, str]:
     """What each job is about, in words ("Invoice 1042", "Payment of invoice 1042")."""
-    invoice_ids = {job.object_id for job in jobs if job.kind == SyncKind.INVOICE}
+    invoice_ids = {
+        job.object_id for job in jobs if job.kind in (SyncKind.INVOICE, SyncKind.SALES_RECEIPT)
+    }
     payment_ids = {job.object_id for job in jobs if job.kind == SyncKind.PAYMENT}
     contact_ids = {job.object_id for job in jobs if job.kind == SyncKind.CUSTOMER}
     invoices = {
@@ -119,7 +127,7 @@ def describe_jobs(jobs: list[SyncJob]) -> dict[int, str]:
     }
     labels = {}
     for job in jobs:
-        if job.kind == SyncKind.INVOICE:
+        if job.kind in (SyncKind.INVOICE, SyncKind.SALES_RECEIPT):
             labels[job.pk] = invoices.get(job.object_id, str(job.object_id))
         elif job.kind == SyncKind.PAYMENT:
             number, amount = payments.get(job.object_id, ("", ""))
@@ -153,6 +161,10 @@ def _connection(business_id: int) -> QboConnection | None:
 def _badge_kind(obj) -> tuple[str, type, str] | None:
     for model, kind, link_model, link_field in BADGE_KINDS:
         if isinstance(obj, model):
+            if isinstance(obj, Invoice) and obj.is_sales_receipt != (
+                kind == SyncKind.SALES_RECEIPT
+            ):
+                continue
             return kind, link_model, link_field
     return None
 
@@ -202,7 +214,7 @@ def sync_badges_for(objs: list) -> list[SyncBadge]:
 
 
 def _badge(obj, kind: str, connection: QboConnection, job: SyncJob | None, link) -> SyncBadge:
-    if kind == SyncKind.INVOICE and obj.is_draft:
+    if kind in (SyncKind.INVOICE, SyncKind.SALES_RECEIPT) and obj.is_draft:
         return SyncBadge(state="")
     if job is not None and job.status == SyncStatus.FAILED:
         rendered = messages.render(job.last_error_key, job.last_error_params)
@@ -245,6 +257,7 @@ def _badge(obj, kind: str, connection: QboConnection, job: SyncJob | None, link)
     ):
         key = {
             SyncKind.INVOICE: "issued_before_connection",
+            SyncKind.SALES_RECEIPT: "issued_before_connection",
             SyncKind.PAYMENT: "invoice_not_sent",
         }.get(kind, "credit_invoice_not_sent")
         rendered = messages.render(key)

@@ -26,6 +26,7 @@ from .numbering import (
     on_business_created,
 )
 from .payments import payment_record, payment_void
+from .receipts import sales_receipt_create, sales_receipt_void
 from .sequences import (
     document_number_take,
     document_sequence_ensure,
@@ -68,6 +69,8 @@ __all__ = [
     "on_business_created",
     "payment_record",
     "payment_void",
+    "sales_receipt_create",
+    "sales_receipt_void",
     "status_for_payments",
     "taxgroup_archive",
     "taxgroup_create",

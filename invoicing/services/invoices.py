@@ -22,6 +22,7 @@ from ..models import (
     TERMS_DAYS,
     CreditApplicationStatus,
     CreditNoteStatus,
+    DocumentKind,
     Invoice,
     InvoiceLine,
     InvoiceStatus,
@@ -300,6 +301,10 @@ def invoice_update(
     invoice = _lock(invoice)
     if invoice.is_void:
         raise ApplicationError(_("A void invoice cannot be changed."))
+    if invoice.is_sales_receipt:
+        raise ApplicationError(
+            _("A sales receipt is paid: it cannot change. Void it and make another one.")
+        )
     if invoice.credit_notes.exclude(status=CreditNoteStatus.VOID).exists():
         raise ApplicationError(
             _(
@@ -352,7 +357,14 @@ def invoice_issue(*, invoice: Invoice) -> Invoice:
     if not invoice.lines.exists():
         raise ApplicationError(_("Add at least one line to the invoice."))
     check_registration_numbers(invoice=invoice)
-    invoice.number = invoice_number_take(business=invoice.business)
+    if invoice.is_sales_receipt:
+        from .sequences import document_number_take
+
+        invoice.number = document_number_take(
+            business=invoice.business, kind=DocumentKind.SALES_RECEIPT
+        )
+    else:
+        invoice.number = invoice_number_take(business=invoice.business)
     invoice.status = status_for_payments(total=invoice.total, amount_paid=invoice.amount_settled)
     invoice.issued_at = timezone.now()
     invoice.balance = invoice.total - invoice.amount_settled

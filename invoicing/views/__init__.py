@@ -22,6 +22,7 @@ from .invoices import (
     payment_create,
     payment_void,
 )
+from .receipts import sales_receipt_create
 from .taxes import (
     invoice_settings,
     taxgroup_archive,
@@ -56,6 +57,7 @@ __all__ = [
     "payment_create",
     "payment_void",
     "refund_create",
+    "sales_receipt_create",
     "taxgroup_archive",
     "taxgroup_create",
     "taxgroup_delete",

@@ -1,7 +1,8 @@
 """ "Send earlier invoices": the article sends nothing issued before the connection; the owner
 may still send a date range of them. Each is first looked up in QBO by DocNumber (it may have
-been typed there by hand) and linked instead of duplicated; so are their credit notes (a
-CreditMemo by DocNumber), then the credits they applied."""
+been typed there by hand) and linked instead of duplicated; so are sales receipts (a
+SalesReceipt by DocNumber) and the invoices' credit notes (a CreditMemo or RefundReceipt by
+DocNumber), then the credits they applied."""
 
 import datetime
 
@@ -33,6 +34,9 @@ def earlier_invoices_send(
     )
     sent = {invoice.pk for invoice in invoices}
     for invoice in invoices:
+        if invoice.is_sales_receipt:
+            _sales_receipt_send(business, connection, invoice)
+            continue
         invoice_job = job_create(
             business_id=business.pk,
             realm_id=connection.realm_id,
@@ -64,6 +68,26 @@ def earlier_invoices_send(
     for invoice in invoices:
         _credit_notes_send(business, connection, invoice, sent, invoice_is_synced)
     return len(invoices)
+
+
+def _sales_receipt_send(business, connection, receipt) -> None:
+    """A sales receipt is one SalesReceipt (its payment inside), looked up by number first."""
+    job_create(
+        business_id=business.pk,
+        realm_id=connection.realm_id,
+        kind=SyncKind.SALES_RECEIPT,
+        operation=SyncOperation.CREATE,
+        object_id=receipt.pk,
+        lookup_first=True,
+    )
+    if receipt.is_void:
+        job_create(
+            business_id=business.pk,
+            realm_id=connection.realm_id,
+            kind=SyncKind.SALES_RECEIPT,
+            operation=SyncOperation.VOID,
+            object_id=receipt.pk,
+        )
 
 
 def _credit_notes_send(business, connection, invoice, sent: set, invoice_is_synced) -> None:
