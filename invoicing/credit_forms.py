@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BoundedDateField, DateInput
+from core.validators import validate_not_negative_zero
 
 from .models import PaymentMethod
 from .services.credits import credited_quantities
@@ -61,6 +62,7 @@ class CreditNoteForm(forms.Form):
                 required=False,
                 min_value=Decimal("0"),
                 max_value=left,
+                validators=[validate_not_negative_zero],
                 decimal_places=3,
                 max_digits=12,
                 help_text=_("At most %(left)s") % {"left": f"{left.normalize():f}"},

@@ -72,6 +72,14 @@ class CreditNote(BusinessOwned):
     date = models.DateField(_("date"))
     reason = models.TextField(_("reason for the credit"), blank=True)
     subtotal = models.DecimalField(_("subtotal"), max_digits=14, decimal_places=2, default=ZERO)
+    # The invoice's discount carried over to the lines credited (a percentage), or the whole
+    # discount of an amount on a full credit.
+    discount_percent = models.DecimalField(
+        _("discount (%)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    discount = models.DecimalField(
+        _("discount amount"), max_digits=14, decimal_places=2, default=ZERO
+    )
     tax_total = models.DecimalField(_("taxes"), max_digits=14, decimal_places=2, default=ZERO)
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=ZERO)
     amount_applied = models.DecimalField(

@@ -15,7 +15,7 @@ from contacts.selectors import contact_matching, contact_pickable
 from core.forms import BoundedDateField, DateInput, NonNegativeDecimalField
 from core.pickers import SearchChoiceField
 
-from .models import InvoiceStatus, PaymentMethod, PaymentTerms, TaxGroup
+from .models import DiscountKind, InvoiceStatus, PaymentMethod, PaymentTerms, TaxGroup
 from .selectors import taxgroup_choices, taxgroup_default, taxgroup_label
 from .services import ComponentInput, LineInput
 from .services.invoices import MAX_LINES, MAX_QUANTITY, MAX_UNIT_PRICE
@@ -153,6 +153,20 @@ class InvoiceForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    discount_kind = forms.ChoiceField(
+        label=_("Discount on the whole invoice"),
+        required=False,
+        choices=[("", _("No discount"))] + DiscountKind.choices,
+        help_text=_("Taken off the subtotal before taxes, as QuickBooks does."),
+    )
+    discount_value = forms.DecimalField(
+        label=_("Discount (% or amount)"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
+    )
 
     def __init__(self, *args, business, current_contact=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,6 +179,10 @@ class InvoiceForm(forms.Form):
         issue, due = cleaned.get("issue_date"), cleaned.get("due_date")
         if issue and due and due < issue:
             self.add_error("due_date", _("The due date cannot be before the issue date."))
+        if not cleaned.get("discount_kind"):
+            cleaned["discount_value"] = Decimal("0")
+        elif cleaned.get("discount_value") is None:
+            self.add_error("discount_value", _("Enter the discount."))
         return cleaned
 
 

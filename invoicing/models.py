@@ -100,6 +100,11 @@ class InvoiceSequence(BusinessOwned):
         return f"{self.prefix}{self.next_number}"
 
 
+class DiscountKind(models.TextChoices):
+    PERCENT = "percent", _("Percentage")
+    AMOUNT = "amount", _("Amount")
+
+
 class InvoiceStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ISSUED = "issued", _("Issued")
@@ -131,6 +136,17 @@ class Invoice(BusinessOwned):
     # The address the invoice was last e-mailed to (QuickBooks' BillEmail), else the contact's.
     bill_email = models.EmailField(_("billing email"), blank=True)
     subtotal = models.DecimalField(_("subtotal"), max_digits=14, decimal_places=2, default=ZERO)
+    # A discount on the whole invoice, before tax (QBO's discount line): a percentage or an
+    # amount; `discount` is what it takes off the subtotal (totals.py, rule 6).
+    discount_kind = models.CharField(
+        _("discount"), max_length=10, choices=DiscountKind.choices, blank=True, default=""
+    )
+    discount_value = models.DecimalField(
+        _("discount (% or amount)"), max_digits=14, decimal_places=2, default=ZERO
+    )
+    discount = models.DecimalField(
+        _("discount amount"), max_digits=14, decimal_places=2, default=ZERO
+    )
     tax_total = models.DecimalField(_("taxes"), max_digits=14, decimal_places=2, default=ZERO)
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=ZERO)
     amount_paid = models.DecimalField(
@@ -185,6 +201,17 @@ class Invoice(BusinessOwned):
     @property
     def is_issued(self) -> bool:
         return self.status not in (InvoiceStatus.DRAFT,)
+
+    @property
+    def discount_spec(self):
+        """The discount as totals.py reads it (None without a discount)."""
+        from .totals import DiscountSpec
+
+        if self.discount_kind == DiscountKind.PERCENT:
+            return DiscountSpec(percent=self.discount_value)
+        if self.discount_kind == DiscountKind.AMOUNT:
+            return DiscountSpec(amount=self.discount_value)
+        return None
 
     @property
     def amount_settled(self) -> Decimal:

@@ -5,7 +5,15 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .sales_payloads import CENT, LineData, Mapping, MappingMissing, _ref, sales_lines
+from .sales_payloads import (
+    CENT,
+    LineData,
+    Mapping,
+    MappingMissing,
+    _ref,
+    add_discount,
+    sales_lines,
+)
 
 
 @dataclass(frozen=True)
@@ -16,6 +24,8 @@ class CreditMemoData:
     email: str
     reason: str
     lines: tuple[LineData, ...]
+    discount_percent: Decimal | None = None
+    discount_amount: Decimal = Decimal("0")
 
 
 @dataclass(frozen=True)
@@ -57,7 +67,7 @@ def credit_memo_body(data: CreditMemoData, *, customer_id: str, mapping: Mapping
         body["TxnTaxDetail"] = {"TxnTaxCodeRef": _ref(mapping.transaction_tax_code)}
     else:
         body["GlobalTaxCalculation"] = "TaxExcluded"
-    return body
+    return add_discount(body, percent=data.discount_percent, amount=data.discount_amount)
 
 
 def refund_receipt_body(

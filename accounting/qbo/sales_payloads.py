@@ -62,6 +62,9 @@ class InvoiceData:
     email: str
     notes: str
     lines: tuple[LineData, ...]
+    # A discount on the whole document: a percentage, or an amount (else 0).
+    discount_percent: Decimal | None = None
+    discount_amount: Decimal = Decimal("0")
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,24 @@ def sales_lines(lines: tuple[LineData, ...], mapping: Mapping) -> list[dict]:
     ]
 
 
+def add_discount(body: dict, *, percent: Decimal | None, amount: Decimal) -> dict:
+    """QBO's discount line, off the subtotal before tax (ApplyTaxAfterDiscount, §10 step 3):
+    percent-based (QBO computes round(subtotal × % / 100, 2), as totals.py does) or an amount."""
+    if percent is not None:
+        detail = {"PercentBased": True, "DiscountPercent": _number(percent)}
+        line_amount = Decimal("0")
+    elif amount:
+        detail = {"PercentBased": False}
+        line_amount = amount.quantize(CENT)
+    else:
+        return body
+    body["Line"].append(
+        {"Amount": line_amount, "DetailType": "DiscountLineDetail", "DiscountLineDetail": detail}
+    )
+    body["ApplyTaxAfterDiscount"] = True
+    return body
+
+
 def invoice_body(data: InvoiceData, *, customer_id: str, mapping: Mapping) -> dict:
     """The Invoice create body. Non-US: GlobalTaxCalculation TaxExcluded and no TxnTaxDetail,
     so QBO computes the tax itself and we can compare (§10). US: TAX/NON on lines and the
@@ -179,7 +200,7 @@ def invoice_body(data: InvoiceData, *, customer_id: str, mapping: Mapping) -> di
         body["TxnTaxDetail"] = {"TxnTaxCodeRef": _ref(mapping.transaction_tax_code)}
     else:
         body["GlobalTaxCalculation"] = "TaxExcluded"
-    return body
+    return add_discount(body, percent=data.discount_percent, amount=data.discount_amount)
 
 
 def invoice_update_body(

@@ -27,6 +27,7 @@ from ..models import (
     CreditNoteLine,
     CreditNoteStatus,
     CreditNoteTax,
+    DiscountKind,
     DocumentKind,
     Invoice,
     InvoiceLine,
@@ -183,7 +184,25 @@ def _row_for_amount(invoice: Invoice, entry: CreditAmountInput) -> CreditNoteLin
     )
 
 
-def _compute(invoice: Invoice, rows: list[CreditNoteLine]) -> totals_module.Totals:
+def _discount_for(invoice: Invoice, rows: list[CreditNoteLine], *, full: bool):
+    """The invoice's discount carried to a credit of its lines: its percentage as is; its
+    amount only on a full first credit (the whole invoice), where it is the same amount."""
+    if not invoice.discount_kind or any(row.invoice_line_id is None for row in rows):
+        return None
+    if invoice.discount_kind == DiscountKind.PERCENT:
+        return totals_module.DiscountSpec(percent=invoice.discount_value)
+    if full and credited_total(invoice) == 0:
+        return totals_module.DiscountSpec(amount=invoice.discount)
+    raise ApplicationError(
+        _(
+            "This invoice has a discount of an amount: credit the whole invoice, or credit an "
+            "amount."
+        ),
+        field="lines",
+    )
+
+
+def _compute(invoice: Invoice, rows: list[CreditNoteLine], discount=None) -> totals_module.Totals:
     groups = {row.tax_group_id for row in rows if row.tax_group_id}
     group_objects = {g.pk: g for g in TaxGroup.objects.filter(pk__in=groups)}
     specs, _default = _group_specs(
@@ -201,7 +220,7 @@ def _compute(invoice: Invoice, rows: list[CreditNoteLine]) -> totals_module.Tota
         )
         for row in rows
     ]
-    return totals_module.compute_totals(line_specs, default_tax_group=None)
+    return totals_module.compute_totals(line_specs, default_tax_group=None, discount=discount)
 
 
 @dataclass(frozen=True)
@@ -274,7 +293,8 @@ def credit_note_create(
         rows.append(_row_for_amount(invoice, amount))
     if not rows:
         raise ApplicationError(_("Choose what to credit: lines or an amount."), field="lines")
-    result = _compute(invoice, rows)
+    discount = _discount_for(invoice, rows, full=full)
+    result = _compute(invoice, rows, discount)
     if result.total > MAX_AMOUNT:
         raise ApplicationError(_("The credit note total is too large."), field="amount")
     if amount is not None and credited_total(invoice) + result.total > invoice.total:
@@ -299,6 +319,8 @@ def credit_note_create(
         date=date,
         reason=(reason or "").strip(),
         subtotal=result.subtotal,
+        discount_percent=discount.percent if discount is not None else None,
+        discount=result.discount,
         tax_total=result.tax_total,
         total=result.total,
         balance=ZERO if refund is not None else result.total,

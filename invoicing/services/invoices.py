@@ -22,6 +22,7 @@ from ..models import (
     TERMS_DAYS,
     CreditApplicationStatus,
     CreditNoteStatus,
+    DiscountKind,
     DocumentKind,
     Invoice,
     InvoiceLine,
@@ -60,7 +61,10 @@ def due_date_for(*, issue_date: datetime.date, terms: str) -> datetime.date:
 
 
 def status_for_payments(*, total: Decimal, amount_paid: Decimal) -> str:
-    """The status of an issued invoice given what has been paid on it."""
+    """The status of an issued invoice given what has been paid on it. Nothing to pay (a
+    100 % discount) is paid, as QBO reads it (Balance 0)."""
+    if total <= 0:
+        return InvoiceStatus.PAID
     if amount_paid <= 0:
         return InvoiceStatus.ISSUED
     if amount_paid >= total:
@@ -158,7 +162,9 @@ def _write_lines_and_totals(invoice: Invoice, lines: Sequence[LineInput]) -> Non
         for line in lines
     ]
     try:
-        result = totals_module.compute_totals(line_specs, default_tax_group=default)
+        result = totals_module.compute_totals(
+            line_specs, default_tax_group=default, discount=invoice.discount_spec
+        )
     except totals_module.MissingTaxGroupError:
         raise ApplicationError(
             _(
@@ -203,9 +209,34 @@ def _write_lines_and_totals(invoice: Invoice, lines: Sequence[LineInput]) -> Non
         ]
     )
     invoice.subtotal = result.subtotal
+    invoice.discount = result.discount
     invoice.tax_total = result.tax_total
     invoice.total = result.total
     invoice.balance = ZERO if invoice.is_void else invoice.total - invoice.amount_settled
+
+
+def check_discount(kind: str, value) -> tuple[str, Decimal]:
+    """A discount on the whole document: a percentage above 0 up to 100, or an amount above 0
+    (at most the subtotal: totals.py caps it), 2 decimals at most."""
+    kind = kind or ""
+    if not kind:
+        return "", ZERO
+    if kind not in DiscountKind.values:
+        raise ApplicationError(_("Choose a percentage or an amount."), field="discount_kind")
+    if not isinstance(value, Decimal) or not value.is_finite() or value <= 0:
+        raise ApplicationError(
+            _("Enter a discount greater than zero, or choose no discount."),
+            field="discount_value",
+        )
+    if value.as_tuple().exponent < -2:
+        raise ApplicationError(
+            _("Use at most 2 decimals for the discount."), field="discount_value"
+        )
+    if kind == DiscountKind.PERCENT and value > 100:
+        raise ApplicationError(_("A discount cannot exceed 100 %."), field="discount_value")
+    if value > MAX_AMOUNT:
+        raise ApplicationError(_("The discount is too large."), field="discount_value")
+    return kind, value
 
 
 def check_registration_numbers(*, invoice: Invoice) -> None:
@@ -260,6 +291,8 @@ def invoice_create(
     terms: str | None = None,
     due_date: datetime.date | None = None,
     notes: str = "",
+    discount_kind: str = "",
+    discount_value: Decimal = ZERO,
 ) -> Invoice:
     """A draft invoice. Without terms, the business's default terms; without a due date, the
     one the terms give. A draft has no number and announces nothing."""
@@ -268,6 +301,7 @@ def invoice_create(
         business=business, contact=contact, issue_date=issue_date, terms=terms, due_date=due_date
     )
     lines = _check_lines(business=business, lines=lines)
+    discount_kind, discount_value = check_discount(discount_kind, discount_value)
     invoice = Invoice(
         business=business,
         contact=contact,
@@ -276,11 +310,15 @@ def invoice_create(
         due_date=due_date,
         notes=notes.strip(),
         status=InvoiceStatus.DRAFT,
+        discount_kind=discount_kind,
+        discount_value=discount_value,
     )
     full_clean_or_raise(invoice, all_fields=True)
     invoice.save()
     _write_lines_and_totals(invoice, lines)
-    invoice.save(update_fields=["subtotal", "tax_total", "total", "balance", "updated_at"])
+    invoice.save(
+        update_fields=["subtotal", "discount", "tax_total", "total", "balance", "updated_at"]
+    )
     return invoice
 
 
@@ -294,6 +332,8 @@ def invoice_update(
     lines: Sequence[LineInput],
     due_date: datetime.date | None = None,
     notes: str = "",
+    discount_kind: str = "",
+    discount_value: Decimal = ZERO,
 ) -> Invoice:
     """Replace an invoice's header and lines as a whole. An issued invoice stays editable as long
     as its new total covers what has been paid; its status follows the new balance. A void
@@ -322,6 +362,7 @@ def invoice_update(
     invoice.terms = terms
     invoice.due_date = due_date
     invoice.notes = notes.strip()
+    invoice.discount_kind, invoice.discount_value = check_discount(discount_kind, discount_value)
     _write_lines_and_totals(invoice, lines)
     if not invoice.is_draft:
         if invoice.total < invoice.amount_settled:

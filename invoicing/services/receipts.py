@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,6 +15,8 @@ from ..models import Invoice, PaymentMethod, PaymentStatus, PaymentTerms
 from .invoices import LineInput, invoice_create, invoice_issue, invoice_void
 from .payments import payment_record, payment_void
 
+ZERO = Decimal("0.00")
+
 
 @transaction.atomic
 def sales_receipt_create(
@@ -25,6 +28,8 @@ def sales_receipt_create(
     method: str = PaymentMethod.CASH,
     reference: str = "",
     notes: str = "",
+    discount_kind: str = "",
+    discount_value=None,
 ) -> Invoice:
     """Issue a sales receipt (its own numbering) and record its payment of the whole total,
     in one transaction: a refused payment leaves no receipt and gives the number back."""
@@ -38,6 +43,8 @@ def sales_receipt_create(
         terms=PaymentTerms.ON_RECEIPT,
         due_date=issue_date,
         notes=notes,
+        discount_kind=discount_kind,
+        discount_value=discount_value if discount_value is not None else ZERO,
     )
     Invoice.objects.filter(pk=draft.pk).update(is_sales_receipt=True)
     draft.is_sales_receipt = True

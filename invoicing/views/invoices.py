@@ -80,6 +80,8 @@ def _invoice_form(request, invoice=None):
                 "issue_date": invoice.issue_date,
                 "terms": invoice.terms,
                 "notes": invoice.notes,
+                "discount_kind": invoice.discount_kind,
+                "discount_value": invoice.discount_value if invoice.discount_kind else None,
                 "due_date": (
                     None
                     if invoice.due_date

@@ -538,3 +538,25 @@ def test_invoice_settings_rules(business, make_invoice):
         business=business, prefix="", next_number=1002, default_terms="net_30"
     )
     assert InvoiceSequence.objects.get(business=business).next_number == 1002
+
+
+def test_discount_through_the_invoice_form(owner_client, contact, qc_group):
+    data = invoice_post(
+        contact,
+        {"description": "Tonte", "quantity": "2", "unit_price": "50.00", "is_taxable": "on"},
+        discount_kind="percent",
+        discount_value="10",
+    )
+    response = owner_client.post(reverse("invoicing:invoice_create"), data)
+    invoice = Invoice.objects.get()
+    assert response.status_code == 302
+    assert (invoice.discount_kind, invoice.discount_value, invoice.discount) == (
+        "percent",
+        D("10.00"),
+        D("10.00"),
+    )
+    assert invoice.total == D("103.48")
+    page = owner_client.get(reverse("invoicing:invoice_detail", args=[invoice.pk])).content.decode()
+    assert "Discount (10" in page and "−$10.00" in page
+    edit = owner_client.get(reverse("invoicing:invoice_update", args=[invoice.pk])).content.decode()
+    assert 'value="10.00"' in edit

@@ -3,6 +3,8 @@ Payment of 0 linking the CreditMemo and the Invoice): what each sends, how an ea
 is found again (the credit memo by its DocNumber, the payment by the reference in its
 PrivateNote), and what is stored when QBO answers."""
 
+from decimal import Decimal
+
 from accounting.qbo import credit_payloads, errors
 from accounting.qbo import sales_payloads as payloads
 from accounting.qbo.sales_payloads import RemoteInvoice, RemotePayment
@@ -42,6 +44,10 @@ def credit_memo_data(credit_note: CreditNote, *, realm_id: str) -> credit_payloa
         ).values_list("item_id", "qbo_id")
     )
     return credit_payloads.CreditMemoData(
+        discount_percent=credit_note.discount_percent,
+        discount_amount=(
+            credit_note.discount if credit_note.discount_percent is None else Decimal("0")
+        ),
         credit_note_id=credit_note.pk,
         number=credit_note.number,
         date=credit_note.date,

@@ -1,6 +1,8 @@
 """The handlers of invoice and payment jobs: what each operation sends to QBO, how an
 earlier attempt is found again, and what is stored when QBO answers."""
 
+from decimal import Decimal
+
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
 
@@ -77,6 +79,8 @@ def invoice_data(
             ).values_list("item_id", "qbo_id")
         )
     return payloads.InvoiceData(
+        discount_percent=(invoice.discount_value if invoice.discount_kind == "percent" else None),
+        discount_amount=invoice.discount if invoice.discount_kind == "amount" else Decimal("0"),
         invoice_id=invoice.pk,
         number=invoice.number,
         issue_date=invoice.issue_date,
