@@ -50,7 +50,9 @@ def test_credit_one_line_through_the_form(owner_client, make_invoice):
     assert "Credit note NC-1" in detail and "$28.72" in detail
     printed = owner_client.get(reverse("invoicing:credit_note_print", args=[credit_note.pk]))
     assert printed.status_code == 200
-    assert "Credit note NC-1" in printed.content.decode()
+    assert "Note de crédit NC-1" in printed.content.decode()  # the client reads French
+    invoice_printed = owner_client.get(reverse("invoicing:invoice_print", args=[invoice.pk]))
+    assert "Crédits appliqués" in invoice_printed.content.decode()
 
 
 def test_more_than_what_is_left_is_refused_on_the_form(owner_client, make_invoice):
