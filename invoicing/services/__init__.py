@@ -1,14 +1,7 @@
 """Every write of the invoicing app (HackSoft style: keyword-only, one transaction each)."""
 
-from .credits import (
-    CreditAmountInput,
-    CreditLineInput,
-    RefundInput,
-    credit_application_void,
-    credit_apply,
-    credit_note_create,
-    credit_note_void,
-)
+from .credit_applications import credit_application_void, credit_apply, credit_note_void
+from .credits import CreditAmountInput, CreditLineInput, RefundInput, credit_note_create
 from .invoices import (
     LineInput,
     due_date_for,
