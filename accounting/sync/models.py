@@ -317,7 +317,7 @@ class ApiUsage(models.Model):
         return f"{self.realm_id} {self.month:%Y-%m}: {self.reads}"
 
 
-from .credit_links import (  # noqa: E402,F401
+from .document_links import (  # noqa: E402,F401
     CreditApplicationLink,
     CreditNoteLink,
     SalesReceiptLink,

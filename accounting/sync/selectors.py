@@ -83,10 +83,16 @@ def sync_jobs_for_log(
                 "pk", flat=True
             )[:200]
         )
+        credit_note_ids = list(
+            CreditNote.objects.filter(business=business, number__icontains=search).values_list(
+                "pk", flat=True
+            )[:200]
+        )
         condition = (
             Q(qbo_id=search)
             | Q(qbo_number__icontains=search)
-            | Q(kind=SyncKind.INVOICE, object_id__in=invoice_ids)
+            | Q(kind__in=(SyncKind.INVOICE, SyncKind.SALES_RECEIPT), object_id__in=invoice_ids)
+            | Q(kind=SyncKind.CREDIT_NOTE, object_id__in=credit_note_ids)
         )
         if search.isdigit():
             condition |= Q(object_id=int(search))

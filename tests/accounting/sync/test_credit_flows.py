@@ -337,3 +337,13 @@ def test_send_earlier_invoices_brings_their_credit_notes_looked_up_by_number(qbo
     assert _remote_balance(qbo, "Invoice", invoice_link.qbo_id) == 0
     memo = qbo.company.get("CreditMemo", CreditNoteLink.objects.get(credit_note=first).qbo_id)
     assert memo["DocNumber"] == first.number
+
+
+def test_the_sync_log_finds_a_credit_note_by_its_number(qbo, owner_client):
+    invoice = issue_invoice(qbo.business)
+    credit_note = invoicing.credit_note_create(invoice=invoice, date=CREDIT_DATE, full=True)
+    assert run_due() == ["done", "done", "done"]
+    page = owner_client.get("/settings/accounting/sync/", {"q": credit_note.number})
+    jobs = list(page.context["page_obj"].object_list)
+    assert [(job.kind, job.object_id) for job in jobs] == [("credit", credit_note.pk)]
+    assert credit_note.number in page.content.decode()
