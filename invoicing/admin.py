@@ -38,6 +38,7 @@ class InvoiceLineInline(ReadOnlyInline):
         "is_taxable",
         "tax_group",
         "amount",
+        "discount",
     ]
     readonly_fields = fields
 

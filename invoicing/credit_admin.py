@@ -34,6 +34,7 @@ class CreditNoteLineInline(ReadOnlyInline):
         "is_taxable",
         "tax_group",
         "amount",
+        "discount",
     ]
     readonly_fields = fields
 

@@ -176,6 +176,14 @@ class CreditNoteLine(models.Model):
         verbose_name=_("tax group"),
     )
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, default=ZERO)
+    # The invoice line's own discount, carried over (see services/credits.py).
+    discount_kind = models.CharField(_("discount"), max_length=10, blank=True, default="")
+    discount_value = models.DecimalField(
+        _("discount (% or amount)"), max_digits=14, decimal_places=2, default=ZERO
+    )
+    discount = models.DecimalField(
+        _("discount amount"), max_digits=14, decimal_places=2, default=ZERO
+    )
 
     class Meta:
         verbose_name = _("credit note line")
@@ -184,6 +192,20 @@ class CreditNoteLine(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def net_amount(self) -> Decimal:
+        return self.amount - self.discount
+
+    @property
+    def discount_spec(self):
+        from .totals import DiscountSpec
+
+        if self.discount_kind == "percent":
+            return DiscountSpec(percent=self.discount_value)
+        if self.discount_kind == "amount":
+            return DiscountSpec(amount=self.discount_value)
+        return None
 
 
 class CreditNoteTax(models.Model):

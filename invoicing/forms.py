@@ -239,6 +239,19 @@ class InvoiceLineForm(forms.Form):
         required=False,
         empty_label=_("Default"),
     )
+    discount_kind = forms.ChoiceField(
+        label=_("Discount on the line"),
+        required=False,
+        choices=[("", _("No discount"))] + DiscountKind.choices,
+    )
+    discount_value = forms.DecimalField(
+        label=_("Line discount (% or amount)"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
+    )
 
     def __init__(self, *args, business, keep_item_ids=(), keep_tax_group_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -255,6 +268,8 @@ class InvoiceLineForm(forms.Form):
             and not (cleaned.get("description") or "").strip()
         ):
             self.add_error("description", _("Choose a product or service, or enter a description."))
+        if cleaned.get("discount_kind") and cleaned.get("discount_value") is None:
+            self.add_error("discount_value", _("Enter the discount."))
         return cleaned
 
 
@@ -295,6 +310,12 @@ class BaseInvoiceLineFormSet(forms.BaseFormSet):
                 unit_price=form.cleaned_data["unit_price"],
                 is_taxable=form.cleaned_data.get("is_taxable", False),
                 tax_group=form.cleaned_data.get("tax_group"),
+                discount_kind=form.cleaned_data.get("discount_kind") or "",
+                discount_value=(
+                    form.cleaned_data.get("discount_value") or Decimal("0")
+                    if form.cleaned_data.get("discount_kind")
+                    else Decimal("0")
+                ),
             )
             for form in self.kept_forms()
         ]
@@ -329,6 +350,8 @@ def line_initial(invoice) -> list[dict]:
             "unit_price": plain_decimal(line.unit_price, min_places=2),
             "is_taxable": line.is_taxable,
             "tax_group": line.tax_group_id,
+            "discount_kind": line.discount_kind,
+            "discount_value": line.discount_value if line.discount_kind else None,
         }
         for line in invoice.lines.all()
     ]

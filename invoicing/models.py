@@ -253,6 +253,16 @@ class InvoiceLine(models.Model):
         verbose_name=_("tax group"),
     )
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, default=ZERO)
+    # A discount on this line, before tax: sent to QBO as a negative line under it.
+    discount_kind = models.CharField(
+        _("discount"), max_length=10, choices=DiscountKind.choices, blank=True, default=""
+    )
+    discount_value = models.DecimalField(
+        _("discount (% or amount)"), max_digits=14, decimal_places=2, default=ZERO
+    )
+    discount = models.DecimalField(
+        _("discount amount"), max_digits=14, decimal_places=2, default=ZERO
+    )
 
     class Meta:
         verbose_name = _("invoice line")
@@ -261,6 +271,10 @@ class InvoiceLine(models.Model):
 
     def __str__(self) -> str:
         return self.description or (self.item.name if self.item_id else "")
+
+    @property
+    def net_amount(self) -> Decimal:
+        return self.amount - self.discount
 
 
 class InvoiceTax(models.Model):

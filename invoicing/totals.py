@@ -6,10 +6,13 @@ invoice reaches it, to the cent:
 
 1. Line amount = quantity × unit price, rounded to the cent, half-up. (QBO checks that
    round(Qty × UnitPrice, 2) equals the line Amount and refuses the line otherwise: fault 6070.)
-2. Subtotal = Σ line amounts.
+1b. A discount on one line comes off that line before tax: round_half_up(line amount × % /
+   100, 2) or the amount given (at most the line amount). QBO gets it as a negative line of
+   the same item and tax code right under the line, so the line's group base is its net.
+2. Subtotal = Σ net line amounts (line amount − its discount), QBO's SubTotal.
 3. Lines are grouped by tax group. A taxable line without a group uses the business's default
    group; a non-taxable line carries no tax.
-4. For each group, taxable base = Σ line amounts of the lines in that group; for each component
+4. For each group, taxable base = Σ net line amounts of the lines in that group; for each component
    of the group, tax = round_half_up(base × rate / 100, 2). There is one rounding per
    (group, component), never one per line: QBO computes one TaxLine per rate over the sum of the
    lines carrying the tax code, so rounding per line would drift by a cent or more on invoices
@@ -68,11 +71,20 @@ class TaxGroupSpec:
 
 
 @dataclass(frozen=True)
+class DiscountSpec:
+    """A discount: `percent` (0-100) or `amount` (≥ 0), not both."""
+
+    percent: Decimal | None = None
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class LineSpec:
     quantity: Decimal
     unit_price: Decimal
     is_taxable: bool = True
     tax_group: TaxGroupSpec | None = None
+    discount: DiscountSpec | None = None  # on this line only (rule 1b)
 
 
 @dataclass(frozen=True)
@@ -85,14 +97,6 @@ class TaxAmount:
 
 
 @dataclass(frozen=True)
-class DiscountSpec:
-    """A discount on the whole document: `percent` (0-100) or `amount` (≥ 0), not both."""
-
-    percent: Decimal | None = None
-    amount: Decimal | None = None
-
-
-@dataclass(frozen=True)
 class Totals:
     line_amounts: tuple[Decimal, ...]
     subtotal: Decimal
@@ -100,6 +104,7 @@ class Totals:
     tax_total: Decimal
     total: Decimal
     discount: Decimal = ZERO
+    line_discounts: tuple[Decimal, ...] = ()
 
 
 def discount_amount(subtotal: Decimal, discount: DiscountSpec | None) -> Decimal:
@@ -141,14 +146,18 @@ def compute_totals(
     in which the groups first appear on the lines, components in their own order."""
     lines = list(lines)
     amounts = tuple(line_amount(line.quantity, line.unit_price) for line in lines)
-    subtotal = sum(amounts, ZERO)
+    line_discounts = tuple(
+        discount_amount(amount, line.discount) for line, amount in zip(lines, amounts, strict=True)
+    )
+    nets = tuple(amount - off for amount, off in zip(amounts, line_discounts, strict=True))
+    subtotal = sum(nets, ZERO)
     discounted = discount_amount(subtotal, discount)
     bases: dict[Hashable, Decimal] = {}
     groups: dict[Hashable, TaxGroupSpec] = {}
     with localcontext() as context:
         context.prec = 28  # rule 7: the precision of QBO's engine
         factor = (subtotal - discounted) / subtotal if discounted and subtotal else Decimal(1)
-        for line, amount in zip(lines, amounts, strict=True):
+        for line, amount in zip(lines, nets, strict=True):
             group = effective_tax_group(line, default_tax_group)
             if group is None:
                 continue
@@ -180,4 +189,5 @@ def compute_totals(
         tax_total=tax_total,
         total=subtotal - discounted + tax_total,
         discount=discounted,
+        line_discounts=line_discounts,
     )

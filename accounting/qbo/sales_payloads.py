@@ -51,6 +51,8 @@ class LineData:
     tax_group_id: int | None
     qbo_item_id: str  # the linked QBO item, "" when the Plannit item is not linked
     label: str  # how the owner recognises the line in an error message
+    discount: Decimal = Decimal("0")  # this line's own discount (totals.py rule 1b)
+    discount_note: str = ""  # e.g. "Discount 10 %", the negative line's description
 
 
 @dataclass(frozen=True)
@@ -142,21 +144,35 @@ def line_item(line: LineData, mapping: Mapping) -> str:
 
 
 def sales_lines(lines: tuple[LineData, ...], mapping: Mapping) -> list[dict]:
-    """The SalesItemLineDetail lines of any sales document (invoice, credit memo, receipt)."""
-    return [
-        {
-            "Amount": line.amount.quantize(CENT),
-            "DetailType": "SalesItemLineDetail",
-            "Description": line.description[:4000],
-            "SalesItemLineDetail": {
-                "ItemRef": _ref(line_item(line, mapping)),
-                "Qty": _number(line.quantity),
-                "UnitPrice": _number(line.unit_price),
-                "TaxCodeRef": _ref(line_tax_code(line, mapping)),
-            },
-        }
-        for line in lines
-    ]
+    """The SalesItemLineDetail lines of any sales document (invoice, credit memo, receipt). A
+    line's own discount follows it as a negative line of the same item and tax code (an amount
+    only: no Qty or UnitPrice to check), so QBO's tax base for that code is the net."""
+    body_lines = []
+    for line in lines:
+        item, code = _ref(line_item(line, mapping)), _ref(line_tax_code(line, mapping))
+        body_lines.append(
+            {
+                "Amount": line.amount.quantize(CENT),
+                "DetailType": "SalesItemLineDetail",
+                "Description": line.description[:4000],
+                "SalesItemLineDetail": {
+                    "ItemRef": item,
+                    "Qty": _number(line.quantity),
+                    "UnitPrice": _number(line.unit_price),
+                    "TaxCodeRef": code,
+                },
+            }
+        )
+        if line.discount:
+            body_lines.append(
+                {
+                    "Amount": -line.discount.quantize(CENT),
+                    "DetailType": "SalesItemLineDetail",
+                    "Description": (line.discount_note or line.description)[:4000],
+                    "SalesItemLineDetail": {"ItemRef": item, "TaxCodeRef": code},
+                }
+            )
+    return body_lines
 
 
 def add_discount(body: dict, *, percent: Decimal | None, amount: Decimal) -> dict:

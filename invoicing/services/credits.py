@@ -153,6 +153,14 @@ def _rows_for_lines(invoice: Invoice, lines: Sequence[CreditLineInput]) -> list[
                 % {"line": line.description, "left": f"{left.normalize():f}"},
                 field="lines",
             )
+        if line.discount_kind == DiscountKind.AMOUNT and (
+            quantity != line.quantity or already.get(line.pk)
+        ):
+            raise ApplicationError(
+                _("“%(line)s” has a discount of an amount: credit the whole line.")
+                % {"line": line.description},
+                field="lines",
+            )
         rows.append(
             CreditNoteLine(
                 invoice_line=line,
@@ -162,6 +170,9 @@ def _rows_for_lines(invoice: Invoice, lines: Sequence[CreditLineInput]) -> list[
                 unit_price=line.unit_price,
                 is_taxable=line.is_taxable,
                 tax_group_id=line.tax_group_id,
+                # The line's own discount comes along: its percentage, or its whole amount.
+                discount_kind=line.discount_kind,
+                discount_value=line.discount_value,
             )
         )
     return rows
@@ -214,6 +225,7 @@ def _compute(invoice: Invoice, rows: list[CreditNoteLine], discount=None) -> tot
             unit_price=row.unit_price,
             is_taxable=row.is_taxable and row.tax_group_id is not None,
             tax_group=specs[row.tax_group_id] if row.tax_group_id else None,
+            discount=row.discount_spec,
         )
         for row in rows
     ]
@@ -306,10 +318,13 @@ def credit_note_create(
     )
     full_clean_or_raise(credit_note, all_fields=True)
     credit_note.save()
-    for position, (row, line_amount) in enumerate(zip(rows, result.line_amounts, strict=True)):
+    for position, (row, line_amount, off) in enumerate(
+        zip(rows, result.line_amounts, result.line_discounts, strict=True)
+    ):
         row.credit_note = credit_note
         row.position = position
         row.amount = line_amount
+        row.discount = off
         if row.tax_group_id is None:
             row.is_taxable = False
         row.save()

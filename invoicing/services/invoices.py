@@ -50,6 +50,16 @@ class LineInput:
     is_taxable: bool = True
     tax_group: TaxGroup | None = None
     item: Item | None = None
+    discount_kind: str = ""  # a discount on this line: "percent" or "amount"
+    discount_value: Decimal = Decimal("0")
+
+    @property
+    def discount_spec(self) -> totals_module.DiscountSpec | None:
+        if self.discount_kind == "percent":
+            return totals_module.DiscountSpec(percent=self.discount_value)
+        if self.discount_kind == "amount":
+            return totals_module.DiscountSpec(amount=self.discount_value)
+        return None
 
 
 def due_date_for(*, issue_date: datetime.date, terms: str) -> datetime.date:
@@ -113,6 +123,10 @@ def _check_lines(*, business: Business, lines: Sequence[LineInput]) -> list[Line
             raise ApplicationError(
                 _("Each line needs a product or service, or a description."), field="lines"
             )
+        try:
+            check_discount(line.discount_kind, line.discount_value)
+        except ApplicationError as error:
+            raise ApplicationError(error.message, field="lines") from None
     return lines
 
 
@@ -154,6 +168,7 @@ def _write_lines_and_totals(invoice: Invoice, lines: Sequence[LineInput]) -> Non
             unit_price=line.unit_price,
             is_taxable=line.is_taxable,
             tax_group=specs[line.tax_group.pk] if line.tax_group is not None else None,
+            discount=line.discount_spec,
         )
         for line in lines
     ]
@@ -173,8 +188,8 @@ def _write_lines_and_totals(invoice: Invoice, lines: Sequence[LineInput]) -> Non
         raise ApplicationError(_("The invoice total is too large."), field="lines")
     invoice.lines.all().delete()
     invoice.taxes.all().delete()
-    for position, (line, spec, amount) in enumerate(
-        zip(lines, line_specs, result.line_amounts, strict=True)
+    for position, (line, spec, amount, off) in enumerate(
+        zip(lines, line_specs, result.line_amounts, result.line_discounts, strict=True)
     ):
         group = totals_module.effective_tax_group(spec, default)
         row = InvoiceLine(
@@ -187,6 +202,9 @@ def _write_lines_and_totals(invoice: Invoice, lines: Sequence[LineInput]) -> Non
             is_taxable=line.is_taxable,
             tax_group_id=group.key if group is not None else None,
             amount=amount,
+            discount_kind=line.discount_kind or "",
+            discount_value=line.discount_value if line.discount_kind else ZERO,
+            discount=off,
         )
         full_clean_or_raise(row, field="lines", all_fields=True)
         row.save()

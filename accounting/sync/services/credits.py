@@ -21,7 +21,7 @@ from ..models import (
 )
 from . import customers
 from .context import STALE_ROUNDS, WAIT_RECHECK, Done, JobContext, JobFail, JobWait
-from .transactions import _upsert_link, invoice_outcome
+from .transactions import _upsert_link, discount_note, invoice_outcome
 
 # --- Credit notes ---------------------------------------------------------------------------
 
@@ -62,6 +62,8 @@ def credit_memo_data(credit_note: CreditNote, *, realm_id: str) -> credit_payloa
                 is_taxable=line.is_taxable,
                 tax_group_id=line.tax_group_id,
                 qbo_item_id=linked.get(line.item_id, "") if line.item_id else "",
+                discount=line.discount,
+                discount_note=discount_note(line, credit_note),
                 label=(line.description or str(position + 1))[:80],
             )
             for position, line in enumerate(lines)

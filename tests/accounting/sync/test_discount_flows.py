@@ -106,3 +106,98 @@ def test_discounted_sales_receipt(qbo):
     assert run_due() == ["done"]
     remote = qbo.company.get("SalesReceipt", SalesReceiptLink.objects.get().qbo_id)
     assert Decimal(str(remote["TotalAmt"])) == receipt.total == receipt.amount_paid
+
+
+def test_a_line_discount_is_a_negative_line_under_it_and_taxes_agree(qbo):
+    invoice = invoicing.invoice_create(
+        business=qbo.business,
+        contact=make_contact(qbo.business),
+        issue_date=datetime.date(2026, 11, 20),
+        lines=[
+            invoicing.LineInput(
+                description="Tonte",
+                quantity=Decimal("3"),
+                unit_price=Decimal("45.00"),
+                discount_kind="percent",
+                discount_value=Decimal("15"),
+            ),
+            invoicing.LineInput(
+                description="Taille",
+                unit_price=Decimal("80.00"),
+                discount_kind="amount",
+                discount_value=Decimal("5.55"),
+            ),
+        ],
+        discount_kind="percent",
+        discount_value=Decimal("5"),
+    )
+    invoice = invoicing.invoice_issue(invoice=invoice)
+    first, second = invoice.lines.order_by("position")
+    # 135.00 − 20.25 = 114.75; 80.00 − 5.55 = 74.45; subtotal 189.20; 5 % = 9.46 off
+    assert (first.discount, second.discount) == (Decimal("20.25"), Decimal("5.55"))
+    assert (invoice.subtotal, invoice.discount) == (Decimal("189.20"), Decimal("9.46"))
+    assert run_due() == ["done"]
+    remote = qbo.company.get("Invoice", InvoiceLink.objects.get().qbo_id)
+    sales = [line for line in remote["Line"] if line["DetailType"] == "SalesItemLineDetail"]
+    assert [Decimal(str(line["Amount"])) for line in sales] == [
+        Decimal("135.00"),
+        Decimal("-20.25"),
+        Decimal("80.00"),
+        Decimal("-5.55"),
+    ]
+    # in the business's language (fr-ca)
+    assert sales[1]["Description"] == "Remise 15\u00a0% : Tonte"
+    assert sales[3]["Description"] == "Remise : Taille"
+    assert (
+        sales[1]["SalesItemLineDetail"]["TaxCodeRef"]
+        == sales[0]["SalesItemLineDetail"]["TaxCodeRef"]
+    )
+    assert Decimal(str(remote["TotalAmt"])) == invoice.total
+    assert Decimal(str(remote["TxnTaxDetail"]["TotalTax"])) == invoice.tax_total
+    assert SyncJob.objects.get().warning_key == ""
+    # crediting a line with a percentage discount carries it
+    credit_note = invoicing.credit_note_create(
+        invoice=invoice,
+        date=datetime.date(2026, 11, 25),
+        lines=[invoicing.CreditLineInput(invoice_line=first, quantity=Decimal("1"))],
+    )
+    credited = credit_note.lines.get()
+    assert (credited.amount, credited.discount) == (Decimal("45.00"), Decimal("6.75"))
+    assert credit_note.subtotal == Decimal("38.25")
+    assert run_due() == ["done", "done"]
+    memo = qbo.company.get("CreditMemo", CreditNoteLink.objects.get().qbo_id)
+    assert Decimal(str(memo["TotalAmt"])) == credit_note.total
+
+
+def test_a_line_with_a_discount_of_an_amount_is_credited_whole(qbo):
+    import pytest
+
+    from core.exceptions import ApplicationError
+
+    invoice = invoicing.invoice_issue(
+        invoice=invoicing.invoice_create(
+            business=qbo.business,
+            contact=make_contact(qbo.business),
+            issue_date=datetime.date(2026, 11, 20),
+            lines=[
+                invoicing.LineInput(
+                    description="Tonte",
+                    quantity=Decimal("3"),
+                    unit_price=Decimal("45.00"),
+                    discount_kind="amount",
+                    discount_value=Decimal("10"),
+                )
+            ],
+        )
+    )
+    line = invoice.lines.get()
+    with pytest.raises(ApplicationError, match="credit the whole line"):
+        invoicing.credit_note_create(
+            invoice=invoice,
+            date=datetime.date(2026, 11, 25),
+            lines=[invoicing.CreditLineInput(invoice_line=line, quantity=Decimal("1"))],
+        )
+    credit_note = invoicing.credit_note_create(
+        invoice=invoice, date=datetime.date(2026, 11, 25), full=True
+    )
+    assert credit_note.total == invoice.total

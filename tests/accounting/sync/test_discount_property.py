@@ -1,6 +1,7 @@
-"""A discount on the whole document, before tax: QuickBooks' tax and total equal ours to the
-cent over random invoices, groups and discounts (a percentage up to 100 %, or an amount up to
-the subtotal), sent to the emulator as the sync engine sends them."""
+"""Discounts before tax, on lines and on the whole document: QuickBooks' tax and total equal
+ours to the cent over random invoices, groups and discounts (a percentage up to 100 %, or an
+amount), sent to the emulator as the sync engine sends them (a negative line under a
+discounted line, a discount line for the document)."""
 
 import datetime
 from decimal import Decimal
@@ -16,15 +17,6 @@ from invoicing.totals import DiscountSpec, LineSpec, compute_totals
 from .conftest import CA_REALM
 from .test_credit_tax_property import CODE_NAMES, GROUPS
 
-lines_strategy = st.lists(
-    st.tuples(
-        st.decimals(min_value=Decimal("0.001"), max_value=Decimal("500"), places=3),
-        st.integers(min_value=0, max_value=5 * 10**7).map(lambda n: Decimal(n).scaleb(-4)),
-        st.sampled_from(GROUPS),
-    ),
-    min_size=1,
-    max_size=10,
-)
 discounts = st.one_of(
     st.integers(min_value=1, max_value=10000).map(
         lambda n: DiscountSpec(percent=Decimal(n).scaleb(-2))
@@ -32,6 +24,19 @@ discounts = st.one_of(
     st.integers(min_value=1, max_value=10**7).map(
         lambda n: DiscountSpec(amount=Decimal(n).scaleb(-2))
     ),
+)
+
+
+# Each line: quantity, unit price, group, and its own discount (none, a % or an amount).
+lines_strategy = st.lists(
+    st.tuples(
+        st.decimals(min_value=Decimal("0.001"), max_value=Decimal("500"), places=3),
+        st.integers(min_value=0, max_value=5 * 10**7).map(lambda n: Decimal(n).scaleb(-4)),
+        st.sampled_from(GROUPS),
+        st.one_of(st.none(), discounts),
+    ),
+    min_size=1,
+    max_size=10,
 )
 
 
@@ -60,8 +65,8 @@ def test_discounted_invoice_in_quickbooks_equals_ours(qbo, lines, discount):
     qbo.emulator.set_settings(requests_per_window=10**9)
     ours = compute_totals(
         [
-            LineSpec(quantity=q, unit_price=p, is_taxable=g is not None, tax_group=g)
-            for q, p, g in lines
+            LineSpec(quantity=q, unit_price=p, is_taxable=g is not None, tax_group=g, discount=d)
+            for q, p, g, d in lines
         ],
         default_tax_group=None,
         discount=discount,
@@ -87,8 +92,11 @@ def test_discounted_invoice_in_quickbooks_equals_ours(qbo, lines, discount):
                 tax_group_id=g.key if g is not None else None,
                 qbo_item_id="",
                 label="x",
+                discount=off,
             )
-            for (q, p, g), amount in zip(lines, ours.line_amounts, strict=True)
+            for (q, p, g, _d), amount, off in zip(
+                lines, ours.line_amounts, ours.line_discounts, strict=True
+            )
         ),
         discount_percent=discount.percent,
         discount_amount=ours.discount if discount.percent is None else Decimal("0"),
