@@ -77,6 +77,13 @@ def contact_invoices(*, contact: Contact, limit: int = 50) -> list:
     )
 
 
+def contact_open_credits(*, contact: Contact) -> list:
+    """The contact's credit notes with credit left (invoicing owns them)."""
+    from invoicing.selectors import contact_open_credits
+
+    return contact_open_credits(contact=contact)
+
+
 def tag_list(*, business: Business, include_archived_in_count: bool = False) -> QuerySet[Tag]:
     """The business's tags by name, each with `contact_count` (active contacts, unless told
     otherwise)."""

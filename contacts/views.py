@@ -132,6 +132,7 @@ def contact_detail(request, pk: int):
             "contact": contact,
             "tags_form": tags_form,
             "invoices": selectors.contact_invoices(contact=contact),
+            "open_credits": selectors.contact_open_credits(contact=contact),
         },
     )
 

@@ -40,6 +40,10 @@ invoice_voided = DomainEvent("invoice_voided")  # invoice=, origin=
 payment_recorded = DomainEvent("payment_recorded")  # payment=, origin=
 payment_changed = DomainEvent("payment_changed")  # payment=, origin= (its amount)
 payment_voided = DomainEvent("payment_voided")  # payment=, origin=
+credit_note_issued = DomainEvent("credit_note_issued")  # credit_note=
+credit_note_voided = DomainEvent("credit_note_voided")  # credit_note=
+credit_applied = DomainEvent("credit_applied")  # application=
+credit_application_voided = DomainEvent("credit_application_voided")  # application=
 contact_changed = DomainEvent("contact_changed")  # contact=
 item_changed = DomainEvent("item_changed")  # item=
 business_created = DomainEvent("business_created")  # business= (sets up per-business defaults)
@@ -53,6 +57,10 @@ ALL_EVENTS = {
         payment_recorded,
         payment_changed,
         payment_voided,
+        credit_note_issued,
+        credit_note_voided,
+        credit_applied,
+        credit_application_voided,
         contact_changed,
         item_changed,
         business_created,

@@ -38,6 +38,7 @@ class InvoiceLineInline(ReadOnlyInline):
         "is_taxable",
         "tax_group",
         "amount",
+        "discount",
     ]
     readonly_fields = fields
 
@@ -67,7 +68,7 @@ class InvoiceAdmin(admin.ModelAdmin):
         "total",
         "balance",
     ]
-    list_filter = ["status", "terms", "issue_date"]
+    list_filter = ["status", "is_sales_receipt", "terms", "issue_date"]
     search_fields = ["number", "contact__display_name", "contact__company_name", "business__name"]
     list_select_related = ["business", "contact"]
     date_hierarchy = "issue_date"
@@ -75,6 +76,7 @@ class InvoiceAdmin(admin.ModelAdmin):
         "business",
         "number",
         "status",
+        "is_sales_receipt",
         "contact",
         "issue_date",
         "terms",
@@ -84,6 +86,7 @@ class InvoiceAdmin(admin.ModelAdmin):
         "tax_total",
         "total",
         "amount_paid",
+        "amount_credited",
         "balance",
         "issued_at",
         "voided_at",
@@ -180,3 +183,6 @@ class InvoiceDeliveryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+from . import credit_admin  # noqa: E402,F401 - registers the credit notes' pages

@@ -15,7 +15,7 @@ from contacts.selectors import contact_matching, contact_pickable
 from core.forms import BoundedDateField, DateInput, NonNegativeDecimalField
 from core.pickers import SearchChoiceField
 
-from .models import InvoiceStatus, PaymentMethod, PaymentTerms, TaxGroup
+from .models import DiscountKind, InvoiceStatus, PaymentMethod, PaymentTerms, TaxGroup
 from .selectors import taxgroup_choices, taxgroup_default, taxgroup_label
 from .services import ComponentInput, LineInput
 from .services.invoices import MAX_LINES, MAX_QUANTITY, MAX_UNIT_PRICE
@@ -122,6 +122,15 @@ class InvoiceFilterForm(forms.Form):
         required=False,
         choices=[("", pgettext_lazy("invoice status filter", "All"))] + InvoiceStatus.choices,
     )
+    kind = forms.ChoiceField(
+        label=_("Documents"),
+        required=False,
+        choices=[
+            ("", _("Invoices and sales receipts")),
+            ("invoice", _("Invoices")),
+            ("sales_receipt", _("Sales receipts")),
+        ],
+    )
 
 
 class InvoiceForm(forms.Form):
@@ -144,6 +153,20 @@ class InvoiceForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    discount_kind = forms.ChoiceField(
+        label=_("Discount on the whole invoice"),
+        required=False,
+        choices=[("", _("No discount"))] + DiscountKind.choices,
+        help_text=_("Taken off the subtotal before taxes, as QuickBooks does."),
+    )
+    discount_value = forms.DecimalField(
+        label=_("Discount (% or amount)"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
+    )
 
     def __init__(self, *args, business, current_contact=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,7 +179,30 @@ class InvoiceForm(forms.Form):
         issue, due = cleaned.get("issue_date"), cleaned.get("due_date")
         if issue and due and due < issue:
             self.add_error("due_date", _("The due date cannot be before the issue date."))
+        if not cleaned.get("discount_kind"):
+            cleaned["discount_value"] = Decimal("0")
+        elif cleaned.get("discount_value") is None:
+            self.add_error("discount_value", _("Enter the discount."))
         return cleaned
+
+
+class SalesReceiptForm(InvoiceForm):
+    """A sale paid on the spot: no terms, no due date; how it was paid."""
+
+    method = forms.ChoiceField(
+        label=_("Paid by"), choices=PaymentMethod.choices, initial=PaymentMethod.CASH
+    )
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=21,
+        required=False,
+        help_text=_("Cheque or transfer number, for example."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["terms"]
+        del self.fields["due_date"]
 
 
 class InvoiceLineForm(forms.Form):
@@ -193,6 +239,19 @@ class InvoiceLineForm(forms.Form):
         required=False,
         empty_label=_("Default"),
     )
+    discount_kind = forms.ChoiceField(
+        label=_("Discount on the line"),
+        required=False,
+        choices=[("", _("No discount"))] + DiscountKind.choices,
+    )
+    discount_value = forms.DecimalField(
+        label=_("Line discount (% or amount)"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
+    )
 
     def __init__(self, *args, business, keep_item_ids=(), keep_tax_group_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,6 +268,8 @@ class InvoiceLineForm(forms.Form):
             and not (cleaned.get("description") or "").strip()
         ):
             self.add_error("description", _("Choose a product or service, or enter a description."))
+        if cleaned.get("discount_kind") and cleaned.get("discount_value") is None:
+            self.add_error("discount_value", _("Enter the discount."))
         return cleaned
 
 
@@ -249,6 +310,12 @@ class BaseInvoiceLineFormSet(forms.BaseFormSet):
                 unit_price=form.cleaned_data["unit_price"],
                 is_taxable=form.cleaned_data.get("is_taxable", False),
                 tax_group=form.cleaned_data.get("tax_group"),
+                discount_kind=form.cleaned_data.get("discount_kind") or "",
+                discount_value=(
+                    form.cleaned_data.get("discount_value") or Decimal("0")
+                    if form.cleaned_data.get("discount_kind")
+                    else Decimal("0")
+                ),
             )
             for form in self.kept_forms()
         ]
@@ -283,6 +350,8 @@ def line_initial(invoice) -> list[dict]:
             "unit_price": plain_decimal(line.unit_price, min_places=2),
             "is_taxable": line.is_taxable,
             "tax_group": line.tax_group_id,
+            "discount_kind": line.discount_kind,
+            "discount_value": line.discount_value if line.discount_kind else None,
         }
         for line in invoice.lines.all()
     ]

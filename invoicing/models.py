@@ -100,6 +100,11 @@ class InvoiceSequence(BusinessOwned):
         return f"{self.prefix}{self.next_number}"
 
 
+class DiscountKind(models.TextChoices):
+    PERCENT = "percent", _("Percentage")
+    AMOUNT = "amount", _("Amount")
+
+
 class InvoiceStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ISSUED = "issued", _("Issued")
@@ -119,6 +124,9 @@ class Invoice(BusinessOwned):
     status = models.CharField(
         _("status"), max_length=20, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
     )
+    # Paid on the spot: an invoice and its payment at once, with its own numbering (QBO: a
+    # SalesReceipt instead of an Invoice and a Payment).
+    is_sales_receipt = models.BooleanField(_("sales receipt"), default=False)
     issue_date = models.DateField(_("issue date"))
     terms = models.CharField(
         _("terms"), max_length=20, choices=PaymentTerms.choices, default=PaymentTerms.NET_30
@@ -128,10 +136,26 @@ class Invoice(BusinessOwned):
     # The address the invoice was last e-mailed to (QuickBooks' BillEmail), else the contact's.
     bill_email = models.EmailField(_("billing email"), blank=True)
     subtotal = models.DecimalField(_("subtotal"), max_digits=14, decimal_places=2, default=ZERO)
+    # A discount on the whole invoice, before tax (QBO's discount line): a percentage or an
+    # amount; `discount` is what it takes off the subtotal (totals.py, rule 6).
+    discount_kind = models.CharField(
+        _("discount"), max_length=10, choices=DiscountKind.choices, blank=True, default=""
+    )
+    discount_value = models.DecimalField(
+        _("discount (% or amount)"), max_digits=14, decimal_places=2, default=ZERO
+    )
+    discount = models.DecimalField(
+        _("discount amount"), max_digits=14, decimal_places=2, default=ZERO
+    )
     tax_total = models.DecimalField(_("taxes"), max_digits=14, decimal_places=2, default=ZERO)
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=ZERO)
     amount_paid = models.DecimalField(
         _("amount paid"), max_digits=14, decimal_places=2, default=ZERO
+    )
+    # Credit notes applied to it (credit_models.CreditApplication): balance = total − paid −
+    # credited.
+    amount_credited = models.DecimalField(
+        _("amount credited"), max_digits=14, decimal_places=2, default=ZERO
     )
     balance = models.DecimalField(_("balance"), max_digits=14, decimal_places=2, default=ZERO)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
@@ -179,6 +203,22 @@ class Invoice(BusinessOwned):
         return self.status not in (InvoiceStatus.DRAFT,)
 
     @property
+    def discount_spec(self):
+        """The discount as totals.py reads it (None without a discount)."""
+        from .totals import DiscountSpec
+
+        if self.discount_kind == DiscountKind.PERCENT:
+            return DiscountSpec(percent=self.discount_value)
+        if self.discount_kind == DiscountKind.AMOUNT:
+            return DiscountSpec(amount=self.discount_value)
+        return None
+
+    @property
+    def amount_settled(self) -> Decimal:
+        """What no longer needs paying: payments plus credits applied."""
+        return self.amount_paid + self.amount_credited
+
+    @property
     def billing_email(self) -> str:
         return self.bill_email or self.contact.email or ""
 
@@ -213,6 +253,16 @@ class InvoiceLine(models.Model):
         verbose_name=_("tax group"),
     )
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, default=ZERO)
+    # A discount on this line, before tax: sent to QBO as a negative line under it.
+    discount_kind = models.CharField(
+        _("discount"), max_length=10, choices=DiscountKind.choices, blank=True, default=""
+    )
+    discount_value = models.DecimalField(
+        _("discount (% or amount)"), max_digits=14, decimal_places=2, default=ZERO
+    )
+    discount = models.DecimalField(
+        _("discount amount"), max_digits=14, decimal_places=2, default=ZERO
+    )
 
     class Meta:
         verbose_name = _("invoice line")
@@ -221,6 +271,10 @@ class InvoiceLine(models.Model):
 
     def __str__(self) -> str:
         return self.description or (self.item.name if self.item_id else "")
+
+    @property
+    def net_amount(self) -> Decimal:
+        return self.amount - self.discount
 
 
 class InvoiceTax(models.Model):
@@ -368,3 +422,16 @@ class InvoiceDelivery(BusinessOwned):
     @property
     def is_pending(self) -> bool:
         return self.status in (DeliveryStatus.QUEUED, DeliveryStatus.SENDING)
+
+
+from .credit_models import (  # noqa: E402,F401 - the app's other models, in their own module
+    DEFAULT_PREFIXES_BY_KIND,
+    CreditApplication,
+    CreditApplicationStatus,
+    CreditNote,
+    CreditNoteLine,
+    CreditNoteStatus,
+    CreditNoteTax,
+    DocumentKind,
+    DocumentSequence,
+)

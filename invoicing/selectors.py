@@ -101,8 +101,12 @@ def invoice_highest_issued_number(*, business: Business, prefix: str) -> int | N
     return highest
 
 
-def invoice_list(*, business: Business, status: str = "", search: str = "") -> QuerySet[Invoice]:
+def invoice_list(
+    *, business: Business, status: str = "", search: str = "", kind: str = ""
+) -> QuerySet[Invoice]:
     invoices = Invoice.objects.filter(business=business).select_related("contact")
+    if kind in ("invoice", "sales_receipt"):
+        invoices = invoices.filter(is_sales_receipt=kind == "sales_receipt")
     if status in InvoiceStatus.values:
         invoices = invoices.filter(status=status)
     search = " ".join((search or "").split())
@@ -207,3 +211,49 @@ def invoice_overdue_list(*, business: Business, today: datetime.date, limit: int
         .select_related("contact")
         .order_by("due_date", "id")[:limit]
     )
+
+
+# --- Credit notes ---------------------------------------------------------------------------
+
+
+def credit_note_get(*, business: Business, pk):
+    """One credit note with what its pages show; CreditNote.DoesNotExist when not the
+    business's."""
+    from .models import CreditNote, CreditNoteLine, CreditNoteTax
+
+    return (
+        CreditNote.objects.select_related("contact", "business", "invoice")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=CreditNoteLine.objects.select_related("item", "tax_group").order_by(
+                    "position", "id"
+                ),
+            ),
+            Prefetch("taxes", queryset=CreditNoteTax.objects.order_by("position", "id")),
+            "applications__invoice",
+        )
+        .get(business=business, pk=pk)
+    )
+
+
+def contact_open_credits(*, contact: Contact) -> list:
+    """The contact's credit notes with credit left, oldest first (used first)."""
+    from .models import CreditNote, CreditNoteStatus
+
+    return list(
+        CreditNote.objects.filter(
+            business_id=contact.business_id,
+            contact=contact,
+            status=CreditNoteStatus.ISSUED,
+            balance__gt=0,
+        ).order_by("date", "id")
+    )
+
+
+def invoice_credit_notes(*, invoice: Invoice) -> list:
+    return list(invoice.credit_notes.order_by("date", "id"))
+
+
+def invoice_credit_applications(*, invoice: Invoice) -> list:
+    return list(invoice.credit_applications.select_related("credit_note").order_by("date", "id"))

@@ -7,6 +7,7 @@ app_name = "invoicing"
 urlpatterns = [
     path("invoices/", views.invoice_list, name="invoice_list"),
     path("invoices/new/", views.invoice_create, name="invoice_create"),
+    path("sales-receipts/new/", views.sales_receipt_create, name="sales_receipt_create"),
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice_detail"),
     path("invoices/<int:pk>/edit/", views.invoice_update, name="invoice_update"),
     path("invoices/<int:pk>/issue/", views.invoice_issue, name="invoice_issue"),
@@ -19,6 +20,29 @@ urlpatterns = [
     path(
         "invoices/<int:pk>/payments/<int:payment_pk>/void/", views.payment_void, name="payment_void"
     ),
+    path(
+        "invoices/<int:pk>/credit-notes/new/",
+        views.credit_note_create,
+        name="credit_note_create",
+    ),
+    path(
+        "invoices/<int:pk>/credits/<int:credit_pk>/apply/",
+        views.credit_apply,
+        name="credit_apply",
+    ),
+    path(
+        "invoices/<int:pk>/credits/applied/<int:application_pk>/void/",
+        views.credit_application_void,
+        name="credit_application_void",
+    ),
+    path(
+        "invoices/<int:pk>/payments/<int:payment_pk>/refund/",
+        views.refund_create,
+        name="refund_create",
+    ),
+    path("credit-notes/<int:pk>/", views.credit_note_detail, name="credit_note_detail"),
+    path("credit-notes/<int:pk>/print/", views.credit_note_print, name="credit_note_print"),
+    path("credit-notes/<int:pk>/void/", views.credit_note_void, name="credit_note_void"),
     path("settings/tax-groups/", views.taxgroup_list, name="taxgroup_list"),
     path("settings/tax-groups/new/", views.taxgroup_create, name="taxgroup_create"),
     path("settings/tax-groups/ready-made/", views.taxgroup_presets, name="taxgroup_presets"),

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from . import client, errors
 from .client import Admit, CallRecord, LimiterBusy, Recorder
+from .documents_api import DocumentCalls, _quote
 from .sales_payloads import (
     RemoteCustomer,
     RemoteInvoice,
@@ -40,13 +41,7 @@ def dumps(body: dict) -> str:
     return re.sub(r'"\\u0000dec:(-?[0-9.]+)"', r"\1", text)
 
 
-def _quote(value: str) -> str:
-    # QBO SQL: escape quotes; backslashes are not escaped by QBO's parser (python-quickbooks
-    # #319), so they are dropped from search values.
-    return "'" + str(value).replace("\\", "").replace("'", "\\'") + "'"
-
-
-class SalesApi:
+class SalesApi(DocumentCalls):
     """The remote calls of one job, for one company, with one access token."""
 
     def __init__(

@@ -51,6 +51,8 @@ class LineData:
     tax_group_id: int | None
     qbo_item_id: str  # the linked QBO item, "" when the Plannit item is not linked
     label: str  # how the owner recognises the line in an error message
+    discount: Decimal = Decimal("0")  # this line's own discount (totals.py rule 1b)
+    discount_note: str = ""  # e.g. "Discount 10 %", the negative line's description
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,9 @@ class InvoiceData:
     email: str
     notes: str
     lines: tuple[LineData, ...]
+    # A discount on the whole document: a percentage, or an amount (else 0).
+    discount_percent: Decimal | None = None
+    discount_amount: Decimal = Decimal("0")
 
 
 @dataclass(frozen=True)
@@ -138,25 +143,61 @@ def line_item(line: LineData, mapping: Mapping) -> str:
     return item
 
 
-def invoice_body(data: InvoiceData, *, customer_id: str, mapping: Mapping) -> dict:
-    """The Invoice create body. Non-US: GlobalTaxCalculation TaxExcluded and no TxnTaxDetail,
-    so QBO computes the tax itself and we can compare (§10). US: TAX/NON on lines and the
-    transaction's tax code."""
-    lines = []
-    for line in data.lines:
-        lines.append(
+def sales_lines(lines: tuple[LineData, ...], mapping: Mapping) -> list[dict]:
+    """The SalesItemLineDetail lines of any sales document (invoice, credit memo, receipt). A
+    line's own discount follows it as a negative line of the same item and tax code (an amount
+    only: no Qty or UnitPrice to check), so QBO's tax base for that code is the net."""
+    body_lines = []
+    for line in lines:
+        item, code = _ref(line_item(line, mapping)), _ref(line_tax_code(line, mapping))
+        body_lines.append(
             {
                 "Amount": line.amount.quantize(CENT),
                 "DetailType": "SalesItemLineDetail",
                 "Description": line.description[:4000],
                 "SalesItemLineDetail": {
-                    "ItemRef": _ref(line_item(line, mapping)),
+                    "ItemRef": item,
                     "Qty": _number(line.quantity),
                     "UnitPrice": _number(line.unit_price),
-                    "TaxCodeRef": _ref(line_tax_code(line, mapping)),
+                    "TaxCodeRef": code,
                 },
             }
         )
+        if line.discount:
+            body_lines.append(
+                {
+                    "Amount": -line.discount.quantize(CENT),
+                    "DetailType": "SalesItemLineDetail",
+                    "Description": (line.discount_note or line.description)[:4000],
+                    "SalesItemLineDetail": {"ItemRef": item, "TaxCodeRef": code},
+                }
+            )
+    return body_lines
+
+
+def add_discount(body: dict, *, percent: Decimal | None, amount: Decimal) -> dict:
+    """QBO's discount line, off the subtotal before tax (ApplyTaxAfterDiscount, §10 step 3):
+    percent-based (QBO computes round(subtotal × % / 100, 2), as totals.py does) or an amount."""
+    if percent is not None:
+        detail = {"PercentBased": True, "DiscountPercent": _number(percent)}
+        line_amount = Decimal("0")
+    elif amount:
+        detail = {"PercentBased": False}
+        line_amount = amount.quantize(CENT)
+    else:
+        return body
+    body["Line"].append(
+        {"Amount": line_amount, "DetailType": "DiscountLineDetail", "DiscountLineDetail": detail}
+    )
+    body["ApplyTaxAfterDiscount"] = True
+    return body
+
+
+def invoice_body(data: InvoiceData, *, customer_id: str, mapping: Mapping) -> dict:
+    """The Invoice create body. Non-US: GlobalTaxCalculation TaxExcluded and no TxnTaxDetail,
+    so QBO computes the tax itself and we can compare (§10). US: TAX/NON on lines and the
+    transaction's tax code."""
+    lines = sales_lines(data.lines, mapping)
     body: dict = {
         "DocNumber": data.number[:21],
         "TxnDate": data.issue_date.isoformat(),
@@ -175,7 +216,7 @@ def invoice_body(data: InvoiceData, *, customer_id: str, mapping: Mapping) -> di
         body["TxnTaxDetail"] = {"TxnTaxCodeRef": _ref(mapping.transaction_tax_code)}
     else:
         body["GlobalTaxCalculation"] = "TaxExcluded"
-    return body
+    return add_discount(body, percent=data.discount_percent, amount=data.discount_amount)
 
 
 def invoice_update_body(

@@ -9,10 +9,13 @@ from core.exceptions import ApplicationError
 from . import messages as sync_messages
 from .models import (
     ApiUsage,
+    CreditApplicationLink,
+    CreditNoteLink,
     CustomerLink,
     InvoiceLink,
     ItemLink,
     PaymentLink,
+    SalesReceiptLink,
     SyncAttempt,
     SyncJob,
 )
@@ -187,6 +190,69 @@ class PaymentLinkAdmin(LinkAdmin):
     search_fields = ("qbo_id", "payment__invoice__number", "business__name")
     list_select_related = ("business", "payment")
     readonly_fields = LinkAdmin.readonly_fields + ("payment",)
+
+
+@admin.register(CreditNoteLink)
+class CreditNoteLinkAdmin(LinkAdmin):
+    list_display = (
+        "credit_note",
+        "business",
+        "realm_id",
+        "qbo_id",
+        "doc_number",
+        "qbo_total",
+        "expected_total",
+        "qbo_tax_total",
+        "expected_tax_total",
+        "deleted_in_qbo",
+        "updated_at",
+    )
+    list_filter = ("deleted_in_qbo",)
+    search_fields = ("qbo_id", "doc_number", "credit_note__number", "business__name")
+    list_select_related = ("business", "credit_note")
+    readonly_fields = LinkAdmin.readonly_fields + (
+        "credit_note",
+        "doc_number",
+        "qbo_total",
+        "qbo_tax_total",
+        "expected_total",
+        "expected_tax_total",
+        "deleted_in_qbo",
+    )
+
+
+@admin.register(CreditApplicationLink)
+class CreditApplicationLinkAdmin(LinkAdmin):
+    list_display = ("application", "business", "realm_id", "qbo_id", "updated_at")
+    search_fields = ("qbo_id", "application__credit_note__number", "business__name")
+    list_select_related = ("business", "application")
+    readonly_fields = LinkAdmin.readonly_fields + ("application",)
+
+
+@admin.register(SalesReceiptLink)
+class SalesReceiptLinkAdmin(LinkAdmin):
+    list_display = (
+        "receipt",
+        "business",
+        "realm_id",
+        "qbo_id",
+        "doc_number",
+        "qbo_total",
+        "expected_total",
+        "qbo_tax_total",
+        "expected_tax_total",
+        "updated_at",
+    )
+    search_fields = ("qbo_id", "doc_number", "receipt__number", "business__name")
+    list_select_related = ("business", "receipt")
+    readonly_fields = LinkAdmin.readonly_fields + (
+        "receipt",
+        "doc_number",
+        "qbo_total",
+        "qbo_tax_total",
+        "expected_total",
+        "expected_tax_total",
+    )
 
 
 @admin.register(ApiUsage)

@@ -35,12 +35,17 @@ def invoice_is_synced(invoice, connection: QboConnection) -> bool:
     if SyncJob.objects.filter(
         business_id=invoice.business_id,
         realm_id=connection.realm_id,
-        kind=SyncKind.INVOICE,
+        kind__in=(SyncKind.INVOICE, SyncKind.SALES_RECEIPT),
         object_id=invoice.pk,
     ).exists():
         return True
     issued_at = invoice.issued_at
     return bool(issued_at and connection.connected_at and issued_at >= connection.connected_at)
+
+
+def _invoice_kind(invoice) -> str:
+    # A sales receipt is one QBO SalesReceipt: the invoice and its payment at once.
+    return SyncKind.SALES_RECEIPT if invoice.is_sales_receipt else SyncKind.INVOICE
 
 
 def on_invoice_issued(*, invoice, **_payload) -> None:
@@ -50,7 +55,7 @@ def on_invoice_issued(*, invoice, **_payload) -> None:
     job_create(
         business_id=invoice.business_id,
         realm_id=connection.realm_id,
-        kind=SyncKind.INVOICE,
+        kind=_invoice_kind(invoice),
         operation=SyncOperation.CREATE,
         object_id=invoice.pk,
     )
@@ -79,7 +84,7 @@ def on_invoice_voided(*, invoice, origin: str = "", **_payload) -> None:
     job_create(
         business_id=invoice.business_id,
         realm_id=connection.realm_id,
-        kind=SyncKind.INVOICE,
+        kind=_invoice_kind(invoice),
         operation=SyncOperation.VOID,
         object_id=invoice.pk,
     )
@@ -103,6 +108,8 @@ def on_payment_recorded(*, payment, origin: str = "", **_payload) -> None:
     if origin == FROM_QUICKBOOKS:
         return
     connection = _connection(payment.business_id)
+    if payment.invoice.is_sales_receipt:
+        return  # it travels inside its SalesReceipt
     if connection is None or not invoice_is_synced(payment.invoice, connection):
         return
     job_create(
@@ -119,7 +126,7 @@ def on_payment_voided(*, payment, origin: str = "", **_payload) -> None:
     if origin == FROM_QUICKBOOKS:
         return
     connection = _connection(payment.business_id)
-    if connection is None:
+    if connection is None or payment.invoice.is_sales_receipt:
         return
     sent = SyncJob.objects.filter(
         business_id=payment.business_id,
@@ -165,3 +172,7 @@ def register() -> None:
     events.payment_recorded.subscribe(on_payment_recorded)
     events.payment_voided.subscribe(on_payment_voided)
     events.contact_changed.subscribe(on_contact_changed)
+
+    from . import credit_handlers
+
+    credit_handlers.register()

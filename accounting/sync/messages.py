@@ -18,12 +18,31 @@ MESSAGES: dict[str, tuple] = {
         _("Its invoice was not sent to QuickBooks, so this payment is not sent either."),
         None,
     ),
+    "credit_invoice_not_sent": (
+        _("Its invoice was not sent to QuickBooks, so this is not sent either."),
+        None,
+    ),
     # Waiting (the job will run by itself)
     "waiting_previous": (
         _("Waiting for an earlier change of this record to reach QuickBooks."),
         None,
     ),
     "waiting_invoice": (_("Waiting for its invoice to reach QuickBooks."), None),
+    "waiting_documents": (
+        _("Waiting for its credit note and its invoice to reach QuickBooks."),
+        None,
+    ),
+    "waiting_credits": (
+        _("Waiting for the credits taken back from invoices to reach QuickBooks."),
+        None,
+    ),
+    "documents_not_sent": (
+        _(
+            "Its credit note or its invoice was not sent to QuickBooks, so this credit is not "
+            "applied there either."
+        ),
+        None,
+    ),
     "waiting_payments": (
         _("Waiting for the voided payments of this invoice to reach QuickBooks."),
         None,
@@ -183,6 +202,22 @@ MESSAGES: dict[str, tuple] = {
         None,
     ),
     # Warnings on a synced invoice
+    "credit_total_mismatch": (
+        _(
+            "QuickBooks computed %(qbo_total)s (taxes %(qbo_tax)s) where Plannit "
+            "has %(total)s (taxes %(tax)s). Check the tax codes chosen in "
+            "Settings > Accounting and the credit memo in QuickBooks."
+        ),
+        SETTINGS,
+    ),
+    "receipt_total_mismatch": (
+        _(
+            "QuickBooks computed %(qbo_total)s (taxes %(qbo_tax)s) where Plannit "
+            "has %(total)s (taxes %(tax)s). Check the tax codes chosen in "
+            "Settings > Accounting and the sales receipt in QuickBooks."
+        ),
+        SETTINGS,
+    ),
     "total_mismatch": (
         _(
             "QuickBooks computed %(qbo_total)s (taxes %(qbo_tax)s) where Plannit "

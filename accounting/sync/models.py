@@ -148,6 +148,9 @@ class SyncKind(models.TextChoices):
     CUSTOMER = "customer", _("Customer")
     INVOICE = "invoice", _("Invoice")
     PAYMENT = "payment", _("Payment")
+    CREDIT_NOTE = "credit", _("Credit note")
+    CREDIT_APPLICATION = "creditapp", _("Credit applied")
+    SALES_RECEIPT = "receipt", _("Sales receipt")
 
 
 class SyncOperation(models.TextChoices):
@@ -312,3 +315,10 @@ class ApiUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.realm_id} {self.month:%Y-%m}: {self.reads}"
+
+
+from .document_links import (  # noqa: E402,F401
+    CreditApplicationLink,
+    CreditNoteLink,
+    SalesReceiptLink,
+)

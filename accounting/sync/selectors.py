@@ -7,10 +7,28 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounting.models import ConnectionStatus, QboConnection
 from businesses.models import Business
-from invoicing.models import Invoice, InvoiceStatus, Payment
+from invoicing.models import CreditApplication, CreditNote, Invoice, InvoiceStatus, Payment
 
 from . import messages
-from .models import InvoiceLink, PaymentLink, SyncJob, SyncKind, SyncStatus
+from .models import (
+    CreditApplicationLink,
+    CreditNoteLink,
+    InvoiceLink,
+    PaymentLink,
+    SalesReceiptLink,
+    SyncJob,
+    SyncKind,
+    SyncStatus,
+)
+
+# Each kind of object with a badge: its job kind, its link model and the link's field.
+BADGE_KINDS = (
+    (Invoice, SyncKind.SALES_RECEIPT, SalesReceiptLink, "receipt_id"),
+    (Invoice, SyncKind.INVOICE, InvoiceLink, "invoice_id"),
+    (Payment, SyncKind.PAYMENT, PaymentLink, "payment_id"),
+    (CreditNote, SyncKind.CREDIT_NOTE, CreditNoteLink, "credit_note_id"),
+    (CreditApplication, SyncKind.CREDIT_APPLICATION, CreditApplicationLink, "application_id"),
+)
 
 
 def earlier_invoices(
@@ -24,10 +42,13 @@ def earlier_invoices(
     linked = InvoiceLink.objects.filter(
         business=business, realm_id=connection.realm_id, invoice=OuterRef("pk")
     )
+    receipt_linked = SalesReceiptLink.objects.filter(
+        business=business, realm_id=connection.realm_id, receipt=OuterRef("pk")
+    )
     queued = SyncJob.objects.filter(
         business=business,
         realm_id=connection.realm_id,
-        kind=SyncKind.INVOICE,
+        kind__in=(SyncKind.INVOICE, SyncKind.SALES_RECEIPT),
         object_id=OuterRef("pk"),
     )
     queryset = (
@@ -35,6 +56,7 @@ def earlier_invoices(
         .exclude(status=InvoiceStatus.DRAFT)
         .filter(issued_at__lt=connection.connected_at)
         .exclude(Exists(linked))
+        .exclude(Exists(receipt_linked))
         .exclude(Exists(queued))
         .select_related("contact")
         .order_by("issue_date", "number")
@@ -61,10 +83,16 @@ def sync_jobs_for_log(
                 "pk", flat=True
             )[:200]
         )
+        credit_note_ids = list(
+            CreditNote.objects.filter(business=business, number__icontains=search).values_list(
+                "pk", flat=True
+            )[:200]
+        )
         condition = (
             Q(qbo_id=search)
             | Q(qbo_number__icontains=search)
-            | Q(kind=SyncKind.INVOICE, object_id__in=invoice_ids)
+            | Q(kind__in=(SyncKind.INVOICE, SyncKind.SALES_RECEIPT), object_id__in=invoice_ids)
+            | Q(kind=SyncKind.CREDIT_NOTE, object_id__in=credit_note_ids)
         )
         if search.isdigit():
             condition |= Q(object_id=int(search))
@@ -74,7 +102,9 @@ def sync_jobs_for_log(
 
 def describe_jobs(jobs: list[SyncJob]) -> dict[int, str]:
     """What each job is about, in words ("Invoice 1042", "Payment of invoice 1042")."""
-    invoice_ids = {job.object_id for job in jobs if job.kind == SyncKind.INVOICE}
+    invoice_ids = {
+        job.object_id for job in jobs if job.kind in (SyncKind.INVOICE, SyncKind.SALES_RECEIPT)
+    }
     payment_ids = {job.object_id for job in jobs if job.kind == SyncKind.PAYMENT}
     contact_ids = {job.object_id for job in jobs if job.kind == SyncKind.CUSTOMER}
     invoices = {
@@ -90,13 +120,28 @@ def describe_jobs(jobs: list[SyncJob]) -> dict[int, str]:
     from contacts.models import Contact
 
     contacts = dict(Contact.objects.filter(pk__in=contact_ids).values_list("pk", "display_name"))
+    credit_notes = dict(
+        CreditNote.objects.filter(
+            pk__in={job.object_id for job in jobs if job.kind == SyncKind.CREDIT_NOTE}
+        ).values_list("pk", "number")
+    )
+    applications = {
+        pk: f"{amount} {note} → {number}"
+        for pk, amount, note, number in CreditApplication.objects.filter(
+            pk__in={job.object_id for job in jobs if job.kind == SyncKind.CREDIT_APPLICATION}
+        ).values_list("pk", "amount", "credit_note__number", "invoice__number")
+    }
     labels = {}
     for job in jobs:
-        if job.kind == SyncKind.INVOICE:
+        if job.kind in (SyncKind.INVOICE, SyncKind.SALES_RECEIPT):
             labels[job.pk] = invoices.get(job.object_id, str(job.object_id))
         elif job.kind == SyncKind.PAYMENT:
             number, amount = payments.get(job.object_id, ("", ""))
             labels[job.pk] = f"{amount} → {number}" if number else str(job.object_id)
+        elif job.kind == SyncKind.CREDIT_NOTE:
+            labels[job.pk] = credit_notes.get(job.object_id, str(job.object_id))
+        elif job.kind == SyncKind.CREDIT_APPLICATION:
+            labels[job.pk] = applications.get(job.object_id, str(job.object_id))
         else:
             labels[job.pk] = contacts.get(job.object_id, str(job.object_id))
     return labels
@@ -120,10 +165,13 @@ def _connection(business_id: int) -> QboConnection | None:
 
 
 def _badge_kind(obj) -> tuple[str, type, str] | None:
-    if isinstance(obj, Invoice):
-        return SyncKind.INVOICE, InvoiceLink, "invoice_id"
-    if isinstance(obj, Payment):
-        return SyncKind.PAYMENT, PaymentLink, "payment_id"
+    for model, kind, link_model, link_field in BADGE_KINDS:
+        if isinstance(obj, model):
+            if isinstance(obj, Invoice) and obj.is_sales_receipt != (
+                kind == SyncKind.SALES_RECEIPT
+            ):
+                continue
+            return kind, link_model, link_field
     return None
 
 
@@ -141,10 +189,7 @@ def sync_badges_for(objs: list) -> list[SyncBadge]:
     connection = _connection(objs[0].business_id)
     if connection is None:
         return badges
-    for kind, link_model, link_field in (
-        (SyncKind.INVOICE, InvoiceLink, "invoice_id"),
-        (SyncKind.PAYMENT, PaymentLink, "payment_id"),
-    ):
+    for _model, kind, link_model, link_field in BADGE_KINDS:
         ids = [obj.pk for obj in objs if (_badge_kind(obj) or (None,))[0] == kind]
         if not ids:
             continue
@@ -175,7 +220,7 @@ def sync_badges_for(objs: list) -> list[SyncBadge]:
 
 
 def _badge(obj, kind: str, connection: QboConnection, job: SyncJob | None, link) -> SyncBadge:
-    if kind == SyncKind.INVOICE and obj.is_draft:
+    if kind in (SyncKind.INVOICE, SyncKind.SALES_RECEIPT) and obj.is_draft:
         return SyncBadge(state="")
     if job is not None and job.status == SyncStatus.FAILED:
         rendered = messages.render(job.last_error_key, job.last_error_params)
@@ -195,7 +240,7 @@ def _badge(obj, kind: str, connection: QboConnection, job: SyncJob | None, link)
         )
     if link is not None:
         warning = ""
-        if isinstance(link, InvoiceLink) and link.has_total_mismatch and job is not None:
+        if getattr(link, "has_total_mismatch", False) and job is not None:
             rendered = messages.render(job.warning_key, job.warning_params)
             warning = rendered.text if rendered else ""
         number = getattr(link, "doc_number", "") or ""
@@ -216,7 +261,11 @@ def _badge(obj, kind: str, connection: QboConnection, job: SyncJob | None, link)
         and connection.connected_at
         and invoice.issued_at < connection.connected_at
     ):
-        key = "issued_before_connection" if kind == SyncKind.INVOICE else "invoice_not_sent"
+        key = {
+            SyncKind.INVOICE: "issued_before_connection",
+            SyncKind.SALES_RECEIPT: "issued_before_connection",
+            SyncKind.PAYMENT: "invoice_not_sent",
+        }.get(kind, "credit_invoice_not_sent")
         rendered = messages.render(key)
         return SyncBadge(state="not_sent", message=rendered.text)
     return SyncBadge(state="")

@@ -1,5 +1,7 @@
 """Every write of the invoicing app (HackSoft style: keyword-only, one transaction each)."""
 
+from .credit_applications import credit_application_void, credit_apply, credit_note_void
+from .credits import CreditAmountInput, CreditLineInput, RefundInput, credit_note_create
 from .invoices import (
     LineInput,
     due_date_for,
@@ -17,6 +19,12 @@ from .numbering import (
     on_business_created,
 )
 from .payments import payment_amount_change, payment_record, payment_void
+from .receipts import sales_receipt_create, sales_receipt_void
+from .sequences import (
+    document_number_take,
+    document_sequence_ensure,
+    document_sequence_update,
+)
 from .taxes import (
     ComponentInput,
     taxgroup_archive,
@@ -31,7 +39,17 @@ from .taxes import (
 
 __all__ = [
     "ComponentInput",
+    "CreditAmountInput",
+    "CreditLineInput",
+    "credit_application_void",
+    "credit_apply",
+    "credit_note_create",
+    "credit_note_void",
+    "document_number_take",
+    "document_sequence_ensure",
+    "document_sequence_update",
     "LineInput",
+    "RefundInput",
     "due_date_for",
     "invoice_create",
     "invoice_delete",
@@ -45,6 +63,8 @@ __all__ = [
     "payment_amount_change",
     "payment_record",
     "payment_void",
+    "sales_receipt_create",
+    "sales_receipt_void",
     "status_for_payments",
     "taxgroup_archive",
     "taxgroup_create",

@@ -20,6 +20,9 @@ from core.validators import date_in_range_message, is_date_in_range
 from .. import totals as totals_module
 from ..models import (
     TERMS_DAYS,
+    CreditApplicationStatus,
+    CreditNoteStatus,
+    DocumentKind,
     Invoice,
     InvoiceLine,
     InvoiceStatus,
@@ -31,16 +34,13 @@ from ..models import (
     TaxGroup,
 )
 from ..selectors import invoice_sequence_get
+from .checks import MAX_AMOUNT, check_discount, check_registration_numbers
 from .numbering import invoice_number_take
 
 MAX_LINES = 200
 MAX_QUANTITY = Decimal("999999999.999")
 MAX_UNIT_PRICE = Decimal("9999999999.9999")
 ZERO = Decimal("0.00")
-MAX_AMOUNT = Decimal("999999999999.99")  # what the 14-digit, 2-decimal columns hold
-# Revenu Québec and the CRA: an invoice of $30 or more (taxes included) must show the
-# supplier's GST/HST and QST registration numbers for the client to claim input tax credits.
-REGISTRATION_NUMBERS_THRESHOLD = Decimal("30.00")
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,16 @@ class LineInput:
     is_taxable: bool = True
     tax_group: TaxGroup | None = None
     item: Item | None = None
+    discount_kind: str = ""  # a discount on this line: "percent" or "amount"
+    discount_value: Decimal = Decimal("0")
+
+    @property
+    def discount_spec(self) -> totals_module.DiscountSpec | None:
+        if self.discount_kind == "percent":
+            return totals_module.DiscountSpec(percent=self.discount_value)
+        if self.discount_kind == "amount":
+            return totals_module.DiscountSpec(amount=self.discount_value)
+        return None
 
 
 def due_date_for(*, issue_date: datetime.date, terms: str) -> datetime.date:
@@ -58,7 +68,10 @@ def due_date_for(*, issue_date: datetime.date, terms: str) -> datetime.date:
 
 
 def status_for_payments(*, total: Decimal, amount_paid: Decimal) -> str:
-    """The status of an issued invoice given what has been paid on it."""
+    """The status of an issued invoice given what has been paid on it. Nothing to pay (a
+    100 % discount) is paid, as QBO reads it (Balance 0)."""
+    if total <= 0:
+        return InvoiceStatus.PAID
     if amount_paid <= 0:
         return InvoiceStatus.ISSUED
     if amount_paid >= total:
@@ -111,6 +124,10 @@ def _check_lines(*, business: Business, lines: Sequence[LineInput]) -> list[Line
             raise ApplicationError(
                 _("Each line needs a product or service, or a description."), field="lines"
             )
+        try:
+            check_discount(line.discount_kind, line.discount_value)
+        except ApplicationError as error:
+            raise ApplicationError(error.message, field="lines") from None
     return lines
 
 
@@ -152,11 +169,14 @@ def _write_lines_and_totals(invoice: Invoice, lines: Sequence[LineInput]) -> Non
             unit_price=line.unit_price,
             is_taxable=line.is_taxable,
             tax_group=specs[line.tax_group.pk] if line.tax_group is not None else None,
+            discount=line.discount_spec,
         )
         for line in lines
     ]
     try:
-        result = totals_module.compute_totals(line_specs, default_tax_group=default)
+        result = totals_module.compute_totals(
+            line_specs, default_tax_group=default, discount=invoice.discount_spec
+        )
     except totals_module.MissingTaxGroupError:
         raise ApplicationError(
             _(
@@ -169,8 +189,8 @@ def _write_lines_and_totals(invoice: Invoice, lines: Sequence[LineInput]) -> Non
         raise ApplicationError(_("The invoice total is too large."), field="lines")
     invoice.lines.all().delete()
     invoice.taxes.all().delete()
-    for position, (line, spec, amount) in enumerate(
-        zip(lines, line_specs, result.line_amounts, strict=True)
+    for position, (line, spec, amount, off) in enumerate(
+        zip(lines, line_specs, result.line_amounts, result.line_discounts, strict=True)
     ):
         group = totals_module.effective_tax_group(spec, default)
         row = InvoiceLine(
@@ -183,6 +203,9 @@ def _write_lines_and_totals(invoice: Invoice, lines: Sequence[LineInput]) -> Non
             is_taxable=line.is_taxable,
             tax_group_id=group.key if group is not None else None,
             amount=amount,
+            discount_kind=line.discount_kind or "",
+            discount_value=line.discount_value if line.discount_kind else ZERO,
+            discount=off,
         )
         full_clean_or_raise(row, field="lines", all_fields=True)
         row.save()
@@ -201,41 +224,10 @@ def _write_lines_and_totals(invoice: Invoice, lines: Sequence[LineInput]) -> Non
         ]
     )
     invoice.subtotal = result.subtotal
+    invoice.discount = result.discount
     invoice.tax_total = result.tax_total
     invoice.total = result.total
-    invoice.balance = ZERO if invoice.is_void else invoice.total - invoice.amount_paid
-
-
-def check_registration_numbers(*, invoice: Invoice) -> None:
-    """A Québec business that charges taxes cannot issue an invoice of $30 or more without its
-    GST/HST and QST registration numbers (they are printed on it)."""
-    business = invoice.business
-    if business.province != "QC" or invoice.tax_total <= 0:
-        return
-    if invoice.total < REGISTRATION_NUMBERS_THRESHOLD:
-        return
-    missing = []
-    if not business.gst_hst_number:
-        missing.append(_("GST/HST registration number"))
-    if not business.qst_number:
-        missing.append(_("QST registration number"))
-    if missing:
-        raise ApplicationError(
-            _(
-                "An invoice of %(threshold)s or more with taxes must show your registration "
-                "numbers. Add your %(missing)s in Settings › Business (an owner can), then "
-                "issue the invoice again."
-            )
-            % {
-                "threshold": money(REGISTRATION_NUMBERS_THRESHOLD, business.currency),
-                "missing": (
-                    _("%(first)s and %(second)s") % {"first": missing[0], "second": missing[1]}
-                    if len(missing) == 2
-                    else missing[0]
-                ),
-            },
-            extra={"missing": missing},
-        )
+    invoice.balance = ZERO if invoice.is_void else invoice.total - invoice.amount_settled
 
 
 def _lock(invoice: Invoice) -> Invoice:
@@ -258,6 +250,8 @@ def invoice_create(
     terms: str | None = None,
     due_date: datetime.date | None = None,
     notes: str = "",
+    discount_kind: str = "",
+    discount_value: Decimal = ZERO,
 ) -> Invoice:
     """A draft invoice. Without terms, the business's default terms; without a due date, the
     one the terms give. A draft has no number and announces nothing."""
@@ -266,6 +260,7 @@ def invoice_create(
         business=business, contact=contact, issue_date=issue_date, terms=terms, due_date=due_date
     )
     lines = _check_lines(business=business, lines=lines)
+    discount_kind, discount_value = check_discount(discount_kind, discount_value)
     invoice = Invoice(
         business=business,
         contact=contact,
@@ -274,11 +269,15 @@ def invoice_create(
         due_date=due_date,
         notes=notes.strip(),
         status=InvoiceStatus.DRAFT,
+        discount_kind=discount_kind,
+        discount_value=discount_value,
     )
     full_clean_or_raise(invoice, all_fields=True)
     invoice.save()
     _write_lines_and_totals(invoice, lines)
-    invoice.save(update_fields=["subtotal", "tax_total", "total", "balance", "updated_at"])
+    invoice.save(
+        update_fields=["subtotal", "discount", "tax_total", "total", "balance", "updated_at"]
+    )
     return invoice
 
 
@@ -292,6 +291,8 @@ def invoice_update(
     lines: Sequence[LineInput],
     due_date: datetime.date | None = None,
     notes: str = "",
+    discount_kind: str = "",
+    discount_value: Decimal = ZERO,
 ) -> Invoice:
     """Replace an invoice's header and lines as a whole. An issued invoice stays editable as long
     as its new total covers what has been paid; its status follows the new balance. A void
@@ -299,6 +300,17 @@ def invoice_update(
     invoice = _lock(invoice)
     if invoice.is_void:
         raise ApplicationError(_("A void invoice cannot be changed."))
+    if invoice.is_sales_receipt:
+        raise ApplicationError(
+            _("A sales receipt is paid: it cannot change. Void it and make another one.")
+        )
+    if invoice.credit_notes.exclude(status=CreditNoteStatus.VOID).exists():
+        raise ApplicationError(
+            _(
+                "This invoice has credit notes, so its lines can no longer change. Void the "
+                "credit notes first, or issue another credit note."
+            )
+        )
     business = invoice.business
     due_date = _check_header(
         business=business, contact=contact, issue_date=issue_date, terms=terms, due_date=due_date
@@ -309,9 +321,10 @@ def invoice_update(
     invoice.terms = terms
     invoice.due_date = due_date
     invoice.notes = notes.strip()
+    invoice.discount_kind, invoice.discount_value = check_discount(discount_kind, discount_value)
     _write_lines_and_totals(invoice, lines)
     if not invoice.is_draft:
-        if invoice.total < invoice.amount_paid:
+        if invoice.total < invoice.amount_settled:
             currency = business.currency
             raise ApplicationError(
                 _(
@@ -320,11 +333,13 @@ def invoice_update(
                 )
                 % {
                     "total": money(invoice.total, currency),
-                    "paid": money(invoice.amount_paid, currency),
+                    "paid": money(invoice.amount_settled, currency),
                 },
                 field="lines",
             )
-        invoice.status = status_for_payments(total=invoice.total, amount_paid=invoice.amount_paid)
+        invoice.status = status_for_payments(
+            total=invoice.total, amount_paid=invoice.amount_settled
+        )
         check_registration_numbers(invoice=invoice)
     full_clean_or_raise(invoice, all_fields=True)
     invoice.save()
@@ -342,10 +357,17 @@ def invoice_issue(*, invoice: Invoice) -> Invoice:
     if not invoice.lines.exists():
         raise ApplicationError(_("Add at least one line to the invoice."))
     check_registration_numbers(invoice=invoice)
-    invoice.number = invoice_number_take(business=invoice.business)
-    invoice.status = status_for_payments(total=invoice.total, amount_paid=invoice.amount_paid)
+    if invoice.is_sales_receipt:
+        from .sequences import document_number_take
+
+        invoice.number = document_number_take(
+            business=invoice.business, kind=DocumentKind.SALES_RECEIPT
+        )
+    else:
+        invoice.number = invoice_number_take(business=invoice.business)
+    invoice.status = status_for_payments(total=invoice.total, amount_paid=invoice.amount_settled)
     invoice.issued_at = timezone.now()
-    invoice.balance = invoice.total - invoice.amount_paid
+    invoice.balance = invoice.total - invoice.amount_settled
     full_clean_or_raise(invoice, all_fields=True)
     invoice.save()
     events.invoice_issued.send(invoice=invoice)
@@ -364,6 +386,12 @@ def invoice_void(*, invoice: Invoice, origin: str = PaymentSource.PLANNIT) -> In
     if invoice.payments.exclude(status=PaymentStatus.VOID).exists():
         raise ApplicationError(
             _("This invoice has payments. Void its payments first, then void the invoice.")
+        )
+    if invoice.credit_notes.exclude(status=CreditNoteStatus.VOID).exists() or (
+        invoice.credit_applications.exclude(status=CreditApplicationStatus.VOID).exists()
+    ):
+        raise ApplicationError(
+            _("This invoice has credit notes. Void its credit notes first, then void the invoice.")
         )
     invoice.status = InvoiceStatus.VOID
     invoice.voided_at = timezone.now()

@@ -13,7 +13,15 @@ from core.exceptions import ApplicationError, full_clean_or_raise
 from core.formatting import money
 from core.validators import date_in_range_message, is_date_in_range
 
-from ..models import Invoice, InvoiceStatus, Payment, PaymentMethod, PaymentSource, PaymentStatus
+from ..models import (
+    CreditNoteStatus,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    PaymentMethod,
+    PaymentSource,
+    PaymentStatus,
+)
 from .invoices import status_for_payments
 
 # Events of a change that came from the accounting system carry origin=PaymentSource.QUICKBOOKS,
@@ -67,8 +75,8 @@ def payment_record(
     full_clean_or_raise(payment, field="reference", all_fields=True)
     payment.save()
     invoice.amount_paid += amount
-    invoice.balance = invoice.total - invoice.amount_paid
-    invoice.status = status_for_payments(total=invoice.total, amount_paid=invoice.amount_paid)
+    invoice.balance = invoice.total - invoice.amount_settled
+    invoice.status = status_for_payments(total=invoice.total, amount_paid=invoice.amount_settled)
     invoice.save(update_fields=["amount_paid", "balance", "status", "updated_at"])
     events.payment_recorded.send(payment=payment, origin=source)
     return payment
@@ -110,8 +118,8 @@ def payment_amount_change(
     if amount == payment.amount:
         return payment
     invoice.amount_paid += amount - payment.amount
-    invoice.balance = invoice.total - invoice.amount_paid
-    invoice.status = status_for_payments(total=invoice.total, amount_paid=invoice.amount_paid)
+    invoice.balance = invoice.total - invoice.amount_settled
+    invoice.status = status_for_payments(total=invoice.total, amount_paid=invoice.amount_settled)
     invoice.save(update_fields=["amount_paid", "balance", "status", "updated_at"])
     payment.amount = amount
     payment.save(update_fields=["amount"])
@@ -127,13 +135,19 @@ def payment_void(*, payment: Payment, origin: str = PaymentSource.PLANNIT) -> Pa
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if payment.is_void:
         raise ApplicationError(_("This payment is already void."))
+    if payment.refunds.exclude(status=CreditNoteStatus.VOID).exists():
+        raise ApplicationError(
+            _("Money was refunded from this payment. Void the refunds first, then the payment.")
+        )
     payment.status = PaymentStatus.VOID
     payment.voided_at = timezone.now()
     payment.save(update_fields=["status", "voided_at"])
     invoice.amount_paid -= payment.amount
     if invoice.status != InvoiceStatus.VOID:
-        invoice.balance = invoice.total - invoice.amount_paid
-        invoice.status = status_for_payments(total=invoice.total, amount_paid=invoice.amount_paid)
+        invoice.balance = invoice.total - invoice.amount_settled
+        invoice.status = status_for_payments(
+            total=invoice.total, amount_paid=invoice.amount_settled
+        )
     invoice.save(update_fields=["amount_paid", "balance", "status", "updated_at"])
     payment.invoice = invoice
     events.payment_voided.send(payment=payment, origin=origin)

@@ -1,3 +1,12 @@
+from .credits import (
+    credit_application_void,
+    credit_apply,
+    credit_note_create,
+    credit_note_detail,
+    credit_note_print,
+    credit_note_void,
+    refund_create,
+)
 from .dashboard import home
 from .delivery import invoice_send
 from .invoices import (
@@ -13,6 +22,7 @@ from .invoices import (
     payment_create,
     payment_void,
 )
+from .receipts import sales_receipt_create
 from .taxes import (
     invoice_settings,
     taxgroup_archive,
@@ -26,6 +36,12 @@ from .taxes import (
 )
 
 __all__ = [
+    "credit_application_void",
+    "credit_apply",
+    "credit_note_create",
+    "credit_note_detail",
+    "credit_note_print",
+    "credit_note_void",
     "home",
     "invoice_create",
     "invoice_delete",
@@ -40,6 +56,8 @@ __all__ = [
     "invoice_void",
     "payment_create",
     "payment_void",
+    "refund_create",
+    "sales_receipt_create",
     "taxgroup_archive",
     "taxgroup_create",
     "taxgroup_delete",

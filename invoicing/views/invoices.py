@@ -33,7 +33,10 @@ def invoice_list(request):
     filter_form = InvoiceFilterForm(request.GET)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     invoices = selectors.invoice_list(
-        business=request.business, status=filters.get("status", ""), search=filters.get("q", "")
+        business=request.business,
+        status=filters.get("status", ""),
+        search=filters.get("q", ""),
+        kind=filters.get("kind", ""),
     )
     page_obj = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -44,7 +47,7 @@ def invoice_list(request):
         "invoicing/invoice_list.html",
         {
             "filter_form": filter_form,
-            "is_filtered": bool(filters.get("status") or filters.get("q")),
+            "is_filtered": bool(filters.get("status") or filters.get("q") or filters.get("kind")),
             "page_obj": page_obj,
             "invoices": page_obj.object_list,
             "querystring_without_page": f"{querystring}&" if querystring else "",
@@ -77,6 +80,8 @@ def _invoice_form(request, invoice=None):
                 "issue_date": invoice.issue_date,
                 "terms": invoice.terms,
                 "notes": invoice.notes,
+                "discount_kind": invoice.discount_kind,
+                "discount_value": invoice.discount_value if invoice.discount_kind else None,
                 "due_date": (
                     None
                     if invoice.due_date
@@ -155,7 +160,11 @@ def invoice_detail(request, pk: int):
             "deliveries": invoice.deliveries.select_related("requested_by"),
             "can_send": invoice.is_issued and not invoice.is_void,
             "can_record_payment": invoice.status in ("issued", "partially_paid")
-            and invoice.balance > 0,
+            and invoice.balance > 0
+            and not invoice.is_sales_receipt,
+            "can_credit": invoice.is_issued and not invoice.is_void,
+            "credit_notes": selectors.invoice_credit_notes(invoice=invoice),
+            "credit_applications": selectors.invoice_credit_applications(invoice=invoice),
         },
     )
 
@@ -189,7 +198,7 @@ def invoice_pdf(request, pk: int):
 def _invoice_action(request, pk: int, service, success: str):
     invoice = invoice_or_404(request, pk)
     try:
-        invoice = service(invoice=invoice)
+        invoice = service(invoice)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -200,13 +209,30 @@ def _invoice_action(request, pk: int, service, success: str):
 @business_member_required
 @require_POST
 def invoice_issue(request, pk: int):
-    return _invoice_action(request, pk, services.invoice_issue, _("Invoice %(number)s issued."))
+    return _invoice_action(
+        request,
+        pk,
+        lambda invoice: services.invoice_issue(invoice=invoice),
+        _("Invoice %(number)s issued."),
+    )
 
 
 @business_member_required
 @require_POST
 def invoice_void(request, pk: int):
-    return _invoice_action(request, pk, services.invoice_void, _("Invoice %(number)s voided."))
+    if invoice_or_404(request, pk).is_sales_receipt:
+        return _invoice_action(
+            request,
+            pk,
+            lambda invoice: services.sales_receipt_void(receipt=invoice),
+            _("Sales receipt %(number)s voided."),
+        )
+    return _invoice_action(
+        request,
+        pk,
+        lambda invoice: services.invoice_void(invoice=invoice),
+        _("Invoice %(number)s voided."),
+    )
 
 
 @business_member_required
@@ -241,7 +267,19 @@ def payment_create(request, pk: int):
         else:
             messages.success(request, _("Payment recorded."))
             return redirect("invoicing:invoice_detail", pk=invoice.pk)
-    return render(request, "invoicing/payment_form.html", {"form": form, "invoice": invoice})
+    return render(
+        request,
+        "invoicing/payment_form.html",
+        {
+            "form": form,
+            "invoice": invoice,
+            "open_credits": (
+                selectors.contact_open_credits(contact=invoice.contact)
+                if invoice.balance > 0 and not invoice.is_void
+                else []
+            ),
+        },
+    )
 
 
 @business_member_required

@@ -11,8 +11,9 @@ from businesses.scoping import get_for_business
 from core.exceptions import ApplicationError
 
 from .. import selectors, services
+from ..credit_forms import DocumentNumberingForm
 from ..forms import InvoiceSettingsForm, TaxComponentFormSet, TaxGroupForm, components_from
-from ..models import TaxGroup
+from ..models import DocumentKind, TaxGroup
 from .common import posted
 
 
@@ -153,15 +154,38 @@ def taxgroup_presets(request):
 @require_http_methods(["GET", "POST"])
 def invoice_settings(request):
     sequence = selectors.invoice_sequence_get(business=request.business)
+    which = request.POST.get("numbering", "") if request.method == "POST" else ""
     form = InvoiceSettingsForm(
-        posted(request),
+        posted(request) if not which else None,
         initial={
             "prefix": sequence.prefix,
             "next_number": sequence.next_number,
             "default_terms": sequence.default_terms,
         },
     )
-    if request.method == "POST" and form.is_valid():
+    documents = {}
+    for kind, label in DocumentKind.choices:
+        current = services.document_sequence_ensure(business=request.business, kind=kind)
+        documents[kind] = (
+            label,
+            DocumentNumberingForm(
+                posted(request) if which == kind else None,
+                prefix=kind,
+                initial={"prefix": current.prefix, "next_number": current.next_number},
+            ),
+        )
+    if which in documents and documents[which][1].is_valid():
+        numbering = documents[which][1]
+        try:
+            services.document_sequence_update(
+                business=request.business, kind=which, **numbering.cleaned_data
+            )
+        except ApplicationError as error:
+            numbering.add_error(None, error.message)
+        else:
+            messages.success(request, _("Numbering saved."))
+            return redirect("invoicing:invoice_settings")
+    elif request.method == "POST" and not which and form.is_valid():
         try:
             services.invoice_settings_update(business=request.business, **form.cleaned_data)
         except ApplicationError as error:
@@ -169,4 +193,8 @@ def invoice_settings(request):
         else:
             messages.success(request, _("Invoice settings saved."))
             return redirect("invoicing:invoice_settings")
-    return render(request, "invoicing/invoice_settings.html", {"form": form})
+    return render(
+        request,
+        "invoicing/invoice_settings.html",
+        {"form": form, "documents": list(documents.items())},
+    )

@@ -29,6 +29,15 @@
       if (row.hidden) { return; }
       var amount = Math.round(parseNumber(field(row, "quantity").value) *
                               parseNumber(field(row, "unit_price").value) * 100) / 100;
+      // The line's own discount, as invoicing/totals.py takes it off (rule 1b).
+      var kind = field(row, "discount_kind");
+      var value = parseNumber((field(row, "discount_value") || {}).value);
+      if (kind && kind.value === "percent") {
+        amount -= Math.round(amount * value) / 100;
+      } else if (kind && kind.value === "amount") {
+        amount -= Math.min(value, amount);
+      }
+      amount = Math.round(amount * 100) / 100;
       subtotal += amount;
       row.querySelector("[data-line-amount]").textContent = money.format(amount);
     });

@@ -67,6 +67,23 @@ def payment(business) -> Payment:
     )
 
 
+def credit_note(business):
+    """An open credit of 5.00 (not applied) on an issued invoice."""
+    return invoicing_services.credit_note_create(
+        invoice=issued_invoice(business),
+        date=datetime.date(2026, 11, 3),
+        amount=invoicing_services.CreditAmountInput(amount=Decimal("5.00"), tax_group=None),
+        apply_to_invoice=False,
+    )
+
+
+def credit_application(business):
+    note = invoicing_services.credit_note_create(
+        invoice=issued_invoice(business), date=datetime.date(2026, 11, 3), full=True
+    )
+    return note.applications.get()
+
+
 def pending_switch(business):
     from datetime import timedelta
 
@@ -171,6 +188,16 @@ def _decision_and_action(business):
     return {"pk": obj.pk, "action": "void_in_plannit"}, [obj, obj.invoice]
 
 
+def _invoice_and_credit(business):
+    note = credit_note(business)
+    return {"pk": note.invoice_id, "credit_pk": note.pk}, [note, note.invoice]
+
+
+def _invoice_and_application(business):
+    obj = credit_application(business)
+    return {"pk": obj.invoice_id, "application_pk": obj.pk}, [obj, obj.invoice, obj.credit_note]
+
+
 ROUTE_BUILDERS = {
     "businesses:membership_role": _pk(staff_membership),
     "businesses:membership_remove": _pk(staff_membership),
@@ -202,6 +229,13 @@ ROUTE_BUILDERS = {
     "invoicing:invoice_send": _pk(issued_invoice),
     "invoicing:payment_create": _pk(issued_invoice),
     "invoicing:payment_void": _invoice_and_payment,
+    "invoicing:credit_note_create": _pk(issued_invoice),
+    "invoicing:refund_create": _invoice_and_payment,
+    "invoicing:credit_apply": _invoice_and_credit,
+    "invoicing:credit_application_void": _invoice_and_application,
+    "invoicing:credit_note_detail": _pk(credit_note),
+    "invoicing:credit_note_print": _pk(credit_note),
+    "invoicing:credit_note_void": _pk(credit_note),
     "accounting:confirm_switch": _pk(pending_switch),
     "accounting_imports:run_detail": _pk(import_run),
     "accounting_imports:run_progress": _pk(import_run),

@@ -238,6 +238,7 @@ FORM_MODULES = [
     "accounting.forms",
     "accounting.imports.forms",
     "accounting.sync.forms",
+    "invoicing.credit_forms",
 ]
 
 

@@ -456,3 +456,78 @@ def test_delete_removes_a_draft_only(make_invoice):
         services.invoice_delete(invoice=issued)
     assert error.value.message == "Only a draft can be deleted. Void an issued invoice instead."
     assert Invoice.objects.filter(pk=issued.pk, status="issued").exists()
+
+
+# --- Discounts ------------------------------------------------------------------------------
+
+
+def test_percentage_discount_comes_off_before_tax(make_invoice):
+    from invoicing import services as svc
+
+    invoice = make_invoice(lines=(("2", "75.00"), ("1", "50.00")))
+    invoice = svc.invoice_update(
+        invoice=invoice,
+        contact=invoice.contact,
+        issue_date=invoice.issue_date,
+        terms="net_30",
+        lines=[
+            svc.LineInput(
+                description=line.description, quantity=line.quantity, unit_price=line.unit_price
+            )
+            for line in invoice.lines.all()
+        ],
+        discount_kind="percent",
+        discount_value=Decimal("10"),
+    )
+    # 200.00 − 20.00 = 180.00 taxable: TPS 9.00, TVQ 17.955 -> 17.96
+    assert (invoice.subtotal, invoice.discount) == (Decimal("200.00"), Decimal("20.00"))
+    assert [(t.taxable_amount, t.amount) for t in invoice.taxes.all()] == [
+        (Decimal("180.00"), Decimal("9.00")),
+        (Decimal("180.00"), Decimal("17.96")),
+    ]
+    assert invoice.total == Decimal("206.96")
+
+
+def test_a_discount_of_100_percent_makes_a_free_invoice(make_invoice):
+    from invoicing import services as svc
+
+    invoice = svc.invoice_create(
+        business=make_invoice().business,
+        contact=make_invoice().contact,
+        issue_date=make_invoice().issue_date,
+        lines=[svc.LineInput(description="Essai gratuit", unit_price=Decimal("99.99"))],
+        discount_kind="percent",
+        discount_value=Decimal("100"),
+    )
+    assert (invoice.discount, invoice.tax_total, invoice.total, invoice.balance) == (
+        Decimal("99.99"),
+        Decimal("0.00"),
+        Decimal("0.00"),
+        Decimal("0.00"),
+    )
+    issued = svc.invoice_issue(invoice=invoice)
+    assert issued.status == "paid"
+
+
+def test_bad_discounts_are_refused_and_nothing_is_stored(make_invoice):
+    from core.exceptions import ApplicationError
+    from invoicing import services as svc
+    from invoicing.models import Invoice
+
+    template = make_invoice()
+    for kind, value, message in (
+        ("percent", Decimal("100.01"), "100"),
+        ("percent", Decimal("0"), "greater than zero"),
+        ("amount", Decimal("1.001"), "2 decimals"),
+        ("bogus", Decimal("1"), "percentage or an amount"),
+    ):
+        with pytest.raises(ApplicationError, match=message):
+            svc.invoice_create(
+                business=template.business,
+                contact=template.contact,
+                issue_date=template.issue_date,
+                lines=[svc.LineInput(description="x", unit_price=Decimal("10"))],
+                discount_kind=kind,
+                discount_value=value,
+            )
+    assert Invoice.objects.count() == 1

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from invoicing.totals import (
+    DiscountSpec,
     LineSpec,
     MissingTaxGroupError,
     TaxGroupSpec,
@@ -220,3 +221,56 @@ def test_totals_match_an_independent_recomputation(lines, default):
         *(tax.taxable_amount for tax in totals.taxes),
     ):
         assert amount.as_tuple().exponent == -2
+
+
+# --- Discounts (rules 6 to 8) ---------------------------------------------------------------
+
+discount_strategy = st.one_of(
+    st.integers(min_value=1, max_value=10000).map(
+        lambda n: DiscountSpec(percent=Decimal(n).scaleb(-2))
+    ),
+    st.integers(min_value=1, max_value=10**9).map(
+        lambda n: DiscountSpec(amount=Decimal(n).scaleb(-2))
+    ),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(lines=lines_strategy, default=st.sampled_from(GROUPS), discount=discount_strategy)
+def test_a_discount_comes_off_before_tax_and_never_adds_tax(lines, default, discount):
+    plain = compute_totals(lines, default_tax_group=default)
+    discounted = compute_totals(lines, default_tax_group=default, discount=discount)
+    # rule 6: the discount, to the cent, at most the subtotal
+    if discount.percent is not None:
+        expected = half_up_cents(Fraction(plain.subtotal) * Fraction(discount.percent) / 100)
+        assert Fraction(discounted.discount) == expected
+    else:
+        assert discounted.discount == min(discount.amount, plain.subtotal)
+    assert Decimal("0") <= discounted.discount <= discounted.subtotal == plain.subtotal
+    assert discounted.line_amounts == plain.line_amounts
+    # rule 7: each base shrinks, so each tax can only go down
+    assert len(discounted.taxes) == len(plain.taxes)
+    for before, after in zip(plain.taxes, discounted.taxes, strict=True):
+        assert after.taxable_amount <= before.taxable_amount
+        assert after.amount <= before.amount
+        assert after.amount.as_tuple().exponent == -2
+    # rule 8
+    assert discounted.total == discounted.subtotal - discounted.discount + discounted.tax_total
+    if discount.percent == 100:
+        assert (discounted.tax_total, discounted.total) == (Decimal("0.00"), Decimal("0.00"))
+
+
+def test_a_discount_of_ten_percent_on_quebec_lines():
+    lines = [
+        LineSpec(quantity=Decimal("2"), unit_price=Decimal("75")),
+        LineSpec(quantity=Decimal("1"), unit_price=Decimal("50")),
+    ]
+    totals = compute_totals(
+        lines, default_tax_group=QC, discount=DiscountSpec(percent=Decimal("10"))
+    )
+    assert (totals.subtotal, totals.discount) == (Decimal("200.00"), Decimal("20.00"))
+    assert [(tax.taxable_amount, tax.amount) for tax in totals.taxes] == [
+        (Decimal("180.00"), Decimal("9.00")),
+        (Decimal("180.00"), Decimal("17.96")),
+    ]
+    assert totals.total == Decimal("206.96")

@@ -538,3 +538,53 @@ def test_invoice_settings_rules(business, make_invoice):
         business=business, prefix="", next_number=1002, default_terms="net_30"
     )
     assert InvoiceSequence.objects.get(business=business).next_number == 1002
+
+
+def test_discount_through_the_invoice_form(owner_client, contact, qc_group):
+    data = invoice_post(
+        contact,
+        {"description": "Tonte", "quantity": "2", "unit_price": "50.00", "is_taxable": "on"},
+        discount_kind="percent",
+        discount_value="10",
+    )
+    response = owner_client.post(reverse("invoicing:invoice_create"), data)
+    invoice = Invoice.objects.get()
+    assert response.status_code == 302
+    assert (invoice.discount_kind, invoice.discount_value, invoice.discount) == (
+        "percent",
+        D("10.00"),
+        D("10.00"),
+    )
+    assert invoice.total == D("103.48")
+    page = owner_client.get(reverse("invoicing:invoice_detail", args=[invoice.pk])).content.decode()
+    assert "Discount (10" in page and "−$10.00" in page
+    edit = owner_client.get(reverse("invoicing:invoice_update", args=[invoice.pk])).content.decode()
+    assert 'value="10.00"' in edit
+
+
+def test_line_discount_through_the_invoice_form(owner_client, contact, qc_group):
+    data = invoice_post(
+        contact,
+        {
+            "description": "Tonte",
+            "quantity": "3",
+            "unit_price": "45.00",
+            "is_taxable": "on",
+            "discount_kind": "percent",
+            "discount_value": "15",
+        },
+    )
+    response = owner_client.post(reverse("invoicing:invoice_create"), data)
+    assert response.status_code == 302
+    invoice = Invoice.objects.get()
+    line = invoice.lines.get()
+    assert (line.amount, line.discount, invoice.subtotal) == (D("135.00"), D("20.25"), D("114.75"))
+    page = owner_client.get(reverse("invoicing:invoice_detail", args=[invoice.pk])).content.decode()
+    assert "Discount (15" in page and "−$20.25" in page
+    edit = owner_client.get(reverse("invoicing:invoice_update", args=[invoice.pk])).content.decode()
+    assert 'name="lines-0-discount_value"' in edit and 'value="15.00"' in edit
+    # a kind without a value is refused on the line, nothing saved
+    data["lines-0-discount_value"] = ""
+    refused = owner_client.post(reverse("invoicing:invoice_create"), data)
+    assert refused.status_code == 200
+    assert Invoice.objects.count() == 1

@@ -1,6 +1,6 @@
 """What a job must wait for before it may call QuickBooks (used by single pushes and batches)."""
 
-from invoicing.models import Payment
+from invoicing.models import CreditApplication, Payment
 
 from ..models import OPEN_STATUSES, SyncJob, SyncKind, SyncOperation
 
@@ -40,6 +40,8 @@ def blocker_of(job: SyncJob) -> str:
     if earlier.exists():
         return "waiting_previous"
     if job.depends_on_id and job.depends_on.status in OPEN_STATUSES:
+        if job.kind == SyncKind.CREDIT_APPLICATION:
+            return "waiting_documents"
         return "waiting_invoice" if job.kind == SyncKind.PAYMENT else "waiting_previous"
     if job.kind == SyncKind.PAYMENT:
         invoice_id = (
@@ -56,6 +58,23 @@ def blocker_of(job: SyncJob) -> str:
             ).exists()
         ):
             return "waiting_invoice"
+    if job.kind == SyncKind.CREDIT_APPLICATION:
+        application = (
+            CreditApplication.objects.filter(pk=job.object_id)
+            .values("invoice_id", "credit_note_id")
+            .first()
+        )
+        if application and (
+            _open_before(job, SyncKind.INVOICE, [application["invoice_id"]])
+            or _open_before(job, SyncKind.CREDIT_NOTE, [application["credit_note_id"]])
+        ):
+            return "waiting_documents"
+    if job.kind == SyncKind.CREDIT_NOTE and job.operation == SyncOperation.VOID:
+        ids = CreditApplication.objects.filter(credit_note_id=job.object_id).values_list(
+            "pk", flat=True
+        )
+        if _open_before(job, SyncKind.CREDIT_APPLICATION, list(ids)):
+            return "waiting_credits"
     if job.kind == SyncKind.INVOICE and job.operation == SyncOperation.VOID:
         payment_ids = Payment.objects.filter(invoice_id=job.object_id).values_list("pk", flat=True)
         if SyncJob.objects.filter(
@@ -67,3 +86,17 @@ def blocker_of(job: SyncJob) -> str:
         ).exists():
             return "waiting_payments"
     return ""
+
+
+def _open_before(job: SyncJob, kind: str, object_ids: list[int]) -> bool:
+    """Whether a job of `kind` for one of these objects, written before `job`, is still open."""
+    return (
+        bool(object_ids)
+        and SyncJob.objects.filter(
+            business_id=job.business_id,
+            kind=kind,
+            object_id__in=object_ids,
+            status__in=OPEN_STATUSES,
+            pk__lt=job.pk,
+        ).exists()
+    )

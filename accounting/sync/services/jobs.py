@@ -214,6 +214,9 @@ def jobs_release_after(*, job: SyncJob) -> list[int]:
                 object_id=invoice_id,
                 operation="void",
             )
+    from .credit_dependencies import waiting_on_credit_documents
+
+    waiting = waiting | waiting_on_credit_documents(job)
     ids = list(waiting.values_list("pk", flat=True).distinct())
     if ids:
         SyncJob.objects.filter(pk__in=ids).update(next_attempt_at=now)
@@ -237,12 +240,18 @@ def jobs_release_after_many(*, jobs: list[SyncJob]) -> list[int]:
     payment_ids = list(
         Payment.objects.filter(invoice_id__in=invoice_ids).values_list("pk", flat=True)
     )
+    from invoicing.models import CreditApplication
+
+    application_ids = list(
+        CreditApplication.objects.filter(invoice_id__in=invoice_ids).values_list("pk", flat=True)
+    )
     waiting = (
         SyncJob.objects.filter(status__in=RUNNABLE_STATUSES, business_id=jobs[0].business_id)
         .filter(
             Q(depends_on_id__in=ids)
             | Q(kind=SyncKind.INVOICE, object_id__in=invoice_ids, pk__gt=min(ids))
             | Q(kind=SyncKind.PAYMENT, object_id__in=payment_ids)
+            | Q(kind=SyncKind.CREDIT_APPLICATION, object_id__in=application_ids)
         )
         .exclude(pk__in=ids)
     )

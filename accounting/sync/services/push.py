@@ -35,7 +35,7 @@ from accounting.services.connection import (
 
 from .. import limiter
 from ..models import SyncJob, SyncKind, SyncOperation, SyncStatus
-from . import customers, outcome, transactions
+from . import credits, customers, outcome, receipts, transactions
 from .blockers import blocker_of
 from .context import RECONNECT_RECHECK, WAIT_RECHECK, Done, JobContext, JobFail, JobWait
 from .lease import job_lease, lease_renew_if_due, worker_id
@@ -202,6 +202,12 @@ HANDLERS = {
     (SyncKind.INVOICE, SyncOperation.VOID): transactions.invoice_void,
     (SyncKind.PAYMENT, SyncOperation.CREATE): transactions.payment_create,
     (SyncKind.PAYMENT, SyncOperation.VOID): transactions.payment_void,
+    (SyncKind.CREDIT_NOTE, SyncOperation.CREATE): credits.credit_note_create,
+    (SyncKind.CREDIT_NOTE, SyncOperation.VOID): credits.credit_note_void,
+    (SyncKind.CREDIT_APPLICATION, SyncOperation.CREATE): credits.credit_application_create,
+    (SyncKind.CREDIT_APPLICATION, SyncOperation.VOID): credits.credit_application_void,
+    (SyncKind.SALES_RECEIPT, SyncOperation.CREATE): receipts.sales_receipt_create,
+    (SyncKind.SALES_RECEIPT, SyncOperation.VOID): receipts.sales_receipt_void,
     (SyncKind.CUSTOMER, SyncOperation.UPDATE): customers.customer_update,
     (SyncKind.CUSTOMER, SyncOperation.CREATE): customers.customer_update,
 }

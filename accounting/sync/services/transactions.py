@@ -1,6 +1,8 @@
 """The handlers of invoice and payment jobs: what each operation sends to QBO, how an
 earlier attempt is found again, and what is stored when QBO answers."""
 
+from decimal import Decimal
+
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
 
@@ -63,6 +65,26 @@ def _invoice(context: JobContext, *, with_links: bool = False) -> Invoice | None
     return invoices.first()
 
 
+def discount_note(line, document) -> str:
+    """The description of a line's discount in QBO, in the business's language (read only
+    when the line has a discount)."""
+    if not line.discount:
+        return ""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from core.formatting import percent
+
+    label = line.description or (line.item.name if line.item_id else "")
+    with translation.override(document.business.language):
+        if line.discount_kind == "percent":
+            return gettext("Discount %(rate)s: %(line)s") % {
+                "rate": percent(line.discount_value),
+                "line": label,
+            }
+        return gettext("Discount: %(line)s") % {"line": label}
+
+
 def invoice_data(
     invoice: Invoice, *, realm_id: str, lines: list | None = None, linked: dict | None = None
 ) -> payloads.InvoiceData:
@@ -77,6 +99,8 @@ def invoice_data(
             ).values_list("item_id", "qbo_id")
         )
     return payloads.InvoiceData(
+        discount_percent=(invoice.discount_value if invoice.discount_kind == "percent" else None),
+        discount_amount=invoice.discount if invoice.discount_kind == "amount" else Decimal("0"),
         invoice_id=invoice.pk,
         number=invoice.number,
         issue_date=invoice.issue_date,
@@ -92,6 +116,8 @@ def invoice_data(
                 is_taxable=line.is_taxable,
                 tax_group_id=line.tax_group_id,
                 qbo_item_id=linked.get(line.item_id, "") if line.item_id else "",
+                discount=line.discount,
+                discount_note=discount_note(line, invoice),
                 label=(
                     line.description
                     or (line.item.name if line.item_id else "")

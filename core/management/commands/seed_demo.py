@@ -19,7 +19,15 @@ from catalog.models import Category, Item
 from contacts import services as contact_services
 from contacts.models import Contact
 from invoicing import services as invoicing_services
-from invoicing.models import Invoice, Payment, PaymentMethod, TaxGroup
+from invoicing.models import (
+    CreditApplication,
+    CreditNote,
+    CreditNoteLine,
+    Invoice,
+    Payment,
+    PaymentMethod,
+    TaxGroup,
+)
 
 DEMO_BUSINESS = "Paysagement ABC"
 DEMO_EMAIL = "demo@plannit.local"
@@ -150,6 +158,9 @@ class Command(BaseCommand):
         payment its invoice): delete from the documents up, then the business itself."""
         for business in Business.objects.filter(memberships__user__email=DEMO_EMAIL):
             Payment.objects.filter(business=business).delete()
+            CreditApplication.objects.filter(business=business).delete()
+            CreditNoteLine.objects.filter(credit_note__business=business).delete()
+            CreditNote.objects.filter(business=business).delete()
             Invoice.objects.filter(business=business).delete()
             Item.objects.filter(business=business).delete()
             for category in Category.objects.filter(business=business).order_by("-depth"):
@@ -328,5 +339,15 @@ class Command(BaseCommand):
                     method=PaymentMethod.E_TRANSFER,
                     reference=f"VIR-{9000 + index}",
                 )
+                if index == 7:  # a rained-out visit: an open credit for the client's next invoice
+                    invoicing_services.credit_note_create(
+                        invoice=invoice,
+                        date=issue_date + datetime.timedelta(days=8),
+                        amount=invoicing_services.CreditAmountInput(
+                            amount=Decimal("25.00"),
+                            tax_group=None,
+                            description="Visite annulée (pluie)",
+                        ),
+                    )
             elif target == "void":
                 invoicing_services.invoice_void(invoice=invoice)
