@@ -14,7 +14,7 @@ from catalog.models import Item
 from contacts.models import Contact
 from core.collation import natural
 
-from .matching import REVIEW_REASONS, ItemMatcher, Suggestion
+from .matching import REVIEW_REASONS, ItemMatcher, Suggestion, item_matcher_for
 from .models import ContactReview, ImportKind, ImportRun, ReviewStatus
 
 QBO_ITEM_SEARCH_LIMIT = 20
@@ -169,10 +169,12 @@ def item_linking_items(*, business: Business) -> QuerySet[Item]:
 
 
 def item_linking_matcher(*, connection: QboConnection) -> ItemMatcher:
-    return ItemMatcher(
-        qbo_items_linkable(connection=connection)
-        .order_by("name", "qbo_id")
-        .values_list("qbo_id", "name")
+    return item_matcher_for(
+        tuple(
+            qbo_items_linkable(connection=connection)
+            .order_by("name", "qbo_id")
+            .values_list("qbo_id", "name")
+        )
     )
 
 

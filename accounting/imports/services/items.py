@@ -18,7 +18,7 @@ from businesses.models import Business
 from catalog.models import MAX_CATEGORY_DEPTH, Category, Item, ItemType, name_key
 from core.exceptions import ApplicationError
 
-from ..matching import ItemMatcher
+from ..matching import item_matcher_for
 from ..models import ImportRun
 from .runs import import_run_record_progress, import_run_set_total, import_token_provider
 
@@ -442,7 +442,9 @@ def item_links_accept_exact(*, business: Business) -> int:
     """Link every unlinked active catalog item to the QuickBooks item of exactly the same
     (normalised) name. Returns how many items were linked."""
     connection = _connected(business)
-    matcher = ItemMatcher(linkable_qbo_items(connection=connection).values_list("qbo_id", "name"))
+    matcher = item_matcher_for(
+        tuple(linkable_qbo_items(connection=connection).values_list("qbo_id", "name"))
+    )
     linked = ItemLink.objects.filter(business=business, realm_id=connection.realm_id)
     new_links = []
     for pk, name in (
