@@ -95,9 +95,7 @@ def test_invoice_list_search_finds_the_contact_without_accents(business, people)
 def test_quickbooks_item_pickers(business):
     connection = QboConnectionFactory(business=business)
     for qbo_id, name in [("1", "Épandage"), ("2", "Tonte"), ("3", "Épandage:Engrais bio")]:
-        QboItemFactory(
-            business=business, realm_id=connection.realm_id, qbo_id=qbo_id, name=name
-        )
+        QboItemFactory(business=business, realm_id=connection.realm_id, qbo_id=qbo_id, name=name)
 
     defaults = accounting_selectors.qbo_item_search(connection=connection, query="EPANDAGE")
     linkable = imports_selectors.qbo_item_search(connection=connection, query="engrais")
