@@ -20,7 +20,12 @@ from core.exceptions import ApplicationError
 
 from ..matching import item_matcher_for
 from ..models import ImportRun
-from .runs import import_run_record_progress, import_run_set_total, import_token_provider
+from .runs import (
+    import_run_record_progress,
+    import_run_set_total,
+    import_step_size,
+    import_token_provider,
+)
 
 BATCH_SIZE = 500
 CATEGORY_TYPE = "Category"
@@ -91,10 +96,11 @@ def items_import(*, run: ImportRun) -> None:
         )
     )
     items = [record for record in records if record.item_type != CATEGORY_TYPE]
-    for start in range(0, len(items), BATCH_SIZE):
+    step = import_step_size(total=len(items), largest=BATCH_SIZE)
+    for start in range(0, len(items), step):
         _import_item_batch(
             run=run,
-            records=items[start : start + BATCH_SIZE],
+            records=items[start : start + step],
             catalog=catalog,
             category_keys=category_keys,
             non_taxable_codes=non_taxable_codes,
