@@ -26,9 +26,7 @@ class Journey:
         self.page, self.language, self.base_url = page, language, base_url
         self.problems: dict[str, dict] = {}
         self.checked: list[str] = []
-        page.context.add_cookies(
-            [{"name": "django_language", "value": language, "url": base_url}]
-        )
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": base_url}])
 
     def t(self, msgid: str, context: str | None = None) -> str:
         """The app's words for `msgid` in the journey's language."""
@@ -49,13 +47,11 @@ class Journey:
     def check(self, step: str) -> None:
         page = self.page
         page.wait_for_load_state("networkidle")
-        if not page.url.startswith(self.base_url):
-            return  # the emulator's consent page is not ours to judge
+        # Every step checked is a page of the app (the emulator's consent page is not ours).
+        assert page.url.startswith(self.base_url), (step, page.url)
         found = {
             "axe": axe_violations(page),
-            "other language": other_language_strings(
-                page, "en" if self.language == "en" else "fr"
-            ),
+            "other language": other_language_strings(page, "en" if self.language == "en" else "fr"),
         }
         self.checked.append(step)
         found = {kind: rows for kind, rows in found.items() if rows}
@@ -63,6 +59,7 @@ class Journey:
             self.problems[f"{step} ({page.url})"] = found
 
     def assert_clean(self) -> None:
+        assert self.checked, "no page was checked"
         assert self.problems == {}
         assert self.page.js_errors == []
         assert self.page.failed_requests == []
