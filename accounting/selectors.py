@@ -10,6 +10,7 @@ from accounting.imports.models import ContactReview, ReviewStatus
 from accounting.sync.models import SyncJob, SyncStatus
 from businesses.models import Business
 from core.collation import natural
+from core.search import contains
 
 from .models import (
     DEFAULT_ITEM_TYPES,
@@ -87,7 +88,7 @@ def qbo_item_search(
     query = (query or "").strip()[:100]
     qs = default_items_for_choice(connection=connection)
     if query:
-        qs = qs.filter(Q(name__icontains=query) | Q(fully_qualified_name__icontains=query))
+        qs = qs.filter(contains("name", query) | contains("fully_qualified_name", query))
     return [
         {"id": item.qbo_id, "name": item.fully_qualified_name or item.name, "type": item.item_type}
         for item in qs.order_by(natural("name"), "qbo_id")[:limit]

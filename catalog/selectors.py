@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from businesses.models import Business
 from core.collation import natural, sort_key
+from core.search import contains
 
 from .models import Category, Item
 
@@ -86,7 +87,7 @@ def item_list(
     search = " ".join((search or "").split())
     if search:
         items = items.filter(
-            Q(name__icontains=search) | Q(sku__icontains=search) | Q(description__icontains=search)
+            contains("name", search) | contains("sku", search) | contains("description", search)
         )
     # Sorted by the database (the list is paginated), accents and case aside.
     return items.order_by(natural("name"), "pk")
@@ -106,7 +107,7 @@ def item_matching(items: QuerySet[Item], search: str) -> QuerySet[Item]:
     order: what an item picker offers."""
     search = " ".join((search or "").split())
     if search:
-        items = items.filter(Q(name__icontains=search) | Q(sku__icontains=search))
+        items = items.filter(contains("name", search) | contains("sku", search))
     return items.order_by(natural("name"), "pk")
 
 

@@ -4,6 +4,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from businesses.models import Business
 from core.collation import natural
+from core.search import contains
 
 from .models import Contact, Tag
 
@@ -27,7 +28,7 @@ def _search_q(search: str) -> Q:
     for word in search.split():
         any_field = Q()
         for field in SEARCH_FIELDS:
-            any_field |= Q(**{f"{field}__icontains": word})
+            any_field |= contains(field, word)
         pattern = _phone_pattern(word)
         if pattern:
             any_field |= Q(phone__regex=pattern)

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Plannit"
 
     def ready(self) -> None:
-        from . import collation
+        from . import collation, search
 
         collation.connect()
+        search.connect()

@@ -10,6 +10,7 @@ from businesses.models import Business
 from contacts.models import Contact
 from core.collation import natural
 from core.formatting import percent
+from core.search import contains
 
 from .models import (
     Invoice,
@@ -114,7 +115,7 @@ def invoice_list(
         # The matching contacts first (a few among thousands), then their invoices by
         # contact id: no join of every invoice with its contact to compare names.
         contacts = Contact.objects.filter(business=business).filter(
-            Q(display_name__icontains=search) | Q(company_name__icontains=search)
+            contains("display_name", search) | contains("company_name", search)
         )
         invoices = invoices.filter(
             Q(number__icontains=search)

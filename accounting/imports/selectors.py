@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
@@ -13,8 +13,9 @@ from businesses.models import Business
 from catalog.models import Item
 from contacts.models import Contact
 from core.collation import natural
+from core.search import contains
 
-from .matching import REVIEW_REASONS, ItemMatcher, Suggestion
+from .matching import REVIEW_REASONS, ItemMatcher, Suggestion, item_matcher_for
 from .models import ContactReview, ImportKind, ImportRun, ReviewStatus
 
 QBO_ITEM_SEARCH_LIMIT = 20
@@ -126,7 +127,7 @@ def qbo_item_search(
     query = " ".join(str(query or "").split())[:100]
     items = qbo_items_linkable(connection=connection)
     if query:
-        items = items.filter(Q(name__icontains=query) | Q(fully_qualified_name__icontains=query))
+        items = items.filter(contains("name", query) | contains("fully_qualified_name", query))
     return [
         {"id": row.qbo_id, "name": row.fully_qualified_name or row.name, "type": row.item_type}
         for row in items.order_by(natural("name"), "qbo_id")[:limit]
@@ -169,10 +170,12 @@ def item_linking_items(*, business: Business) -> QuerySet[Item]:
 
 
 def item_linking_matcher(*, connection: QboConnection) -> ItemMatcher:
-    return ItemMatcher(
-        qbo_items_linkable(connection=connection)
-        .order_by("name", "qbo_id")
-        .values_list("qbo_id", "name")
+    return item_matcher_for(
+        tuple(
+            qbo_items_linkable(connection=connection)
+            .order_by("name", "qbo_id")
+            .values_list("qbo_id", "name")
+        )
     )
 
 

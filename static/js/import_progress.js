@@ -4,6 +4,9 @@
   var box = document.getElementById("run");
   if (!box || box.dataset.active !== "1") { return; }
   var bar = document.getElementById("run-bar");
+  /* This page refreshes itself: the link for reading it without JavaScript is not needed. */
+  var refresh = document.getElementById("run-refresh");
+  if (refresh) { refresh.hidden = true; }
   function tick() {
     fetch(box.dataset.progressUrl, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
       .then(function (response) { return response.json(); })

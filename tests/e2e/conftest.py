@@ -139,3 +139,56 @@ def page(_browser, live_server):
     context.close()
     assert violations == []
     assert unprotected == []
+
+
+@pytest.fixture(scope="module")
+def emulator_process():
+    """The QuickBooks emulator as its own process, one per test module (each test resets it)."""
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "qbo_emulator", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert "QuickBooks Online emulator on" in process.stdout.readline()
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def emulator(settings, live_server, emulator_process):
+    """The app pointed at the module's emulator, reset to its seeded companies, with the app's
+    callback registered; Celery tasks run in the request (no worker in these tests)."""
+    import requests
+
+    from plannit.settings.base import content_security_policy
+
+    url = emulator_process
+    assert requests.post(f"{url}/_emulator/reset", timeout=5).status_code == 200
+    callback = f"{live_server.url}/settings/accounting/callback/"
+    settings.QBO_EMULATOR_URL = url
+    settings.QBO_REDIRECT_URI = callback
+    # What the settings compute from QBO_EMULATOR_URL at start-up: Connect may leave for it.
+    settings.CONTENT_SECURITY_POLICY = content_security_policy(authorize_origin=url)
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    response = requests.post(
+        f"{url}/_emulator/apps",
+        timeout=5,
+        json={
+            "client_id": settings.QBO_CLIENT_ID,
+            "client_secret": settings.QBO_CLIENT_SECRET,
+            "redirect_uris": [callback],
+            "name": "Plannit (test)",
+        },
+    )
+    assert response.status_code == 201
+    return url

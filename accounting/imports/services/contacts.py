@@ -33,7 +33,12 @@ from ..matching import (
     phone_key,
 )
 from ..models import ContactReview, ImportRun, ReviewStatus
-from .runs import import_run_record_progress, import_run_set_total, import_token_provider
+from .runs import (
+    import_run_record_progress,
+    import_run_set_total,
+    import_step_size,
+    import_token_provider,
+)
 
 BATCH_SIZE = 500
 CONTACT_FIELDS = (
@@ -192,11 +197,12 @@ def contacts_import(*, run: ImportRun) -> None:
         ),
     )
     index = ContactIndex.for_business(business=business, realm_id=run.realm_id)
+    step = import_step_size(total=run.total, largest=BATCH_SIZE)
     for page in qbo_imports.customer_pages(
         access_token=token, realm_id=run.realm_id, include_inactive=run.include_inactive
     ):
-        for start in range(0, len(page), BATCH_SIZE):
-            _import_batch(run=run, records=page[start : start + BATCH_SIZE], index=index)
+        for start in range(0, len(page), step):
+            _import_batch(run=run, records=page[start : start + step], index=index)
 
 
 def _changed_fields(contact: Contact, values: dict[str, str], is_active: bool) -> list[str]:

@@ -18,9 +18,14 @@ from businesses.models import Business
 from catalog.models import MAX_CATEGORY_DEPTH, Category, Item, ItemType, name_key
 from core.exceptions import ApplicationError
 
-from ..matching import ItemMatcher
+from ..matching import item_matcher_for
 from ..models import ImportRun
-from .runs import import_run_record_progress, import_run_set_total, import_token_provider
+from .runs import (
+    import_run_record_progress,
+    import_run_set_total,
+    import_step_size,
+    import_token_provider,
+)
 
 BATCH_SIZE = 500
 CATEGORY_TYPE = "Category"
@@ -91,10 +96,11 @@ def items_import(*, run: ImportRun) -> None:
         )
     )
     items = [record for record in records if record.item_type != CATEGORY_TYPE]
-    for start in range(0, len(items), BATCH_SIZE):
+    step = import_step_size(total=len(items), largest=BATCH_SIZE)
+    for start in range(0, len(items), step):
         _import_item_batch(
             run=run,
-            records=items[start : start + BATCH_SIZE],
+            records=items[start : start + step],
             catalog=catalog,
             category_keys=category_keys,
             non_taxable_codes=non_taxable_codes,
@@ -442,7 +448,9 @@ def item_links_accept_exact(*, business: Business) -> int:
     """Link every unlinked active catalog item to the QuickBooks item of exactly the same
     (normalised) name. Returns how many items were linked."""
     connection = _connected(business)
-    matcher = ItemMatcher(linkable_qbo_items(connection=connection).values_list("qbo_id", "name"))
+    matcher = item_matcher_for(
+        tuple(linkable_qbo_items(connection=connection).values_list("qbo_id", "name"))
+    )
     linked = ItemLink.objects.filter(business=business, realm_id=connection.realm_id)
     new_links = []
     for pk, name in (

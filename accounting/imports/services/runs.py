@@ -2,6 +2,7 @@
 record its progress, counts and problems."""
 
 import logging
+import math
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
@@ -23,6 +24,11 @@ logger = logging.getLogger(__name__)
 # not moved for this long lost its worker, and may be replaced by a new run.
 STALE_AFTER = timedelta(minutes=10)
 COUNTERS = ("created", "linked", "updated", "skipped", "to_review", "failed")
+# Each step of an import is one transaction, so the progress bar moves once per step: about a
+# twentieth of the import (never fewer than MIN_STEP rows, nor more than a batch), so that an
+# import of 200 customers is seen moving too, not only at its start and its end.
+PROGRESS_STEPS = 20
+MIN_STEP = 10
 
 
 def _connection_and_token(business: Business):
@@ -162,6 +168,11 @@ def import_run_record_progress(
 def import_run_set_total(*, run: ImportRun, total: int) -> None:
     run.total = max(0, int(total))
     ImportRun.objects.filter(pk=run.pk).update(total=run.total, heartbeat_at=timezone.now())
+
+
+def import_step_size(*, total: int, largest: int) -> int:
+    """How many rows each committed step of an import of `total` rows writes."""
+    return max(1, min(largest, max(MIN_STEP, math.ceil(max(0, total) / PROGRESS_STEPS))))
 
 
 def import_run_execute(*, run_id: int) -> ImportRun | None:
