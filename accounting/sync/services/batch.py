@@ -46,13 +46,14 @@ from ..models import (
 from . import outcome, transactions
 from .blockers import blocked_new_invoices
 from .context import JobContext
-from .jobs import backlog_hint, job_enqueue
+from .jobs import HINT_BUCKET_SECONDS, HINT_BUCKETS, backlog_hint, job_enqueue
 from .lease import claims_forget, jobs_claim, jobs_hand_back, worker_id
 from .wake import backlog_schedule, backlog_started
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 30
+HINT_SECONDS = HINT_BUCKET_SECONDS * HINT_BUCKETS
 # Jobs one turn of a backlog task runs one by one when no batch can go.
 ROUND_JOBS = 5
 
@@ -82,11 +83,20 @@ def is_backlog_leader(job: SyncJob) -> bool:
     if threshold <= 0 or not _is_candidate(job):
         return False
     # The hint first: a company without a backlog (the usual case) costs one cache read.
-    if backlog_hint(business_id=job.business_id) < threshold:
+    hint = backlog_hint(business_id=job.business_id)
+    if hint < threshold:
         return False
-    if _batch_budget_spent(job.realm_id):
+    # A busy company's invoices keep the hint up without forming a backlog (each is pushed
+    # as it comes): once the count found none, it is asked again only after another
+    # threshold's worth of new invoices.
+    quiet_key = f"qbo:no-backlog:{job.business_id}:{hint // threshold}"
+    if cache.get(quiet_key) is not None or _batch_budget_spent(job.realm_id):
         return False
-    return _others_due(job.business_id, job.realm_id).exclude(pk=job.pk).count() + 1 >= threshold
+    others = _others_due(job.business_id, job.realm_id).exclude(pk=job.pk).count()
+    if others + 1 >= threshold:
+        return True
+    cache.set(quiet_key, 1, timeout=HINT_SECONDS)
+    return False
 
 
 def _busy_key(realm_id: str) -> str:

@@ -153,3 +153,38 @@ def test_a_batch_finds_its_blocked_invoices_in_one_query(qbo, django_assert_num_
     # then only the later job of the second invoice, as blocker_of says job by job
     assert blocked == {later.pk}
     assert {job.pk for job in group if blockers.blocker_of(job)} == blocked
+
+
+def test_a_busy_company_without_a_backlog_asks_for_one_once_per_threshold(
+    qbo, monkeypatch, settings
+):
+    # given a company whose invoices are each pushed as they come, 30 in the hint's window
+    from accounting.sync.services import batch
+
+    settings.QBO_SYNC_BATCH_THRESHOLD = 10
+    contact = make_contact(qbo.business)
+    counts = []
+    real_others_due = batch._others_due
+
+    def others_due(*args):
+        counts.append(args)
+        return real_others_due(*args)
+
+    monkeypatch.setattr(batch, "_others_due", others_due)
+    for _ in range(30):
+        issue_invoice(qbo.business, contact=contact)
+        assert run_due() == ["done"]
+    # then the backlog count ran once per ten new invoices (hint 10, 20, 30), not 21 times
+    assert len(counts) == 3
+    # and a real backlog is still found: 12 due at once make the next push a batch leader
+    for _ in range(12):
+        issue_invoice(qbo.business, contact=contact)
+    job = lease_next()
+    assert batch.is_backlog_leader(job) is True
+
+
+def lease_next():
+    from accounting.sync.services import lease
+
+    first = SyncJob.objects.filter(status=SyncStatus.PENDING).order_by("id").first()
+    return lease.job_lease(job_id=first.pk, owner="w", count_attempt=True)
