@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "accounting.sync",
     "accounting.imports",
     "accounting.inbound",
+    "accounting.reconcile",
 ]
 
 MIDDLEWARE = [
