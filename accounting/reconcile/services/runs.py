@@ -104,10 +104,10 @@ def _store_docs(run: ReconcileRun, docs: list[wire.Doc]) -> None:
 
 
 def _read_full(run, connection, recorder, page_size) -> None:
-    stage = run.stage or wire.ENTITIES[0]
+    stage = run.stage = run.stage or wire.ENTITIES[0]
     if not run.read_started_at:
         run.read_started_at = timezone.now()
-        run.save(update_fields=["read_started_at"])
+    run.save(update_fields=["stage", "read_started_at"])
     while stage != COMPARE:
         page = call_with_token(
             connection,

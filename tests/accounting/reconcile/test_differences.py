@@ -3,6 +3,10 @@ its reason and its repair; a clean company matches."""
 
 from decimal import Decimal
 
+import requests
+
+from accounting import crypto
+from accounting.qbo import endpoints
 from accounting.reconcile.models import RunMode, RunStatus
 
 from .conftest import check, differences, synced_books
@@ -26,3 +30,92 @@ def test_an_invoice_deleted_in_quickbooks_is_missing_there(qbo):
     assert differences(run) == [
         ("missing", "Invoice", "send_again", {"number": invoice.number}),
     ]
+
+
+def _new_copy(record: dict) -> dict:
+    body = {k: v for k, v in record.items() if k not in ("Id", "SyncToken", "MetaData")}
+    for line in body.get("Line", []):
+        line.pop("Id", None)
+    return body
+
+
+def _typed_in_quickbooks(world, body: dict) -> dict:
+    """An invoice created in QuickBooks with a number already used (its screens allow it)."""
+    token = crypto.decrypt(world.connection.access_token_encrypted)
+    response = requests.post(
+        f"{endpoints.api_base_url()}/company/{world.connection.realm_id}/invoice",
+        params={"include": "allowduplicatedocnum", "minorversion": "75"},
+        json=body,
+        headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+        timeout=5,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["Invoice"]
+
+
+def test_an_amount_changed_by_one_cent_is_found_with_both_amounts(qbo):
+    invoices, _payments = synced_books(qbo)
+    invoice, qbo_id = invoices[0]
+    record = qbo.company.get("Invoice", qbo_id)
+    line = record["Line"][0]
+    line["Amount"] = "150.01"
+    line["SalesItemLineDetail"]["UnitPrice"] = "75.005"
+    qbo.company.save("Invoice", record)
+    assert qbo.company.get("Invoice", qbo_id)["TotalAmt"] == 172.47
+    run = check(qbo)
+    assert differences(run) == [
+        (
+            "amount",
+            "Invoice",
+            "send_plannit",
+            {"number": invoice.number, "here": "172.46", "there": "172.47"},
+        ),
+    ]
+
+
+def test_a_payment_applied_to_another_invoice_is_found_once(qbo):
+    invoices, payments = synced_books(qbo)
+    payment, payment_qbo_id = payments[0]
+    record = qbo.company.get("Payment", payment_qbo_id)
+    record["Line"][0]["LinkedTxn"][0]["TxnId"] = invoices[1][1]
+    qbo.company.save("Payment", record)
+    run = check(qbo)
+    assert differences(run) == [
+        (
+            "other_invoice",
+            "Payment",
+            "",
+            {"number": invoices[0][0].number, "amount": "100.00", "there": invoices[1][0].number},
+        ),
+    ]
+
+
+def test_a_second_quickbooks_invoice_with_the_same_number_is_a_duplicate(qbo):
+    invoices, _payments = synced_books(qbo, paid=0)
+    invoice, qbo_id = invoices[0]
+    copy = _typed_in_quickbooks(qbo, _new_copy(qbo.company.get("Invoice", qbo_id)))
+    run = check(qbo)
+    assert differences(run) == [
+        (
+            "duplicate",
+            "Invoice",
+            "",
+            {"number": invoice.number, "count": 2, "others": [copy["Id"]]},
+        ),
+    ]
+
+
+def test_a_payment_recorded_only_in_quickbooks_is_found_with_record_as_repair(qbo):
+    invoices, _payments = synced_books(qbo, paid=0)
+    invoice, qbo_id = invoices[1]
+    made = qbo.company.record_payment(
+        [(qbo_id, Decimal("50.00"))], PaymentRefNum="VIR 77", TxnDate="2026-11-28"
+    )
+    run = check(qbo)
+    assert [(d.kind, d.qbo_id, d.invoice_id) for d in run.differences.all()] == [
+        ("only_qbo", made["Id"], invoice.pk)
+    ]
+    assert differences(run)[0][2:] == (
+        "record_payment",
+        {"number": invoice.number, "amount": "50.00"},
+    )
