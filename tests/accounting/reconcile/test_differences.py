@@ -53,14 +53,19 @@ def _typed_in_quickbooks(world, body: dict) -> dict:
     return response.json()["Invoice"]
 
 
+def _set_first_line(world, qbo_id: str, amount: str, unit_price: str) -> None:
+    """A person edits the invoice's first line in QuickBooks."""
+    record = world.company.get("Invoice", qbo_id)
+    line = record["Line"][0]
+    line["Amount"] = amount
+    line["SalesItemLineDetail"]["UnitPrice"] = unit_price
+    world.company.save("Invoice", record)
+
+
 def test_an_amount_changed_by_one_cent_is_found_with_both_amounts(qbo):
     invoices, _payments = synced_books(qbo)
     invoice, qbo_id = invoices[0]
-    record = qbo.company.get("Invoice", qbo_id)
-    line = record["Line"][0]
-    line["Amount"] = "150.01"
-    line["SalesItemLineDetail"]["UnitPrice"] = "75.005"
-    qbo.company.save("Invoice", record)
+    _set_first_line(qbo, qbo_id, "150.01", "75.005")
     assert qbo.company.get("Invoice", qbo_id)["TotalAmt"] == 172.47
     run = check(qbo)
     assert differences(run) == [
