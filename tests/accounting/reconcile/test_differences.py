@@ -124,3 +124,23 @@ def test_a_payment_recorded_only_in_quickbooks_is_found_with_record_as_repair(qb
         "record_payment",
         {"number": invoice.number, "amount": "50.00"},
     )
+
+
+def test_an_invoice_whose_sync_is_still_pending_is_not_a_difference_yet(qbo):
+    from accounting.sync.models import SyncJob
+    from accounting.sync.services.jobs import job_create
+
+    invoices, _payments = synced_books(qbo, paid=0)
+    invoice, qbo_id = invoices[1]
+    qbo.company.delete("Invoice", qbo_id)
+    job_create(
+        business_id=qbo.business.pk,
+        realm_id=qbo.connection.realm_id,
+        kind="invoice",
+        operation="update",
+        object_id=invoice.pk,
+    )
+    run = check(qbo)
+    assert (run.difference_count, run.invoice_count) == (0, 1)
+    SyncJob.objects.filter(object_id=invoice.pk, status="pending").update(status="done")
+    assert check(qbo).difference_count == 1

@@ -112,3 +112,30 @@ def test_a_disconnected_company_fails_its_run_without_reading(qbo):
     run = runs.run_execute(run_id=run.pk)
     assert (run.status, run.error) == (RunStatus.FAILED, "not connected")
     assert _calls(qbo, "/query") == 0
+
+
+def test_runs_and_differences_stay_with_their_business(qbo):
+    from accounting.sync.models import InvoiceLink, SyncJob
+    from tests.factories.businesses import BusinessFactory
+    from tests.factories.invoicing import TaxGroupFactory
+
+    from .conftest import US_REALM, connect_business, issue_invoice
+
+    synced_books(qbo, paid=0)
+    other = BusinessFactory()
+    TaxGroupFactory(business=other, name="TPS", is_default=True, components=[("TPS", "5")])
+    connect_business(qbo.emulator, other, realm_id=US_REALM)
+    theirs = issue_invoice(other)
+    InvoiceLink.objects.create(business=other, realm_id=US_REALM, invoice=theirs, qbo_id="999")
+    SyncJob.objects.filter(business=other).update(status="done")  # as if sent
+    mine = check(qbo)
+    assert (mine.difference_count, mine.invoice_count) == (0, 2)
+    assert not SnapshotDoc.objects.filter(business=other).exists()
+    run = runs.run_start(business_id=other.pk, realm_id=US_REALM)
+    theirs_run = runs.run_execute(run_id=run.pk)
+    assert theirs_run.pk != mine.pk
+    assert [(d.kind, d.invoice_id) for d in theirs_run.differences.all()] == [
+        ("missing", theirs.pk)
+    ]
+    assert mine.differences.count() == 0
+    assert not SnapshotDoc.objects.filter(business=qbo.business, realm_id=US_REALM).exists()
