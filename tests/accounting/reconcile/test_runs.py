@@ -139,3 +139,24 @@ def test_runs_and_differences_stay_with_their_business(qbo):
     ]
     assert mine.differences.count() == 0
     assert not SnapshotDoc.objects.filter(business=qbo.business, realm_id=US_REALM).exists()
+
+
+def test_beat_sweeps_the_due_checks_and_a_held_run_is_skipped(qbo, monkeypatch, settings):
+    from django.core.cache import cache
+
+    from accounting.reconcile import tasks
+
+    assert settings.CELERY_BEAT_SCHEDULE["accounting-reconcile-sweep"]["task"] == (
+        "accounting_reconcile.sweep"
+    )
+    sent = []
+    monkeypatch.setattr(tasks.reconcile_run, "apply_async", lambda args: sent.append(args))
+    runs.runs_due()  # the company's first sight: scheduled, not started
+    ReconcileState.objects.update(next_run_at=timezone.now() - timedelta(seconds=1))
+    assert tasks.reconcile_sweep() == 1
+    [[run_id]] = sent
+    cache.add(f"reconcile:run:{run_id}", 1)
+    assert tasks.reconcile_run(run_id) == "skipped"
+    assert ReconcileRun.objects.get(pk=run_id).status == RunStatus.RUNNING
+    cache.delete(f"reconcile:run:{run_id}")
+    assert tasks.reconcile_run(run_id) == RunStatus.DONE
