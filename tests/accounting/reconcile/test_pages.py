@@ -97,3 +97,38 @@ def test_another_business_sees_neither_runs_nor_differences(qbo, client):
     )
     difference.refresh_from_db()
     assert difference.repaired_at is None
+
+
+def test_the_new_users_path_change_on_the_emulator_check_repair(qbo, owner_client, monkeypatch):
+    """Change an invoice's amount on the emulator's page, "Check my books", see the
+    difference, click its repair: the next check matches."""
+    import requests
+
+    from accounting.reconcile import tasks
+    from accounting.reconcile.models import Difference
+
+    from .conftest import run_due
+
+    invoices, _payments = synced_books(qbo, paid=0)
+    invoice, qbo_id = invoices[0]
+    changed = requests.post(
+        f"{qbo.emulator.base_url}/companies/{qbo.connection.realm_id}/actions/line_amount",
+        data={"id": qbo_id, "amount": "150.01"},
+        allow_redirects=False,
+        timeout=5,
+    )
+    assert changed.status_code == 302
+    monkeypatch.setattr(tasks.reconcile_run, "apply_async", lambda args: tasks.reconcile_run(*args))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = owner_client.post("/settings/accounting/books/check/")
+    page = owner_client.get(response["Location"]).content.decode()
+    assert f"invoice {invoice.number}: amount differs: $172.46 here, $172.47 there" in page
+    difference = Difference.objects.get()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        owner_client.post(f"/settings/accounting/books/differences/{difference.pk}/repair/")
+    assert run_due() == ["done"]
+    assert qbo.company.get("Invoice", qbo_id)["TotalAmt"] == 172.46
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        owner_client.post("/settings/accounting/books/check/")
+    home = owner_client.get("/settings/accounting/").content.decode()
+    assert "Books match as of" in home
