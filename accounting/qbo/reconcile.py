@@ -39,6 +39,25 @@ class Doc:
     balance: Decimal = ZERO
     applied: tuple[tuple[str, Decimal], ...] = ()
     note: str = ""
+    # An invoice's tax per component: (rate in percent, normalised text, amount), by rate.
+    tax_lines: tuple[tuple[str, Decimal], ...] = ()
+
+
+def rate_key(value) -> str:
+    """A tax rate as text, the same for 5, 5.0 and 5.000 (Plannit's and QuickBooks' forms)."""
+    number = Decimal(str(value)).normalize()
+    return f"{number:f}"
+
+
+def _tax_lines(row: dict) -> tuple[tuple[str, Decimal], ...]:
+    amounts: dict[str, Decimal] = {}
+    for line in (row.get("TxnTaxDetail") or {}).get("TaxLine") or []:
+        detail = line.get("TaxLineDetail") or {}
+        if detail.get("TaxPercent") is None:
+            continue
+        key = rate_key(detail["TaxPercent"])
+        amounts[key] = amounts.get(key, ZERO) + (money(line.get("Amount")) or ZERO)
+    return tuple(sorted((k, v) for k, v in amounts.items() if v != ZERO))
 
 
 def _is_voided(row: dict) -> bool:
@@ -66,6 +85,7 @@ def invoice_doc(row: dict) -> Doc:
         total=money(row.get("TotalAmt")) or ZERO,
         tax=money((row.get("TxnTaxDetail") or {}).get("TotalTax")) or ZERO,
         balance=money(row.get("Balance")) or ZERO,
+        tax_lines=_tax_lines(row),
     )
 
 

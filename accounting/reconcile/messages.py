@@ -3,7 +3,7 @@ parameters, worded when shown), and what to check when there is no automatic rep
 
 from django.utils.translation import gettext as _
 
-from core.formatting import money
+from core.formatting import money, percent
 
 from .models import Difference
 
@@ -35,6 +35,13 @@ def difference_text(difference: Difference) -> str:
         return _("invoice number differs: %(here)s here, %(there)s there") % p
     if kind == "date":
         return _("invoice %(number)s: date differs: %(here)s here, %(there)s there") % p
+    if kind == "tax" and p.get("rate"):
+        return _("invoice %(number)s: tax at %(rate)s differs: %(here)s here, %(there)s there") % {
+            "number": number,
+            "rate": percent(p["rate"]),
+            "here": _m(p.get("here")),
+            "there": _m(p.get("there")),
+        }
     if kind in ("amount", "tax", "balance"):
         label = {"amount": _("amount differs"), "tax": _("tax differs")}.get(
             kind, _("balance differs")

@@ -44,6 +44,8 @@ class SnapshotDoc(BusinessOwned):
     # A payment's [invoice id, "amount"] pairs.
     applied = models.JSONField(_("applied to"), default=list, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # An invoice's [rate, "amount"] per tax component.
+    tax_lines = models.JSONField(_("tax per component"), default=list, blank=True)
     # The run whose full read last saw it: rows a full read did not see were deleted there.
     seen_in_run = models.PositiveBigIntegerField(_("seen by check"), default=0)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from accounting.inbound.models import InboundPaymentLine
+from accounting.qbo.reconcile import rate_key
 from accounting.sync.models import (
     OPEN_STATUSES,
     CustomerLink,
@@ -17,7 +18,7 @@ from accounting.sync.models import (
     SyncJob,
     SyncKind,
 )
-from invoicing.models import InvoiceStatus, PaymentStatus
+from invoicing.models import InvoiceStatus, InvoiceTax, PaymentStatus
 
 from ..models import Difference, DifferenceKind, ReconcileRun, Repair, SnapshotDoc
 
@@ -39,6 +40,8 @@ class Books:
     invoice_links: list = field(default_factory=list)
     customer_of: dict[int, str] = field(default_factory=dict)  # contact id -> QBO customer id
     busy: set[tuple[str, int]] = field(default_factory=set)  # (kind, id) with an open sync
+    # Plannit invoice id -> {rate: tax amount} (its tax components)
+    components: dict[int, dict[str, Decimal]] = field(default_factory=dict)
     findings: list[Difference] = field(default_factory=list)
     invoice_count: int = 0
     payment_count: int = 0
@@ -72,6 +75,13 @@ def _load(run: ReconcileRun) -> Books:
     books.customer_of = dict(
         CustomerLink.objects.filter(**scope).values_list("contact_id", "qbo_id")
     )
+    for invoice_id, rate, amount in InvoiceTax.objects.filter(
+        invoice__business_id=run.business_id,
+        invoice_id__in=[link.invoice_id for link in books.invoice_links],
+    ).values_list("invoice_id", "rate", "amount"):
+        if amount:
+            rates = books.components.setdefault(invoice_id, {})
+            rates[rate_key(rate)] = rates.get(rate_key(rate), ZERO) + amount
     books.busy = set(
         SyncJob.objects.filter(**scope, status__in=OPEN_STATUSES).values_list("kind", "object_id")
     )
@@ -161,6 +171,8 @@ def _compare_invoice(books, invoice, doc, applied, refs, number) -> None:
             params={**number, "here": _money(invoice.tax_total), "there": _money(doc.tax)},
             **fix,
         )
+    else:
+        _compare_components(books, invoice, doc, number, fix)
     # What payments do not explain (a credit, a journal entry in QuickBooks): the payments
     # themselves are compared one by one in check_payments.
     unexplained = doc.total - applied.get(doc.qbo_id, ZERO)
@@ -171,6 +183,26 @@ def _compare_invoice(books, invoice, doc, applied, refs, number) -> None:
             params={**number, "here": _money(unexplained), "there": _money(doc.balance)},
             **refs,
         )
+
+
+def _compare_components(books, invoice, doc, number, fix) -> None:
+    """Same total tax, split otherwise (5 % and 9,975 % swapped, a component missing)."""
+    here = books.components.get(invoice.pk, {})
+    there = {rate: Decimal(amount) for rate, amount in doc.tax_lines}
+    for rate in sorted(set(here) | set(there), key=Decimal):
+        if here.get(rate, ZERO) != there.get(rate, ZERO):
+            books.add(
+                DifferenceKind.TAX,
+                "Invoice",
+                params={
+                    **number,
+                    "rate": rate,
+                    "here": _money(here.get(rate, ZERO)),
+                    "there": _money(there.get(rate, ZERO)),
+                },
+                **fix,
+            )
+            return
 
 
 def _expected_payments(books: Books) -> dict[str, dict]:

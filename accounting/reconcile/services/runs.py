@@ -73,6 +73,7 @@ def _doc_values(doc: wire.Doc) -> dict:
         "balance": doc.balance,
         "applied": [[qbo_id, f"{amount:f}"] for qbo_id, amount in doc.applied],
         "note": doc.note,
+        "tax_lines": [[rate, f"{amount:f}"] for rate, amount in doc.tax_lines],
     }
 
 

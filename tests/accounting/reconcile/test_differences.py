@@ -4,9 +4,11 @@ its reason and its repair; a clean company matches."""
 from decimal import Decimal
 
 import requests
+from django.utils import translation
 
 from accounting import crypto
 from accounting.qbo import endpoints
+from accounting.reconcile.messages import difference_text
 from accounting.reconcile.models import RunMode, RunStatus
 
 from .conftest import check, differences, synced_books
@@ -144,3 +146,29 @@ def test_an_invoice_whose_sync_is_still_pending_is_not_a_difference_yet(qbo):
     assert (run.difference_count, run.invoice_count) == (0, 1)
     SyncJob.objects.filter(object_id=invoice.pk, status="pending").update(status="done")
     assert check(qbo).difference_count == 1
+
+
+def test_the_same_tax_split_otherwise_between_components_is_found(qbo):
+    invoices, _payments = synced_books(qbo, paid=0)
+    invoice, qbo_id = invoices[0]
+    record = qbo.company.get("Invoice", qbo_id)
+    tax_lines = record["TxnTaxDetail"]["TaxLine"]
+    assert [line["Amount"] for line in tax_lines] == [7.5, 14.96]
+    # a person overrides the amounts: same 22.46 in all, split otherwise
+    tax_lines[0]["Amount"], tax_lines[1]["Amount"] = 7.49, 14.97
+    qbo.company.save("Invoice", record)
+    saved = qbo.company.get("Invoice", qbo_id)
+    assert saved["TxnTaxDetail"]["TotalTax"] == 22.46
+    run = check(qbo)
+    assert differences(run) == [
+        (
+            "tax",
+            "Invoice",
+            "send_plannit",
+            {"number": invoice.number, "rate": "5", "here": "7.50", "there": "7.49"},
+        ),
+    ]
+    with translation.override("en"):
+        assert difference_text(run.differences.get()) == (
+            f"invoice {invoice.number}: tax at 5% differs: $7.50 here, $7.49 there"
+        )
