@@ -51,7 +51,7 @@ def seed(emulator, realm_id: str):
     from accounting.models import AccountingSettings
     from accounting.sync.models import CustomerLink, InvoiceLink, PaymentLink
     from contacts.models import Contact
-    from invoicing.models import Invoice, Payment
+    from invoicing.models import Invoice, InvoiceTax, Payment
     from tests.accounting.sync.conftest import connect_business
     from tests.factories.businesses import BusinessFactory
 
@@ -76,7 +76,7 @@ def seed(emulator, realm_id: str):
         CustomerLink.objects.create(
             business=business, realm_id=realm_id, contact=contact, qbo_id=customer["Id"]
         )
-    invoices, links = [], []
+    invoices, links, taxes = [], [], []
     for n in range(INVOICES):
         price = Decimal(100 + n % 97) + Decimal("0.25")
         record = company.save(
@@ -117,7 +117,32 @@ def seed(emulator, realm_id: str):
             )
         )
         links.append(record["Id"])
+        taxes.append(
+            [
+                (
+                    Decimal(str(line["TaxLineDetail"]["TaxPercent"])),
+                    Decimal(str(line["TaxLineDetail"]["NetAmountTaxable"])),
+                    Decimal(str(line["Amount"])).quantize(Decimal("0.01")),
+                )
+                for line in record["TxnTaxDetail"].get("TaxLine", [])
+            ]
+        )
     Invoice.objects.bulk_create(invoices, batch_size=1000)
+    InvoiceTax.objects.bulk_create(
+        [
+            InvoiceTax(
+                invoice=invoice,
+                name=f"{rate} %",
+                rate=rate,
+                taxable_amount=base,
+                amount=amount,
+                position=position,
+            )
+            for invoice, rows in zip(invoices, taxes, strict=True)
+            for position, (rate, base, amount) in enumerate(rows)
+        ],
+        batch_size=1000,
+    )
     InvoiceLink.objects.bulk_create(
         [
             InvoiceLink(business=business, realm_id=realm_id, invoice=invoice, qbo_id=qbo_id)
