@@ -132,3 +132,28 @@ def test_the_new_users_path_change_on_the_emulator_check_repair(qbo, owner_clien
         owner_client.post("/settings/accounting/books/check/")
     home = owner_client.get("/settings/accounting/").content.decode()
     assert "Books match as of" in home
+
+
+def test_pending_syncs_show_both_receivables_rather_than_one(qbo, owner_client):
+    import datetime
+    from decimal import Decimal
+
+    from invoicing import services as invoicing
+
+    invoices, _payments = synced_books(qbo, paid=0)
+    invoicing.payment_record(
+        invoice=invoices[0][0],
+        amount=Decimal("20.00"),
+        date=datetime.date(2026, 11, 26),
+        method="cheque",
+        reference="CHQ 9",
+    )  # its job is pending: not a difference yet
+    run = check(qbo)
+    assert (run.difference_count, run.receivables_plannit, run.receivables_qbo) == (
+        0,
+        Decimal("324.92"),
+        Decimal("344.92"),
+    )
+    page = owner_client.get("/settings/accounting/").content.decode()
+    assert "receivables $324.92 in Plannit, $344.92 in QuickBooks until the pending" in page
+    assert "on both sides" not in page
