@@ -29,6 +29,7 @@ CATALOG_APPS = (
     "accounting/sync",
     "accounting/imports",
     "accounting/inbound",
+    "accounting/reconcile",
 )
 
 

@@ -54,6 +54,7 @@ urlpatterns = [
     path("settings/accounting/imports/", include("accounting.imports.urls")),
     path("settings/accounting/sync/", include("accounting.sync.urls")),
     path("settings/accounting/inbound/", include("accounting.inbound.owner_urls")),
+    path("settings/accounting/books/", include("accounting.reconcile.urls")),
     path("settings/accounting/", include("accounting.urls")),
     path("webhooks/quickbooks/", include("accounting.inbound.urls")),
     path("admin/", admin.site.urls),

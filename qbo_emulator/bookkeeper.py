@@ -48,6 +48,23 @@ def record_payment(emu, company, *, invoices: list[tuple[str, Decimal]], **field
     return _run(emu, company, lambda ctx: save(ctx, KINDS["Payment"], body))
 
 
+def set_line_amount(emu, company, invoice_id: str, amount: Decimal) -> dict:
+    """A person edits the invoice's first line: its amount (quantity 1), taxes recomputed."""
+    record = _current(company, "Invoice", invoice_id)
+    lines = [dict(line) for line in record.get("Line") or []]
+    first = next((line for line in lines if line.get("DetailType") == "SalesItemLineDetail"), None)
+    if first is None:
+        raise business("This invoice has no item line.")
+    detail = dict(first.get("SalesItemLineDetail") or {})
+    detail.update({"Qty": 1, "UnitPrice": str(amount)})
+    first.update({"Amount": str(amount), "SalesItemLineDetail": detail})
+    body = {
+        **record,
+        "Line": [line for line in lines if line.get("DetailType") != "SubTotalLineDetail"],
+    }
+    return _run(emu, company, lambda ctx: save(ctx, KINDS["Invoice"], body))
+
+
 def void_transaction(emu, company, entity: str, obj_id: str) -> dict:
     record = _current(company, entity, obj_id)
     payload = {"Id": record["Id"], "SyncToken": record["SyncToken"]}

@@ -7,7 +7,7 @@ import re
 
 from . import pages_actions, pages_sales
 from .page_kit import e, money, page, ref, sorted_records, table
-from .pages_actions import form_button, format_form, merge_form, payment_form
+from .pages_actions import form_button, format_form, line_amount_form, merge_form, payment_form
 
 TABS = [
     ("customers", "Customers"),
@@ -186,6 +186,8 @@ def _invoices(emu, company, req=None):
             "voided" if i["Id"] in company.voided else "",
             e(i["SyncToken"]),
             payment_form(company, i)
+            + " "
+            + line_amount_form(company, i)
             + (
                 ""
                 if i["Id"] in company.voided

@@ -39,6 +39,21 @@ def payment_form(company, invoice: dict) -> str:
     )
 
 
+def line_amount_form(company, invoice: dict) -> str:
+    """Change the first line's amount, as a person editing the invoice in QuickBooks."""
+    if invoice["Id"] in company.voided:
+        return ""
+    first = next(
+        (x for x in invoice.get("Line") or [] if x.get("DetailType") == "SalesItemLineDetail"), {}
+    )
+    return (
+        f"<form method=post action='/companies/{e(company.realm_id)}/actions/line_amount' "
+        f"style='display:inline'><input type=hidden name=id value='{e(invoice['Id'])}'>"
+        f"<input name=amount size=8 value='{e(first.get('Amount', ''))}' "
+        f"aria-label='First line amount'> <button type=submit>Change amount</button></form>"
+    )
+
+
 def merge_form(company) -> str:
     customers = sorted(
         (c for c in company.table("Customer").values() if c.get("Active", True)),
@@ -103,6 +118,7 @@ def handle(emu, req):
         "delete_payment": "payments",
         "void_invoice": "invoices",
         "delete_invoice": "invoices",
+        "line_amount": "invoices",
         "merge_customers": "customers",
         "customer_inactive": "customers",
         "item_inactive": "items",
@@ -119,6 +135,10 @@ def handle(emu, req):
                 company,
                 invoices=[(form.get("invoice", ""), _amount(form.get("amount", "")))],
                 **fields,
+            )
+        elif action == "line_amount":
+            bookkeeper.set_line_amount(
+                emu, company, form.get("id", ""), _amount(form.get("amount", ""))
             )
         elif action in ("void_payment", "void_invoice"):
             bookkeeper.void_transaction(emu, company, back[:-1].capitalize(), form.get("id", ""))

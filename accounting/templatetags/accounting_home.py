@@ -12,6 +12,7 @@ register = template.Library()
 def accounting_home_panel(context):
     request = context["request"]
     return {
+        "request": request,
         "attention": accounting_attention(business=request.business),
         "is_owner": bool(getattr(context.get("current_membership"), "is_owner", False)),
     }

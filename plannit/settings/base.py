@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "accounting.sync",
     "accounting.imports",
     "accounting.inbound",
+    "accounting.reconcile",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +248,8 @@ QBO_SYNC_QUEUE_BUDGET = env.int("QBO_SYNC_QUEUE_BUDGET", default=20)
 QBO_SYNC_SWEEP_SECONDS = env.float("QBO_SYNC_SWEEP_SECONDS", default=10.0)
 # How often each connected company's catch-up (CDC) pass runs, jittered by ±10 %.
 QBO_CDC_INTERVAL_SECONDS = env.float("QBO_CDC_INTERVAL_SECONDS", default=900.0)
+# How often each connected company's books check runs (jittered by ±10 %): nightly by default.
+QBO_RECONCILE_INTERVAL_SECONDS = env.float("QBO_RECONCILE_INTERVAL_SECONDS", default=86_400.0)
 # Events of a disconnected company are kept this long, waiting for it to reconnect.
 QBO_INBOUND_KEEP_DISCONNECTED_DAYS = 7
 

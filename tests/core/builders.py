@@ -183,6 +183,29 @@ def _invoice_and_payment(business):
     return {"pk": obj.invoice_id, "payment_pk": obj.pk}, [obj, obj.invoice]
 
 
+def reconcile_difference(business):
+    from accounting.reconcile.models import Difference, ReconcileRun
+
+    invoice = issued_invoice(business)
+    run = ReconcileRun.objects.create(
+        business=business, realm_id="9130357766900456", trigger="owner", status="done"
+    )
+    return Difference.objects.create(
+        business=business,
+        run=run,
+        kind="missing",
+        entity="Invoice",
+        invoice=invoice,
+        qbo_id="130",
+        repair="send_again",
+        params={"number": invoice.number},
+    )
+
+
+def reconcile_run(business):
+    return reconcile_difference(business).run
+
+
 def _decision_and_action(business):
     obj = open_decision(business)
     return {"pk": obj.pk, "action": "void_in_plannit"}, [obj, obj.invoice]
@@ -244,4 +267,7 @@ ROUTE_BUILDERS = {
     "accounting_sync:job_retry": _pk(failed_sync_job),
     "accounting_sync:job_dismiss": _pk(failed_sync_job),
     "accounting_inbound_owner:decision_answer": _decision_and_action,
+    "accounting_reconcile:run_detail": _pk(reconcile_run),
+    "accounting_reconcile:export_csv": _pk(reconcile_run),
+    "accounting_reconcile:repair": _pk(reconcile_difference),
 }

@@ -133,3 +133,16 @@ def test_the_webhook_format_is_chosen_per_app_cloudevents_by_default(qbo_emulato
     assert qbo_emulator.state.apps["plannit-dev-client"]["webhook_url"].endswith(
         "/webhooks/quickbooks/"
     )
+
+
+def test_a_person_changes_an_invoice_amount_on_the_page(qbo_emulator):
+    invoice = _invoice(qbo_emulator, amount="100.00")
+    page = requests.get(f"{qbo_emulator.base_url}/companies/{CA_REALM}/invoices", timeout=5).text
+    assert "Change amount" in page
+    answer = _post(qbo_emulator.base_url, "line_amount", id=invoice["Id"], amount="100.01")
+    assert answer.status_code == 302
+    changed = qbo_emulator.company(CA_REALM).get("Invoice", invoice["Id"])
+    assert (changed["TotalAmt"], changed["Balance"], changed["SyncToken"]) == (100.01, 100.01, "1")
+    refused = _post(qbo_emulator.base_url, "line_amount", id=invoice["Id"], amount="-1")
+    assert refused.status_code == 400
+    assert qbo_emulator.company(CA_REALM).get("Invoice", invoice["Id"])["TotalAmt"] == 100.01

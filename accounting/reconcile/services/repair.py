@@ -1,0 +1,103 @@
+"""The one-click repairs of a difference. Each goes through the sync engine like any push
+(a job, run by the workers, exactly once) or, for a payment only in QuickBooks, through the
+inbound app's rules (one Plannit payment per QuickBooks payment line, whatever arrives
+twice). A difference is repaired once: a second click changes nothing."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounting.inbound.services.apply import state_apply
+from accounting.models import ConnectionStatus, QboConnection
+from accounting.qbo import inbound as inbound_wire
+from accounting.sync.models import InvoiceLink, PaymentLink, SyncKind, SyncOperation
+from accounting.sync.services.jobs import job_create
+from accounting.sync.services.push import call_with_token
+from businesses.models import Business
+from core.exceptions import ApplicationError
+
+from ..models import Difference, Repair, RunStatus
+
+
+def _latest_run_id(difference: Difference) -> int | None:
+    from ..models import ReconcileRun
+
+    return (
+        ReconcileRun.objects.filter(
+            business_id=difference.business_id,
+            realm_id=difference.run.realm_id,
+            status=RunStatus.DONE,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def difference_repair(*, business: Business, difference_id: int) -> Difference:
+    difference = (
+        Difference.objects.select_for_update()
+        .select_related("run")
+        .get(pk=difference_id, business=business)
+    )
+    if not difference.repair:
+        raise ApplicationError(_("This difference has no automatic repair: check it by hand."))
+    if difference.repaired_at is not None:
+        raise ApplicationError(_("This difference was already repaired."))
+    if _latest_run_id(difference) != difference.run_id:
+        raise ApplicationError(_("A newer check exists: repair from its list."))
+    realm_id = difference.run.realm_id
+    connection = QboConnection.objects.filter(
+        business=business, realm_id=realm_id, status=ConnectionStatus.CONNECTED
+    ).first()
+    if connection is None:
+        raise ApplicationError(_("Reconnect QuickBooks Online first."))
+    scope = {"business": business, "realm_id": realm_id}
+    job = None
+    if difference.repair == Repair.SEND_AGAIN and difference.entity == "Invoice":
+        # The link points at an invoice QuickBooks no longer has: send it as new.
+        InvoiceLink.objects.filter(**scope, invoice_id=difference.invoice_id).delete()
+        job = job_create(
+            business_id=business.pk,
+            realm_id=realm_id,
+            kind=SyncKind.INVOICE,
+            operation=SyncOperation.CREATE,
+            object_id=difference.invoice_id,
+            lookup_first=True,
+        )
+    elif difference.repair == Repair.SEND_AGAIN and difference.entity == "Payment":
+        PaymentLink.objects.filter(**scope, payment_id=difference.payment_id).delete()
+        job = job_create(
+            business_id=business.pk,
+            realm_id=realm_id,
+            kind=SyncKind.PAYMENT,
+            operation=SyncOperation.CREATE,
+            object_id=difference.payment_id,
+        )
+    elif difference.repair == Repair.SEND_PLANNIT:
+        job = job_create(
+            business_id=business.pk,
+            realm_id=realm_id,
+            kind=SyncKind.INVOICE,
+            operation=SyncOperation.UPDATE,
+            object_id=difference.invoice_id,
+            coalesce=True,
+        )
+    elif difference.repair == Repair.RECORD_PAYMENT:
+        state = call_with_token(
+            connection,
+            lambda token: inbound_wire.InboundApi(access_token=token, realm_id=realm_id).fetch(
+                "Payment", difference.qbo_id
+            ),
+        )
+        result = state_apply(
+            business_id=business.pk, realm_id=realm_id, entity="Payment", state=state
+        )
+        if result.status != "applied":
+            raise ApplicationError(
+                _("QuickBooks' payment could not be recorded: see “Needs a decision”.")
+            )
+    difference.repair_job = job
+    difference.repaired_at = timezone.now()
+    difference.save(update_fields=["repair_job", "repaired_at"])
+    return difference
