@@ -163,8 +163,10 @@ class PaymentState:
     reference: str = ""
     method_name: str = ""
     customer_id: str = ""
-    # (invoice Id, amount applied to it), summed per invoice
+    # (invoice Id, money applied to it), summed per invoice; a credit memo's part is not money
     applied: tuple[tuple[str, Decimal], ...] = ()
+    # the credit memos the payment applies (its lines linking a CreditMemo)
+    credit_memo_ids: tuple[str, ...] = ()
 
     def amount_for(self, invoice_qbo_id: str) -> Decimal:
         if self.is_deleted or self.is_voided:
@@ -216,17 +218,37 @@ def _deleted(row: dict) -> bool:
     return str(row.get("status") or "") == "Deleted"
 
 
-def payment_state_from_qbo(row: dict) -> PaymentState:
-    qbo_id = str(row.get("Id") or "")
-    if _deleted(row):
-        return PaymentState(qbo_id=qbo_id, is_deleted=True)
+def payment_applications(row: dict) -> tuple[tuple[tuple[str, Decimal], ...], tuple[str, ...]]:
+    """A QBO Payment's money per invoice Id, and the credit memos it applies.
+
+    A line linking a credit memo pays the invoices with that credit, not with money (TotalAmt
+    is the money: the invoices' lines minus the credit memos'): the credit is taken off the
+    invoices in Id order, and an invoice paid by credit alone is left out."""
     applied: dict[str, Decimal] = {}
+    credit_memos: set[str] = set()
+    credit = Decimal("0.00")
     for line in row.get("Line") or []:
         amount = money(line.get("Amount")) or Decimal("0.00")
         for link in line.get("LinkedTxn") or []:
             if link.get("TxnType") == "Invoice" and link.get("TxnId"):
                 key = str(link["TxnId"])
                 applied[key] = applied.get(key, Decimal("0.00")) + amount
+            elif link.get("TxnType") == "CreditMemo" and link.get("TxnId"):
+                credit_memos.add(str(link["TxnId"]))
+                credit += amount
+    for key in sorted(applied):
+        taken = min(credit, applied[key])
+        applied[key] -= taken
+        credit -= taken
+    money_by_invoice = tuple(sorted((k, v) for k, v in applied.items() if v > 0))
+    return money_by_invoice, tuple(sorted(credit_memos))
+
+
+def payment_state_from_qbo(row: dict) -> PaymentState:
+    qbo_id = str(row.get("Id") or "")
+    if _deleted(row):
+        return PaymentState(qbo_id=qbo_id, is_deleted=True)
+    applied, credit_memos = payment_applications(row)
     return PaymentState(
         qbo_id=qbo_id,
         sync_token=str(row.get("SyncToken") or ""),
@@ -236,7 +258,8 @@ def payment_state_from_qbo(row: dict) -> PaymentState:
         reference=str(row.get("PaymentRefNum") or "")[:21],
         method_name=str((row.get("PaymentMethodRef") or {}).get("name") or ""),
         customer_id=str((row.get("CustomerRef") or {}).get("value") or ""),
-        applied=tuple(sorted(applied.items())),
+        applied=applied,
+        credit_memo_ids=credit_memos,
     )
 
 

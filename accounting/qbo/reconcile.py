@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from . import client
 from .client import Recorder
-from .inbound import parse_instant
+from .inbound import parse_instant, payment_applications
 from .sales_payloads import money, parse_date
 
 # The order of the first run's pages; also the entities asked from /cdc.
@@ -93,13 +93,7 @@ def payment_doc(row: dict) -> Doc:
     gone = _deleted("Payment", row)
     if gone:
         return gone
-    applied: dict[str, Decimal] = {}
-    for line in row.get("Line") or []:
-        amount = money(line.get("Amount")) or ZERO
-        for link in line.get("LinkedTxn") or []:
-            if link.get("TxnType") == "Invoice" and link.get("TxnId"):
-                key = str(link["TxnId"])
-                applied[key] = applied.get(key, ZERO) + amount
+    applied, _credit_memos = payment_applications(row)  # credits applied are not money
     return Doc(
         entity="Payment",
         qbo_id=str(row.get("Id") or ""),
@@ -107,7 +101,7 @@ def payment_doc(row: dict) -> Doc:
         customer_id=str((row.get("CustomerRef") or {}).get("value") or ""),
         txn_date=parse_date(row.get("TxnDate") or ""),
         total=money(row.get("TotalAmt")) or ZERO,
-        applied=tuple(sorted(applied.items())),
+        applied=applied,
         note=str(row.get("PrivateNote") or "")[:200],
     )
 

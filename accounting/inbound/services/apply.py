@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounting.qbo import inbound as wire
+from accounting.sync.document_links import CreditApplicationLink
 from accounting.sync.models import CustomerLink, InvoiceLink, ItemLink, PaymentLink
 from businesses.models import Business
 from core.exceptions import ApplicationError
@@ -79,6 +80,11 @@ def payment_apply(*, business_id: int, realm_id: str, state: wire.PaymentState) 
     )
     if ours is not None:
         return _our_payment(ours, state)
+    if CreditApplicationLink.objects.filter(
+        business_id=business_id, realm_id=realm_id, qbo_id=state.qbo_id
+    ).exists():
+        # The Payment that applies one of our credit notes to its invoice: our own write.
+        return Result(EventStatus.ECHO)
     lines = {
         line.qbo_invoice_id: line
         for line in InboundPaymentLine.objects.filter(

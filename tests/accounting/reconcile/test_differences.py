@@ -172,3 +172,27 @@ def test_the_same_tax_split_otherwise_between_components_is_found(qbo):
         assert difference_text(run.differences.get()) == (
             f"invoice {invoice.number}: tax at 5% differs: $7.50 here, $7.49 there"
         )
+
+
+def test_a_credit_note_applied_in_plannit_is_not_a_payment_only_in_quickbooks(qbo):
+    # given the books in QuickBooks, then a credit note of one line applied to an invoice
+    # (QuickBooks holds it as a CreditMemo and a Payment of 0 linking it to the invoice)
+    import datetime
+
+    from invoicing import services as invoicing_services
+    from invoicing.services.credits import CreditLineInput
+    from tests.accounting.sync.conftest import run_due
+
+    invoices, _payments = synced_books(qbo, paid=0)
+    invoice, _qbo_id = invoices[0]
+    line = invoice.lines.first()
+    invoicing_services.credit_note_create(
+        invoice=invoice,
+        date=datetime.date(2026, 11, 21),
+        lines=[CreditLineInput(invoice_line=line, quantity=Decimal("1"))],
+    )
+    assert set(run_due()) == {"done"}
+    # when the books are checked, the credit's Payment is not taken for money
+    run = check(qbo)
+    assert ("only_in_qbo", "Payment") not in [d[:2] for d in differences(run)]
+    assert not any(d[1] == "Payment" for d in differences(run))
