@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from accounting.models import QboConnection
+from accounting.qbo import errors
 from accounting.qbo import sales_payloads as payloads
 from accounting.qbo.sales import SalesApi
 
@@ -68,3 +69,20 @@ class JobContext:
         if self._mapping is None:
             self._mapping = mapping_of(business_id=self.business_id, is_us=self.connection.is_us)
         return self._mapping
+
+
+def void_with_fresh_token(context: JobContext, *, sync_token: str, void, get):
+    """`void(sync_token, request_id)` in QBO; when QBO says the object changed since (a
+    stale SyncToken), `get()` rereads it: already void is done, else void again with its new
+    SyncToken, STALE_ROUNDS times at most. Returns QBO's answer (or the reread object)."""
+    for round_number in range(STALE_ROUNDS):
+        try:
+            return void(sync_token, context.rid(f"v{round_number}" if round_number else ""))
+        except errors.QboStaleObject:
+            current = get()
+            if current.is_voided:
+                return current
+            if round_number == STALE_ROUNDS - 1:
+                raise
+            sync_token = current.sync_token
+    raise AssertionError("unreachable")

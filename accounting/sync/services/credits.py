@@ -20,7 +20,15 @@ from ..models import (
     SyncKind,
 )
 from . import customers
-from .context import STALE_ROUNDS, WAIT_RECHECK, Done, JobContext, JobFail, JobWait
+from .context import (
+    STALE_ROUNDS,
+    WAIT_RECHECK,
+    Done,
+    JobContext,
+    JobFail,
+    JobWait,
+    void_with_fresh_token,
+)
 from .transactions import _upsert_link, discount_note, invoice_outcome
 
 # --- Credit notes ---------------------------------------------------------------------------
@@ -271,20 +279,12 @@ def credit_application_void(context: JobContext) -> Done:
     ).first()
     if link is None:
         return Done()
-    sync_token = link.sync_token
-    for round_number in range(STALE_ROUNDS):
-        try:
-            qbo = context.api.payment_void(
-                qbo_id=link.qbo_id,
-                sync_token=sync_token,
-                request_id=context.rid(f"v{round_number}" if round_number else ""),
-            )
-            return _application_done(context, application, qbo)
-        except errors.QboStaleObject:
-            current = context.api.payment_get(link.qbo_id)
-            if current.is_voided:
-                return _application_done(context, application, current)
-            if round_number == STALE_ROUNDS - 1:
-                raise
-            sync_token = current.sync_token
-    raise AssertionError("unreachable")
+    qbo = void_with_fresh_token(
+        context,
+        sync_token=link.sync_token,
+        void=lambda token, rid: context.api.payment_void(
+            qbo_id=link.qbo_id, sync_token=token, request_id=rid
+        ),
+        get=lambda: context.api.payment_get(link.qbo_id),
+    )
+    return _application_done(context, application, qbo)

@@ -79,8 +79,15 @@ class _LeaseStatement:
 
     def __init__(self, *, count_attempt: bool) -> None:
         self.count_attempt = count_attempt
+        self._sql = ""
 
     def sql(self) -> str:
+        """Built once per process (the hot path of every push)."""
+        if not self._sql:
+            self._sql = self._build()
+        return self._sql
+
+    def _build(self) -> str:
         quote = connection.ops.quote_name
         meta = SyncJob._meta
 

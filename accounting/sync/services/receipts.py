@@ -9,7 +9,7 @@ from invoicing.models import Invoice, PaymentStatus
 
 from ..models import SalesReceiptLink
 from . import customers
-from .context import STALE_ROUNDS, Done, JobContext, JobFail
+from .context import Done, JobContext, JobFail, void_with_fresh_token
 from .transactions import _upsert_link, invoice_data, invoice_outcome
 
 ENTITY = "SalesReceipt"
@@ -100,21 +100,12 @@ def sales_receipt_void(context: JobContext) -> Done:
     ).first()
     if link is None:
         return Done()
-    sync_token = link.sync_token
-    for round_number in range(STALE_ROUNDS):
-        try:
-            qbo = context.api.document_void(
-                ENTITY,
-                qbo_id=link.qbo_id,
-                sync_token=sync_token,
-                request_id=context.rid(f"v{round_number}" if round_number else ""),
-            )
-            return _done(context, receipt, qbo, voided=True)
-        except errors.QboStaleObject:
-            current = context.api.document_get(ENTITY, link.qbo_id)
-            if current.is_voided:
-                return _done(context, receipt, current, voided=True)
-            if round_number == STALE_ROUNDS - 1:
-                raise
-            sync_token = current.sync_token
-    raise AssertionError("unreachable")
+    qbo = void_with_fresh_token(
+        context,
+        sync_token=link.sync_token,
+        void=lambda token, rid: context.api.document_void(
+            ENTITY, qbo_id=link.qbo_id, sync_token=token, request_id=rid
+        ),
+        get=lambda: context.api.document_get(ENTITY, link.qbo_id),
+    )
+    return _done(context, receipt, qbo, voided=True)

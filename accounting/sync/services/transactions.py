@@ -21,7 +21,15 @@ from ..models import (
     SyncKind,
 )
 from . import customers
-from .context import STALE_ROUNDS, WAIT_RECHECK, Done, JobContext, JobFail, JobWait
+from .context import (
+    STALE_ROUNDS,
+    WAIT_RECHECK,
+    Done,
+    JobContext,
+    JobFail,
+    JobWait,
+    void_with_fresh_token,
+)
 
 # --- Links ----------------------------------------------------------------------------------
 
@@ -265,23 +273,15 @@ def invoice_void(context: JobContext) -> Done:
     ).first()
     if link is None:
         return Done()  # it never reached QBO: nothing to void there
-    sync_token = link.sync_token
-    for round_number in range(STALE_ROUNDS):
-        try:
-            qbo = context.api.invoice_void(
-                qbo_id=link.qbo_id,
-                sync_token=sync_token,
-                request_id=context.rid(f"v{round_number}" if round_number else ""),
-            )
-            return invoice_done(context, invoice, qbo, voided=True)
-        except errors.QboStaleObject:
-            current = context.api.invoice_get(link.qbo_id)
-            if current.is_voided:
-                return invoice_done(context, invoice, current, voided=True)
-            if round_number == STALE_ROUNDS - 1:
-                raise
-            sync_token = current.sync_token
-    raise AssertionError("unreachable")
+    qbo = void_with_fresh_token(
+        context,
+        sync_token=link.sync_token,
+        void=lambda token, rid: context.api.invoice_void(
+            qbo_id=link.qbo_id, sync_token=token, request_id=rid
+        ),
+        get=lambda: context.api.invoice_get(link.qbo_id),
+    )
+    return invoice_done(context, invoice, qbo, voided=True)
 
 
 # --- Payments -------------------------------------------------------------------------------
@@ -366,20 +366,12 @@ def payment_void(context: JobContext) -> Done:
     ).first()
     if link is None:
         return Done()
-    sync_token = link.sync_token
-    for round_number in range(STALE_ROUNDS):
-        try:
-            qbo = context.api.payment_void(
-                qbo_id=link.qbo_id,
-                sync_token=sync_token,
-                request_id=context.rid(f"v{round_number}" if round_number else ""),
-            )
-            return _payment_done(context, payment, qbo)
-        except errors.QboStaleObject:
-            current = context.api.payment_get(link.qbo_id)
-            if current.is_voided:
-                return _payment_done(context, payment, current)
-            if round_number == STALE_ROUNDS - 1:
-                raise
-            sync_token = current.sync_token
-    raise AssertionError("unreachable")
+    qbo = void_with_fresh_token(
+        context,
+        sync_token=link.sync_token,
+        void=lambda token, rid: context.api.payment_void(
+            qbo_id=link.qbo_id, sync_token=token, request_id=rid
+        ),
+        get=lambda: context.api.payment_get(link.qbo_id),
+    )
+    return _payment_done(context, payment, qbo)
