@@ -1,7 +1,10 @@
 """The plain reasons of the differences, in the reader's language (stored as a kind plus
 parameters, worded when shown), and what to check when there is no automatic repair."""
 
+from django.utils import formats
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.formatting import money, percent
 
@@ -100,3 +103,35 @@ def difference_hint(difference: Difference) -> str:
     if kind == "missing":
         return _("The payment came from QuickBooks: check whether it was deleted there.")
     return _("Compare both sides and correct the one that is wrong.")
+
+
+def counts_text(run) -> str:
+    """ "1 invoice, 2 payments": what a check compared, each count in its own plural."""
+    return _("%(invoices)s, %(payments)s") % {
+        "invoices": ngettext("%(n)s invoice", "%(n)s invoices", run.invoice_count)
+        % {"n": run.invoice_count},
+        "payments": ngettext("%(n)s payment", "%(n)s payments", run.payment_count)
+        % {"n": run.payment_count},
+    }
+
+
+def match_headline(run) -> str:
+    """The sentence of a check that found no difference, with each count in its own plural
+    ("1 invoice", "2 invoices") and, while syncs are pending, both receivables."""
+    counts = counts_text(run)
+    when = formats.date_format(template_localtime(run.finished_at), "DATETIME_FORMAT")
+    if run.receivables_plannit == run.receivables_qbo:
+        return _("Books match as of %(when)s: %(counts)s, receivables %(amount)s on both sides") % {
+            "when": when,
+            "counts": counts,
+            "amount": money(run.receivables_plannit),
+        }
+    return _(
+        "Books match as of %(when)s: %(counts)s; receivables %(here)s in Plannit, %(there)s in "
+        "QuickBooks until the pending syncs are sent"
+    ) % {
+        "when": when,
+        "counts": counts,
+        "here": money(run.receivables_plannit),
+        "there": money(run.receivables_qbo),
+    }

@@ -3,6 +3,7 @@ of it: this tag adds it)."""
 
 from django import template
 
+from ..messages import counts_text, match_headline
 from ..selectors import latest_finished_run, running_run
 
 register = template.Library()
@@ -20,3 +21,13 @@ def books_check_headline(context, with_button=False):
         "with_button": with_button,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def books_match_headline(run) -> str:
+    return match_headline(run)
+
+
+@register.filter
+def books_check_counts(run) -> str:
+    return counts_text(run)

@@ -26,9 +26,12 @@ def test_the_headline_says_the_books_match(qbo, owner_client):
     page = client.get("/settings/accounting/")
     text = page.content.decode()
     assert "Books match as of" in text
-    assert "2 invoices, 1 payments, receivables $244.92 on both sides" in text
+    assert "2 invoices, 1 payment, receivables $244.92 on both sides" in text
     home = client.get("/").content.decode()
     assert "Books match as of" in home
+    client.cookies["django_language"] = "fr-ca"
+    french = client.get("/settings/accounting/").content.decode()
+    assert "2 factures, 1 paiement, comptes clients de 244,92" in french
 
 
 def test_check_my_books_starts_a_run_and_shows_differences_in_french(
@@ -51,6 +54,7 @@ def test_check_my_books_starts_a_run_and_shows_differences_in_french(
     page = client.get(response["Location"]).content.decode()
     assert f"facture {invoices[1][0].number} : introuvable dans QuickBooks" in page
     assert "Renvoyer" in page
+    assert "Vérifiés : 2 factures, 0 paiement. Comptes clients :" in page
     export = client.get(f"/settings/accounting/books/runs/{run.pk}/differences.csv")
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert len(rows) == 2
