@@ -119,7 +119,8 @@ def match_headline(run) -> str:
     """The sentence of a check that found no difference, with each count in its own plural
     ("1 invoice", "2 invoices") and, while syncs are pending, both receivables."""
     counts = counts_text(run)
-    when = formats.date_format(template_localtime(run.finished_at), "DATETIME_FORMAT")
+    finished = run.finished_at
+    when = formats.date_format(template_localtime(finished), "DATETIME_FORMAT") if finished else ""
     if run.receivables_plannit == run.receivables_qbo:
         return _("Books match as of %(when)s: %(counts)s, receivables %(amount)s on both sides") % {
             "when": when,
