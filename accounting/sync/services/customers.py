@@ -66,13 +66,10 @@ def _check_active(qbo: RemoteCustomer) -> None:
         raise JobFail("customer_inactive", name=qbo.display_name)
 
 
-def customer_ensure(context, contact: Contact, *, linked_id: str | None = None) -> str:
-    """The QBO customer Id of this contact: linked, found, or created (in that order).
-    `linked_id`: the linked customer's id when the caller has just read the link."""
+def customer_ensure(context, contact: Contact) -> str:
+    """The QBO customer Id of this contact: linked, found, or created (in that order)."""
     from .context import JobFail
 
-    if linked_id:
-        return linked_id
     link = CustomerLink.objects.filter(
         business_id=context.business_id, realm_id=context.realm_id, contact=contact
     ).first()

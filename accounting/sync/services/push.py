@@ -35,7 +35,7 @@ from accounting.services.connection import (
 
 from .. import limiter
 from ..models import SyncJob, SyncKind, SyncOperation, SyncStatus
-from . import credits, customers, outcome, receipts, transactions
+from . import credits, customers, outcome, reads, receipts, transactions
 from .blockers import blocker_of
 from .context import RECONNECT_RECHECK, WAIT_RECHECK, Done, JobContext, JobFail, JobWait
 from .lease import job_lease, lease_renew_if_due, worker_id
@@ -131,7 +131,7 @@ def admit_holding(jobs: list[SyncJob], owner: str):
 def connection_for(job: SyncJob) -> QboConnection:
     """The job's connection, ready to call QBO; else JobWait (disconnected, reconnect, the
     company paused after a 429) or JobFail (the business now uses another company)."""
-    connection = QboConnection.objects.filter(business_id=job.business_id).first()
+    connection = reads.connection_of(job.business_id)
     if connection is None or connection.status == ConnectionStatus.DISCONNECTED:
         raise JobWait("disconnected", delay=RECONNECT_RECHECK.total_seconds())
     if connection.realm_id != job.realm_id:

@@ -134,6 +134,22 @@ def qbo(qbo_emulator, business, enqueued):
     )
 
 
+def linked_item(qbo, name: str, **values):
+    """An item of the business linked to the emulator's QBO item of the same name."""
+    from accounting.sync.models import ItemLink
+
+    qbo_item = next(row for row in qbo.company.all("Item") if row["Name"] == name)
+    item = ItemFactory(business=qbo.business, name=name, **values)
+    ItemLink.objects.create(
+        business=qbo.business,
+        realm_id=qbo.connection.realm_id,
+        item=item,
+        qbo_id=qbo_item["Id"],
+        qbo_name=qbo_item["Name"],
+    )
+    return item, qbo_item
+
+
 def make_contact(business, **values) -> Contact:
     values.setdefault("first_name", "Gabrielle")
     values.setdefault("last_name", "Lavoie")

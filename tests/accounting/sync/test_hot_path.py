@@ -10,11 +10,12 @@ from django.test.utils import CaptureQueriesContext
 
 from accounting.models import AccountingSettings, TaxGroupMapping
 from accounting.qbo import client as qbo_client
-from accounting.sync.models import SyncJob, SyncStatus
+from accounting.sync.models import InvoiceLink, ItemLink, SyncJob, SyncStatus
 from accounting.sync.services import blockers, mapping, push
 from invoicing import services as invoicing
+from tests.factories.catalog import ItemFactory
 
-from .conftest import issue_invoice, make_contact, run_due
+from .conftest import issue_invoice, linked_item, make_contact, run_due
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +189,41 @@ def lease_next():
 
     first = SyncJob.objects.filter(status=SyncStatus.PENDING).order_by("id").first()
     return lease.job_lease(job_id=first.pk, owner="w", count_attempt=True)
+
+
+def test_item_lines_bring_their_names_and_qbo_ids_in_the_same_five_queries(qbo, monkeypatch):
+    # given a linked customer, a linked item and an item of another company's link only
+    contact = make_contact(qbo.business)
+    issue_invoice(qbo.business, contact=contact)
+    assert run_due() == ["done"]
+    linked, qbo_item = linked_item(qbo, "Déplacement", is_taxable=False)
+    elsewhere = ItemFactory(business=qbo.business, name="Sel de déglaçage")
+    ItemLink.objects.create(
+        business=qbo.business, realm_id="9999999", item=elsewhere, qbo_id="77", qbo_name="Sel"
+    )
+    invoice = issue_invoice(
+        qbo.business,
+        contact=contact,
+        lines=[
+            invoicing.LineInput(
+                item=linked, quantity=Decimal("1"), unit_price=Decimal("45"), is_taxable=False
+            ),
+            invoicing.LineInput(item=elsewhere, quantity=Decimal("2"), unit_price=Decimal("12")),
+        ],
+    )
+    invoice.lines.update(description="")  # the item's name is the description then
+    job = SyncJob.objects.get(object_id=invoice.pk, kind="invoice")
+    # when it runs
+    status, before_call = _queries_before_the_call(monkeypatch, job.pk)
+    # then: still five queries (no item, item link or contact read of their own)
+    assert status == "done"
+    assert len(before_call) == 5, before_call
+    remote = qbo.company.get("Invoice", InvoiceLink.objects.get(invoice=invoice).qbo_id)
+    sales = [line for line in remote["Line"] if line["DetailType"] == "SalesItemLineDetail"]
+    assert [
+        (line["Description"], line["SalesItemLineDetail"]["ItemRef"]["value"]) for line in sales
+    ] == [
+        ("Déplacement", qbo_item["Id"]),
+        ("Sel de déglaçage", qbo.settings.default_item_id),  # not linked in this company
+    ]
+    assert remote["BillEmail"]["Address"] == "gabrielle.lavoie@example.com"

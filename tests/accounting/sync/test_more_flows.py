@@ -8,7 +8,7 @@ from accounting.sync.models import InvoiceLink, ItemLink, PaymentLink, SyncJob
 from invoicing import services as invoicing
 from tests.factories.catalog import ItemFactory
 
-from .conftest import US_REALM, connect_business, issue_invoice, make_contact, run_due
+from .conftest import US_REALM, connect_business, issue_invoice, linked_item, make_contact, run_due
 
 
 def test_voided_invoice_is_voided_in_quickbooks(qbo):
@@ -59,15 +59,7 @@ def test_a_cent_of_tax_difference_is_flagged_with_both_figures(qbo, owner_client
 
 
 def test_linked_item_and_non_taxable_line_use_their_mapping(qbo):
-    qbo_item = next(row for row in qbo.company.all("Item") if row["Name"] == "Déplacement")
-    item = ItemFactory(business=qbo.business, name="Déplacement", is_taxable=False)
-    ItemLink.objects.create(
-        business=qbo.business,
-        realm_id=qbo.connection.realm_id,
-        item=item,
-        qbo_id=qbo_item["Id"],
-        qbo_name=qbo_item["Name"],
-    )
+    item, qbo_item = linked_item(qbo, "Déplacement", is_taxable=False)
     issue_invoice(
         qbo.business,
         lines=[
