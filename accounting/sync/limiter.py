@@ -30,8 +30,10 @@ def _limits() -> dict:
         "in_flight": int(getattr(settings, "QBO_LIMIT_IN_FLIGHT", 10)),
         "batch_per_minute": int(getattr(settings, "QBO_LIMIT_BATCH_PER_MINUTE", 40)),
         # The bench shortens QBO's minute (the emulator is told the same window).
-        # A request is counted when we send it, QBO counts it when it arrives: a small margin
-        # on the window absorbs the difference in transit times.
+        # A request is counted from its admission, and again from its answer once it has one
+        # (release restamps it), so that a request that left late (a busy worker) is never
+        # counted earlier than QBO counted its arrival; the small margin covers the requests
+        # still on their way.
         "window_ms": int(
             float(getattr(settings, "QBO_LIMIT_WINDOW_SECONDS", 60)) * 1000
             + int(getattr(settings, "QBO_LIMIT_SAFETY_MS", 300))
@@ -68,12 +70,25 @@ return 0
 """
 
 
+# The answer came: the slot is free, and the request counts in the window (and the batch
+# window) from now, a moment that is surely after QBO counted its arrival.
+_RELEASE_LUA = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+redis.call('ZADD', KEYS[3], 'XX', now, ARGV[1])
+return 0
+"""
+
+
 class RedisLimiter:
     def __init__(self, url: str):
         import redis
 
         self.client = redis.Redis.from_url(url)
         self.script = self.client.register_script(_LUA)
+        self.release_script = self.client.register_script(_RELEASE_LUA)
 
     def _keys(self, realm_id: str) -> list[str]:
         return [
@@ -106,7 +121,7 @@ class RedisLimiter:
         return result / 1000
 
     def release(self, realm_id: str, token: str) -> None:
-        self.client.zrem(self._keys(realm_id)[1], token)
+        self.release_script(keys=self._keys(realm_id), args=[token])
 
     def reset(self, realm_id: str) -> None:
         self.client.delete(*self._keys(realm_id))
@@ -146,19 +161,20 @@ class FileLimiter:
         limits = _limits()
 
         def change(state: dict, now: float) -> float:
-            window = [t for t in state.get("window", []) if t > now - limits["window_ms"]]
-            batch = [t for t in state.get("batch", []) if t > now - limits["window_ms"]]
+            since = now - limits["window_ms"]
+            window = {k: t for k, t in _stamps(state, "window").items() if t > since}
+            batch = {k: t for k, t in _stamps(state, "batch").items() if t > since}
             in_flight = {k: v for k, v in state.get("in_flight", {}).items() if v > now}
             state.update(window=window, batch=batch, in_flight=in_flight)
             if len(in_flight) >= limits["in_flight"]:
                 return 5.0
             if len(window) >= limits["per_minute"]:
-                return max(1.0, min(window) + limits["window_ms"] - now)
+                return max(1.0, min(window.values()) + limits["window_ms"] - now)
             if is_batch and len(batch) >= limits["batch_per_minute"]:
-                return max(1.0, min(batch) + limits["window_ms"] - now)
-            window.append(now)
+                return max(1.0, min(batch.values()) + limits["window_ms"] - now)
+            window[token] = now
             if is_batch:
-                batch.append(now)
+                batch[token] = now
             in_flight[token] = now + limits["slot_ms"]
             return 0.0
 
@@ -167,12 +183,25 @@ class FileLimiter:
     def release(self, realm_id: str, token: str) -> None:
         def change(state: dict, now: float) -> float:
             state.get("in_flight", {}).pop(token, None)
+            for name in ("window", "batch"):
+                stamps = _stamps(state, name)
+                if token in stamps:
+                    stamps[token] = now
+                state[name] = stamps
             return 0.0
 
         self._update(realm_id, change)
 
     def reset(self, realm_id: str) -> None:
         self._path(realm_id).unlink(missing_ok=True)
+
+
+def _stamps(state: dict, name: str) -> dict:
+    """Request token -> time counted (a file written before tokens were kept: a list)."""
+    stamps = state.get(name) or {}
+    if isinstance(stamps, list):
+        return {f"earlier-{n}": stamp for n, stamp in enumerate(stamps)}
+    return stamps
 
 
 _limiter = None

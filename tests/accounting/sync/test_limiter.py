@@ -80,3 +80,43 @@ def test_pause_is_shared_and_expires():
     assert limiter.realm_paused_until("r2") is None
     limiter.unpause_realm("r1")
     assert limiter.realm_paused_until("r1") is None
+
+
+def _counted_at(backend, realm_id: str, token: str) -> float:
+    """When the backend counts `token`'s request in the window (epoch milliseconds)."""
+    if isinstance(backend, limiter.FileLimiter):
+        import json
+
+        return json.loads(backend._path(realm_id).read_text())["window"][token]
+    return backend.client.zscore(f"qbo:limit:{realm_id}:window", token)
+
+
+def test_an_answered_request_counts_from_its_answer_not_its_admission(tmp_path, redis_limiter):
+    # A request admitted, then sent late by a busy worker: QBO counts its arrival, later than
+    # our admission. Counting it from the answer keeps our window behind QBO's, never ahead.
+    import time
+
+    for backend in _backends(tmp_path, redis_limiter):
+        backend.reset("r1")
+        assert backend.try_acquire("r1", True, "late") == 0.0
+        admitted = _counted_at(backend, "r1", "late")
+        time.sleep(0.05)
+        answered = int(time.time() * 1000)  # Redis counts whole milliseconds
+        backend.release("r1", "late")
+        assert _counted_at(backend, "r1", "late") >= answered > admitted + 40
+        if not isinstance(backend, limiter.FileLimiter):
+            batch = backend.client.zscore("qbo:limit:r1:batch", "late")
+            assert batch == _counted_at(backend, "r1", "late")
+            assert backend.client.zscore("qbo:limit:r1:inflight", "late") is None
+        # a release of an unknown token counts nothing new
+        backend.release("r1", "never-admitted")
+        assert _counted_at_all(backend, "r1") == ["late"]
+        backend.reset("r1")
+
+
+def _counted_at_all(backend, realm_id: str) -> list:
+    if isinstance(backend, limiter.FileLimiter):
+        import json
+
+        return sorted(json.loads(backend._path(realm_id).read_text())["window"])
+    return [t.decode() for t in backend.client.zrange(f"qbo:limit:{realm_id}:window", 0, -1)]
