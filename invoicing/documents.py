@@ -67,17 +67,28 @@ def invoice_pdf_filename(invoice: Invoice, *, language: str | None = None) -> st
 
 def invoice_pdf(invoice: Invoice, *, language: str | None = None) -> bytes:
     """The invoice as a PDF, on Letter paper (what Canadian clients print on)."""
-    import weasyprint
-
     document = invoice_document_html(invoice, language=language)
     with translation.override(document.language):
+        if invoice.number:
+            title = _("Invoice %(number)s") % {"number": invoice.number}
+        else:
+            title = _("Draft invoice")
+    return document_pdf(document, title=title, business=invoice.business)
+
+
+def document_pdf(document: RenderedDocument, *, title: str, business) -> bytes:
+    """A client document (invoice, credit note) as a PDF: its HTML body in the shell of
+    invoicing/document_pdf.html, with the document's style sheet inlined."""
+    import weasyprint
+
+    with translation.override(document.language):
         html = render_to_string(
-            "invoicing/invoice_pdf.html",
+            "invoicing/document_pdf.html",
             {
                 "document": document.html,
                 "document_css": document_css(),
-                "invoice": invoice,
-                "business": invoice.business,
+                "title": title,
+                "business": business,
             },
         )
     return weasyprint.HTML(string=html, url_fetcher=document_url_fetcher()).write_pdf()

@@ -42,6 +42,7 @@ urlpatterns = [
     ),
     path("credit-notes/<int:pk>/", views.credit_note_detail, name="credit_note_detail"),
     path("credit-notes/<int:pk>/print/", views.credit_note_print, name="credit_note_print"),
+    path("credit-notes/<int:pk>/pdf/", views.credit_note_pdf, name="credit_note_pdf"),
     path("credit-notes/<int:pk>/void/", views.credit_note_void, name="credit_note_void"),
     path("settings/tax-groups/", views.taxgroup_list, name="taxgroup_list"),
     path("settings/tax-groups/new/", views.taxgroup_create, name="taxgroup_create"),

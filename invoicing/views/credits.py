@@ -2,7 +2,7 @@
 on an invoice and take it back."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -142,6 +142,18 @@ def credit_note_print(request, pk: int):
             "document": credit_documents.credit_note_document_html(credit_note),
         },
     )
+
+
+@business_member_required
+@require_http_methods(["GET"])
+def credit_note_pdf(request, pk: int):
+    credit_note = credit_note_or_404(request, pk)
+    response = HttpResponse(
+        credit_documents.credit_note_pdf(credit_note), content_type="application/pdf"
+    )
+    filename = credit_documents.credit_note_pdf_filename(credit_note)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 @business_member_required

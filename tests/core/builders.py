@@ -258,6 +258,7 @@ ROUTE_BUILDERS = {
     "invoicing:credit_application_void": _invoice_and_application,
     "invoicing:credit_note_detail": _pk(credit_note),
     "invoicing:credit_note_print": _pk(credit_note),
+    "invoicing:credit_note_pdf": _pk(credit_note),
     "invoicing:credit_note_void": _pk(credit_note),
     "accounting:confirm_switch": _pk(pending_switch),
     "accounting_imports:run_detail": _pk(import_run),

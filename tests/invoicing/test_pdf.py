@@ -86,6 +86,9 @@ HEADER = [
 ]
 
 
+CLIENT_ADDRESS = ["Marie Tremblay", "123 rue Principale", "Montréal QC H2X 1Y4", "Canada"]
+
+
 def test_the_pdf_in_french(paid_in_part, contact):
     # given a French-speaking client (the default in Québec)
     assert contact.language == "fr-ca"
@@ -101,10 +104,7 @@ def test_the_pdf_in_french(paid_in_part, contact):
         "Date d'échéance 1 avril 2026",
         "Modalités Net 30 jours",
         "Facturer à",
-        "Marie Tremblay",
-        "123 rue Principale",
-        "Montréal QC H2X 1Y4",
-        "Canada",
+        *CLIENT_ADDRESS,
         contact.email,
         "Description Quantité Prix unitaire Montant",
         "Tonte de pelouse 2 45 90,00 $",
@@ -138,10 +138,7 @@ def test_the_pdf_in_english_for_an_english_speaking_client(paid_in_part, contact
         "Due date April 1, 2026",
         "Terms Net 30",
         "Bill to",
-        "Marie Tremblay",
-        "123 rue Principale",
-        "Montréal QC H2X 1Y4",
-        "Canada",
+        *CLIENT_ADDRESS,
         contact.email,
         "Description Quantity Unit price Amount",
         "Tonte de pelouse 2 45 $90.00",
@@ -213,6 +210,74 @@ def test_the_pdf_carries_the_printable_pages_style_sheet_unchanged():
     css = document_css()
     assert ".invoice-document .lines" in css
     html = render_to_string(
-        "invoicing/invoice_pdf.html", {"document": "", "document_css": document_css()}
+        "invoicing/document_pdf.html", {"document": "", "document_css": document_css()}
     )
     assert f"<style>{css}</style>" in html
+
+
+@pytest.fixture
+def credit_on_paid_in_part(paid_in_part):
+    mowing = paid_in_part.lines.get(description="Tonte de pelouse")
+    return services.credit_note_create(
+        invoice=paid_in_part,
+        date=datetime.date(2026, 3, 9),
+        lines=[services.CreditLineInput(invoice_line=mowing, quantity=Decimal("1"))],
+        reason="Visite annulée (pluie)",
+    )
+
+
+def test_the_credit_note_pdf_in_french_then_english(credit_on_paid_in_part, contact, client):
+    from invoicing.credit_documents import credit_note_pdf, credit_note_pdf_filename
+
+    number = credit_on_paid_in_part.number
+    lines = pdf_lines(credit_note_pdf(credit_on_paid_in_part))
+    assert lines[: len(HEADER)] == HEADER
+    assert lines[len(HEADER) :] == [
+        "Nº de TPS/TVH 123456789 RT0001",
+        "Nº de TVQ 1234567890 TQ0001",
+        f"Note de crédit {number}",
+        "Date 9 mars 2026",
+        "Facture 1001 (2 mars 2026)",
+        "Crédité à",
+        *CLIENT_ADDRESS,
+        contact.email,
+        "Description Quantité Prix unitaire Montant",
+        "Tonte de pelouse 1 45 45,00 $",
+        "Sous-total 45,00 $",
+        "TPS (5 %) sur 45,00 $ 2,25 $",
+        "TVQ (9,975 %) sur 45,00 $ 4,49 $",
+        "Total crédité 51,74 $",
+        "Appliqué à la facture 1001 51,74 $",
+        "Crédit restant 0,00 $",
+        "Motif",
+        "Visite annulée (pluie)",
+        "Merci de votre confiance",
+    ]
+    assert credit_note_pdf_filename(credit_on_paid_in_part) == f"Note-de-credit-{number}.pdf"
+    # and in English for an English-speaking client
+    contact.language = "en"
+    contact.save()
+    credit_on_paid_in_part.refresh_from_db()
+    english = pdf_lines(credit_note_pdf(credit_on_paid_in_part))
+    assert f"Credit note {number}" in english
+    assert "Tonte de pelouse 1 45 $45.00" in english
+    assert "Total credited $51.74" in english
+    assert "Applied to invoice 1001 $51.74" in english
+    assert credit_note_pdf_filename(credit_on_paid_in_part) == f"Credit-note-{number}.pdf"
+
+
+def test_the_credit_note_pdf_page_answers_a_pdf_to_its_business_only(
+    credit_on_paid_in_part, owner_client
+):
+    url = reverse("invoicing:credit_note_pdf", args=[credit_on_paid_in_part.pk])
+    response = owner_client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'inline; filename="Note-de-credit-{credit_on_paid_in_part.number}.pdf"'
+    )
+    assert response.content.startswith(b"%PDF-")
+    detail = owner_client.get(
+        reverse("invoicing:credit_note_detail", args=[credit_on_paid_in_part.pk])
+    ).content.decode()
+    assert f'href="{url}"' in detail
