@@ -253,10 +253,14 @@ def _invoice(emu, company, obj_id):
     return _company_page(emu, company, "invoices", body)
 
 
+_LINKED_LABELS = {"Invoice": "Invoice", "CreditMemo": "Credit memo"}
+
+
 def _payments(emu, company, req=None):
     rows = []
     for p in sorted_records(company, "Payment"):
         applied = ", ".join(
+            f"{_LINKED_LABELS.get(link.get('TxnType'), e(link.get('TxnType')))} "
             f"{e(link['TxnId'])}: {money(line['Amount'])}"
             for line in p.get("Line", [])
             for link in line.get("LinkedTxn", [])
@@ -289,7 +293,7 @@ def _payments(emu, company, req=None):
             "Deposit to",
             "Amount",
             "Unapplied",
-            "Applied to invoices",
+            "Applied to",
             "",
             "",
         ],

@@ -129,12 +129,21 @@ def payment_amount_change(
 
 
 @transaction.atomic
-def payment_void(*, payment: Payment, origin: str = PaymentSource.PLANNIT) -> Payment:
-    """Cancel a payment: the invoice owes that amount again and its status follows."""
+def payment_void(
+    *, payment: Payment, origin: str = PaymentSource.PLANNIT, with_its_receipt: bool = False
+) -> Payment:
+    """Cancel a payment: the invoice owes that amount again and its status follows. The
+    payment of a sales receipt goes only with the receipt (`with_its_receipt`)."""
     invoice = Invoice.objects.select_for_update(of=("self",)).get(pk=payment.invoice_id)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if payment.is_void:
         raise ApplicationError(_("This payment is already void."))
+    if invoice.is_sales_receipt and not with_its_receipt:
+        # Paid on the spot: the receipt and its payment are one document (one SalesReceipt in
+        # QuickBooks); voiding the money alone would leave a receipt owing.
+        raise ApplicationError(
+            _("This payment is the sales receipt's own: void the sales receipt instead.")
+        )
     if payment.refunds.exclude(status=CreditNoteStatus.VOID).exists():
         raise ApplicationError(
             _("Money was refunded from this payment. Void the refunds first, then the payment.")

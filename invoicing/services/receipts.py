@@ -67,5 +67,5 @@ def sales_receipt_void(*, receipt: Invoice) -> Invoice:
     if not receipt.is_sales_receipt:
         raise ApplicationError(_("This is not a sales receipt."))
     for payment in receipt.payments.filter(status=PaymentStatus.RECORDED):
-        payment_void(payment=payment)
+        payment_void(payment=payment, with_its_receipt=True)
     return invoice_void(invoice=receipt)

@@ -70,6 +70,35 @@ def test_a_sales_receipt_cannot_be_edited_and_voids_with_its_payment(business, c
     assert Payment.objects.get().is_void
 
 
+def test_the_payment_of_a_sales_receipt_is_not_voided_alone(
+    owner_client, business, contact, qc_group, recorded_events
+):
+    # given a sales receipt (one SalesReceipt in QuickBooks: money and sale together)
+    receipt = _sell(business, contact)
+    payment = receipt.payments.get()
+    recorded_events.clear()
+    # when its payment alone is voided, by the service or by a forged POST
+    with pytest.raises(ApplicationError, match="void the sales receipt instead"):
+        services.payment_void(payment=payment)
+    response = owner_client.post(
+        reverse("invoicing:payment_void", args=[receipt.pk, payment.pk]), follow=True
+    )
+    # then nothing changed, nothing was announced, and the page says what to do
+    receipt.refresh_from_db()
+    payment.refresh_from_db()
+    assert (receipt.status, receipt.balance, payment.status) == (
+        "paid",
+        Decimal("0.00"),
+        "recorded",
+    )
+    assert recorded_events == []
+    page = response.content.decode()
+    assert "void the sales receipt instead" in page
+    # and the page offers no such button, and names its void for what it is
+    assert reverse("invoicing:payment_void", args=[receipt.pk, payment.pk]) not in page
+    assert ">Void sales receipt<" in page
+
+
 def test_new_sales_receipt_page_and_the_list_filter(owner_client, business, contact, qc_group):
     page = owner_client.get(reverse("invoicing:invoice_list")).content.decode()
     assert reverse("invoicing:sales_receipt_create") in page

@@ -75,6 +75,7 @@ def test_invoice_payment_and_log_pages_show_what_was_sent(api, base_url):
     assert "Valve" in detail.text and "49.14" in detail.text and "3.64" in detail.text
     assert "39.14" in detail.text  # balance after the payment
     assert "Checking" in payments.text
+    assert f"Invoice {invoice['Id']}: 10.00" in payments.text
     assert f"/v3/company/{US_REALM}/payment" in log.text
 
 
