@@ -68,22 +68,26 @@ def compute(
                     percents[rate_id] = percent
                     order.append(rate_id)
     else:
+        # One TaxLine per (code, rate) (reference §3.4): two codes that share a rate (GST in
+        # "GST" and in "GST/QST QC") each round their own part.
         for amount, code_id in lines:
             code = company.get("TaxCode", code_id)
             for rate_id, percent in _rates_of(company, code):
-                if rate_id not in bases:
-                    bases[rate_id] = ZERO
-                    percents[rate_id] = percent
-                    order.append(rate_id)
-                bases[rate_id] += amount * discount_factor
+                key = (code_id, rate_id)
+                if key not in bases:
+                    bases[key] = ZERO
+                    percents[key] = percent
+                    order.append(key)
+                bases[key] += amount * discount_factor
     overrides = {} if company.is_us else _client_overrides(txn_tax_detail)
     tax_lines = []
     total = ZERO
-    for rate_id in order:
-        base = round_money(bases[rate_id], rounding)
-        amount = overrides.get(rate_id)
+    for key in order:
+        rate_id = key[1] if isinstance(key, tuple) else key
+        base = round_money(bases[key], rounding)
+        amount = overrides.pop(rate_id, None)  # a rate's override, on its first TaxLine
         if amount is None:
-            amount = round_money(base * percents[rate_id] / 100, rounding)
+            amount = round_money(base * percents[key] / 100, rounding)
         total += amount
         tax_lines.append(
             {
@@ -92,7 +96,7 @@ def compute(
                 "TaxLineDetail": {
                     "TaxRateRef": {"value": rate_id},
                     "PercentBased": True,
-                    "TaxPercent": num(percents[rate_id]),
+                    "TaxPercent": num(percents[key]),
                     "NetAmountTaxable": num(base),
                 },
             }

@@ -13,7 +13,8 @@ from quickbooks.objects.tax import TxnTaxDetail
 
 from .conftest import CA_REALM, US_REALM
 
-# Compagnie ABC tax codes: 2 = TPS/TVQ, 3 = TVH ON 13 %, 6 = Détaxé, 7 = Exonéré
+# Compagnie ABC tax codes: 2 = TPS/TVQ, 3 = TVH ON 13 %, 4 = TVH 15 %, 5 = TPS, 6 = Détaxé,
+# 7 = Exonéré
 
 
 def _ref(value):
@@ -92,6 +93,25 @@ def test_canadian_invoice_taxes_one_line_per_rate(qb):
     assert invoice.Line[0].SalesItemLineDetail.ItemRef.name == "Main-d'œuvre (heure)"
     assert invoice.DueDate > invoice.TxnDate
     assert Customer.get(1, qb=qb).Balance == Decimal("322.34")
+
+
+def test_two_codes_sharing_a_rate_round_their_own_part(qb):
+    # TPS/TVQ (code 2) and TPS alone (code 5) share the TPS rate (1): one TaxLine per
+    # (code, rate), each rounded on its own (2 x round(0.30 x 5 %) = 0.04, where one TaxLine
+    # over both would round 0.60 x 5 % to 0.03).
+    invoice = _invoice("1", _line("0.30", "4", "2"), _line("0.30", "4", "5")).save(qb=qb)
+
+    taxes = [
+        (t.TaxLineDetail.TaxRateRef.value, t.TaxLineDetail.NetAmountTaxable, t.Amount)
+        for t in invoice.TxnTaxDetail.TaxLine
+    ]
+    assert taxes == [
+        ("1", Decimal("0.3"), Decimal("0.02")),
+        ("2", Decimal("0.3"), Decimal("0.03")),
+        ("1", Decimal("0.3"), Decimal("0.02")),
+    ]
+    assert invoice.TxnTaxDetail.TotalTax == Decimal("0.07")
+    assert invoice.TotalAmt == Decimal("0.67")
 
 
 def test_qst_rounding_matches_quickbooks(qb):

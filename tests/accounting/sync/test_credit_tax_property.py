@@ -16,13 +16,14 @@ from invoicing.totals import LineSpec, TaxGroupSpec, TaxRate, compute_totals
 
 from .conftest import CA_REALM
 
-# Groups that share no QBO tax rate. (Two groups sharing one, e.g. "TPS" and "TPS + TVQ", are
-# rounded once per group here and once per rate by QBO: test_shared_rate_difference_is_flagged.)
+# The groups, each mapped to one tax code; "TPS" and "TPS + TVQ" share QuickBooks' TPS rate
+# (QBO rounds each code's part of a rate on its own TaxLine, as totals.py rounds per group).
 QC = TaxGroupSpec(1, "TPS + TVQ", (TaxRate("TPS", Decimal("5")), TaxRate("TVQ", Decimal("9.975"))))
 ON = TaxGroupSpec(2, "TVH", (TaxRate("TVH", Decimal("13")),))
 ATL = TaxGroupSpec(3, "TVH 15", (TaxRate("TVH", Decimal("15")),))
-GROUPS = [QC, ON, ATL, None]  # None: a line that is not taxable
-CODE_NAMES = {1: "TPS/TVQ QC - 9,975", 2: "TVH ON 13 %", 3: "TVH 15 %"}
+GST = TaxGroupSpec(4, "TPS", (TaxRate("TPS", Decimal("5")),))
+GROUPS = [QC, ON, ATL, GST, None]  # None: a line that is not taxable
+CODE_NAMES = {1: "TPS/TVQ QC - 9,975", 2: "TVH ON 13 %", 3: "TVH 15 %", 4: "TPS"}
 
 invoice_line = st.tuples(
     st.decimals(min_value=Decimal("0.001"), max_value=Decimal("500"), places=3),
