@@ -1,7 +1,8 @@
 """The owner's pages as a person sees them, in French and in English: the home page, the
 searchable pickers with the keyboard and without JavaScript, the item form naming its taxes;
-on every page no console error, no failed request, no sentence of the other language, and no
-serious or critical axe-core violation."""
+on every page (the inbound log, sales receipts and the credit note form included) no console
+error, no failed request, no sentence of the other language, and no serious or critical
+axe-core violation."""
 
 import pytest
 from django.core.management import call_command
@@ -40,6 +41,9 @@ PAGES = [
     "/catalog/items/new/",
     "/settings/tax-groups/",
     "/settings/accounting/",
+    "/settings/accounting/inbound/",
+    "/sales-receipts/new/",
+    "/invoices/?kind=sales_receipt",
 ]
 
 
@@ -64,8 +68,9 @@ def test_main_pages_are_clean_in_each_language(page, demo, language):
     expect(page.get_by_role("heading", level=1)).to_have_text(WORDS[language]["home"])
     expect(page.get_by_role("heading", name=WORDS[language]["needs"])).to_be_visible()
 
+    issued = Invoice.objects.filter(status="issued", is_sales_receipt=False).order_by("pk").first()
     problems = {}
-    for path in PAGES:
+    for path in [*PAGES, f"/invoices/{issued.pk}/credit-notes/new/"]:
         page.goto(path)
         page.wait_for_load_state("networkidle")
         found = {
