@@ -3,6 +3,7 @@ and the one-click answers to what needs a decision."""
 
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -14,9 +15,9 @@ from core.exceptions import ApplicationError
 
 from .forms import InboundLogFilterForm
 from .messages import event_text
-from .models import Decision
+from .models import Decision, DecisionKind, DecisionStatus
 from .selectors import inbound_events_for_log
-from .services.decisions import decision_resolve
+from .services.decisions import decision_relink_customer, decision_resolve, relink_candidates
 
 PAGE_SIZE = 50
 
@@ -63,3 +64,48 @@ def decision_answer(request, pk: int, action: str):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = ""
     return redirect(target or "accounting:settings")
+
+
+@business_member_required(owner_only=True)
+def decision_relink(request, pk: int):
+    """Choose the QuickBooks customer a contact is now (its linked one was deleted or made
+    inactive there): search by name (one QuickBooks query), then link with one click."""
+    decision = get_for_business(Decision, business=request.business, pk=pk)
+    if decision.kind != DecisionKind.RELINK_CUSTOMER or decision.contact_id is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            decision_relink_customer(
+                business=request.business,
+                decision_id=decision.pk,
+                qbo_id=request.POST.get("qbo_id", ""),
+            )
+        except ApplicationError as error:
+            flash.error(request, error.message)
+            return redirect("accounting_inbound_owner:decision_relink", pk=decision.pk)
+        flash.success(
+            request,
+            _("%(contact)s is linked to its QuickBooks customer again.")
+            % {"contact": decision.contact},
+        )
+        return redirect("accounting:settings")
+    text = request.GET.get("q", "")
+    candidates, error = [], ""
+    if decision.status == DecisionStatus.OPEN and text:
+        try:
+            candidates = relink_candidates(
+                business=request.business, decision_id=decision.pk, text=text
+            )
+        except ApplicationError as problem:
+            error = problem.message
+    return render(
+        request,
+        "accounting/inbound/relink.html",
+        {
+            "decision": decision,
+            "text": text[:100],
+            "searched": len(" ".join(text.split())) >= 2,
+            "candidates": candidates,
+            "error": error,
+        },
+    )

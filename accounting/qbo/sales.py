@@ -110,6 +110,15 @@ class SalesApi(DocumentCalls):
                 return customer_from_qbo(rows[0])
         return None
 
+    def customers_search(self, text: str, *, limit: int = 20) -> list[RemoteCustomer]:
+        """Active customers whose display name contains `text` (one metered query)."""
+        rows = self.query(
+            f"SELECT * FROM Customer WHERE DisplayName LIKE {_quote('%' + text + '%')} "
+            f"AND Active = true ORDERBY DisplayName MAXRESULTS {int(limit)}",
+            "Customer",
+        )
+        return [customer_from_qbo(row) for row in rows]
+
     def customer_create(self, body: dict, *, request_id: str) -> RemoteCustomer:
         answer = self._post("customer", body, label="create Customer", request_id=request_id)
         return customer_from_qbo(self._entity(answer, "Customer"))

@@ -155,6 +155,21 @@ def open_decision(business):
     )
 
 
+def relink_decision(business):
+    from accounting.inbound.models import Decision
+    from tests.factories.contacts import ContactFactory
+
+    contact = ContactFactory(business=business, display_name="Gabrielle Lavoie")
+    return Decision.objects.create(
+        business=business,
+        realm_id="9130357766900456",
+        kind="relink_customer",
+        qbo_id="58",
+        contact=contact,
+        params={"name": "Gabrielle Lavoie", "reason": "inactive"},
+    )
+
+
 def staff_membership(business):
     from businesses.models import Membership, User
 
@@ -268,6 +283,7 @@ ROUTE_BUILDERS = {
     "accounting_sync:job_retry": _pk(failed_sync_job),
     "accounting_sync:job_dismiss": _pk(failed_sync_job),
     "accounting_inbound_owner:decision_answer": _decision_and_action,
+    "accounting_inbound_owner:decision_relink": _pk(relink_decision),
     "accounting_reconcile:run_detail": _pk(reconcile_run),
     "accounting_reconcile:export_csv": _pk(reconcile_run),
     "accounting_reconcile:repair": _pk(reconcile_difference),

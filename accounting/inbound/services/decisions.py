@@ -5,7 +5,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounting.sync.models import InvoiceLink, SyncKind, SyncOperation
+from accounting.models import ConnectionStatus, QboConnection
+from accounting.qbo import errors as qbo_errors
+from accounting.qbo.sales import SalesApi
+from accounting.sync.models import CustomerLink, InvoiceLink, SyncKind, SyncOperation
 from accounting.sync.services.jobs import job_create
 from businesses.models import Business
 from core.exceptions import ApplicationError
@@ -78,3 +81,85 @@ def _send_again(decision: Decision) -> None:
         operation=operation,
         object_id=invoice.pk,
     )
+
+
+# --- a customer to relink -------------------------------------------------------------------
+
+
+def _relink_decision(business: Business, decision_id: int, *, lock: bool = False) -> Decision:
+    decisions = Decision.objects.select_for_update() if lock else Decision.objects
+    decision = decisions.filter(
+        business=business, pk=decision_id, kind=DecisionKind.RELINK_CUSTOMER
+    ).first()
+    if decision is None or decision.status != DecisionStatus.OPEN or decision.contact is None:
+        raise ApplicationError(_("This question was already answered."))
+    return decision
+
+
+def _quickbooks(business: Business, realm_id: str, call):
+    """`call(SalesApi)` on the business's connection to `realm_id`, with a valid token."""
+    from accounting.sync.services.push import call_with_token
+
+    connection = QboConnection.objects.filter(
+        business=business, realm_id=realm_id, status=ConnectionStatus.CONNECTED
+    ).first()
+    if connection is None:
+        raise ApplicationError(_("Reconnect QuickBooks Online first."))
+    try:
+        return call_with_token(
+            connection, lambda token: call(SalesApi(access_token=token, realm_id=realm_id))
+        )
+    except qbo_errors.QboNotFound:
+        raise ApplicationError(_("This QuickBooks customer no longer exists.")) from None
+    except (qbo_errors.QboReconnectRequired, qbo_errors.QboNotConnected):
+        raise ApplicationError(_("Reconnect QuickBooks Online first.")) from None
+    except qbo_errors.QboError:
+        raise ApplicationError(
+            _("QuickBooks Online did not answer. Try again in a moment.")
+        ) from None
+
+
+def relink_candidates(*, business: Business, decision_id: int, text: str) -> list:
+    """QuickBooks' active customers whose name contains `text` (one metered query), for the
+    owner to choose the one the contact is now."""
+    decision = _relink_decision(business, decision_id)
+    text = " ".join(text.split())[:100]
+    if len(text) < 2:
+        return []
+    return _quickbooks(business, decision.realm_id, lambda api: api.customers_search(text))
+
+
+def decision_relink_customer(*, business: Business, decision_id: int, qbo_id: str) -> Decision:
+    """Link the decision's contact to the QuickBooks customer `qbo_id`: read first (it must
+    exist and be active), then, with the decision locked, not another contact's already."""
+    decision = _relink_decision(business, decision_id)
+    qbo_id = str(qbo_id).strip()
+    if not qbo_id.isdigit():
+        raise ApplicationError(_("Choose a QuickBooks customer."))
+    customer = _quickbooks(business, decision.realm_id, lambda api: api.customer_get(qbo_id))
+    if not customer.is_active:
+        raise ApplicationError(_("This QuickBooks customer is inactive: choose another one."))
+    with transaction.atomic():
+        decision = _relink_decision(business, decision_id, lock=True)
+        scope = {"business": business, "realm_id": decision.realm_id}
+        taken = (
+            CustomerLink.objects.filter(**scope, qbo_id=customer.qbo_id)
+            .exclude(contact=decision.contact)
+            .select_related("contact")
+            .first()
+        )
+        if taken is not None:
+            raise ApplicationError(
+                _("This QuickBooks customer is already linked to %(contact)s.")
+                % {"contact": taken.contact}
+            )
+        CustomerLink.objects.update_or_create(
+            **scope,
+            contact=decision.contact,
+            defaults={
+                "qbo_id": customer.qbo_id,
+                "sync_token": customer.sync_token,
+                "display_name": customer.display_name,
+            },
+        )
+        return _close(decision, resolution="relinked")
