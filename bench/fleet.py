@@ -21,16 +21,17 @@ Two phases, one JSON object:
   the end), duplicates (extra QuickBooks invoices with the DocNumber of another), reads (read
   and query calls to QuickBooks, which Intuit meters), seconds (the whole run).
 
-Workers: the threads pool, 4 threads per process for scaling and 8 for fairness by default.
+Workers: the threads pool, 2 threads per process for scaling and 8 for fairness by default.
 The work is I/O-bound (a 150 ms HTTP call and a few SQL statements per invoice, waits that
 release the GIL), so threads give many calls in flight per process for one interpreter;
 prefork needs a process (and its memory and database connection) per call in flight, and
 gevent/eventlet are not dependencies of the project (and need psycopg2 patched for green
 sockets). Scaling measures whether processes add up, so one process must be bound by the
-latency, not by its CPU: 4 x 4 = 16 calls in flight ask for about 100 invoices/s, what two
-cores can carry at a few tens of CPU ms per invoice (worker_cpu_ms_per_invoice tells; more
-threads per process would make 4 processes CPU-bound on this machine and measure the cores,
-not the engine). Fairness needs room: the small companies' 83 invoices/s at 150 ms are 13
+latency, not by its CPU, and so must four: 4 x 2 = 8 calls in flight ask for about 50
+invoices/s, what two cores carry at a few tens of CPU ms per invoice (worker_cpu_ms_per_invoice
+tells). With 4 threads, 4 x 4 = 16 in flight ask for 100 invoices/s: the 4-process run
+is then bound by this machine's two cores and measures them, not the engine. On more cores,
+raise BENCH_FLEET_CONCURRENCY. Fairness needs room: the small companies' 83 invoices/s at 150 ms are 13
 calls in flight, the backlog company up to 10 more, so 4 x 8 = 32 threads. Every thread holds
 one PostgreSQL connection: 32 leave room within the default 100 for others. All are options
 (BENCH_FLEET_POOL, BENCH_FLEET_CONCURRENCY, BENCH_FAIRNESS_CONCURRENCY).
@@ -39,7 +40,7 @@ Environment (issue's sizes by default; --quick gives a smoke run of about two mi
 BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/plannit_bench_fleet, dropped
 and recreated), BENCH_REDIS_URL (redis://127.0.0.1:6379/13, flushed), BENCH_FLEET_PHASES
 (scaling,fairness: one of them runs it alone), BENCH_FLEET_POOL
-(threads), BENCH_FLEET_CONCURRENCY (4), BENCH_FAIRNESS_CONCURRENCY (8), BENCH_FLEET_WORKERS (1,2,4), BENCH_FLEET_COMPANIES
+(threads), BENCH_FLEET_CONCURRENCY (2), BENCH_FAIRNESS_CONCURRENCY (8), BENCH_FLEET_WORKERS (1,2,4), BENCH_FLEET_COMPANIES
 (400), BENCH_FLEET_INVOICES (8), BENCH_FAIRNESS_COMPANIES (200), BENCH_FAIRNESS_INVOICES (25),
 BENCH_FAIRNESS_SECONDS (60), BENCH_FAIRNESS_BACKLOG (3000), BENCH_FAIRNESS_WORKERS (the
 largest of BENCH_FLEET_WORKERS), BENCH_FLEET_ISSUERS (4: threads of this process that write
@@ -79,7 +80,7 @@ DATABASE_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 POOL = os.environ.get("BENCH_FLEET_POOL", "threads")
-CONCURRENCY = int(os.environ.get("BENCH_FLEET_CONCURRENCY", "4"))
+CONCURRENCY = int(os.environ.get("BENCH_FLEET_CONCURRENCY", "2"))
 FAIRNESS_CONCURRENCY = int(os.environ.get("BENCH_FAIRNESS_CONCURRENCY", "8"))
 WORKERS = [int(n) for n in os.environ.get("BENCH_FLEET_WORKERS", "1,2,4").split(",")]
 COMPANIES = int(setting("BENCH_FLEET_COMPANIES", "400", "20"))
