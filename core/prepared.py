@@ -16,7 +16,7 @@ be a marker), which compiling checks.
 
 from collections.abc import Callable
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, FullResultSet, ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
@@ -24,14 +24,22 @@ from django.db.models import QuerySet
 class PreparedRead:
     def __init__(self, build: Callable[..., QuerySet], **markers) -> None:
         """`build(**values)` returns the queryset; `markers` give, for each value, a marker
-        of the right type that no constant of the query can equal (e.g. -9_000_001)."""
+        of the right type and within its field's range that no constant of the query can equal
+        (e.g. 9_000_000_000_000_000_001 for an id)."""
         self._build = build
         self._markers = markers
         self._compiled: dict[str, tuple] = {}
 
     def _compile(self, alias: str) -> tuple:
         queryset = self._build(**self._markers)
-        sql, params = queryset.query.sql_with_params()
+        try:
+            sql, params = queryset.query.sql_with_params()
+        except (EmptyResultSet, FullResultSet):
+            # Django folds a condition it can decide alone, e.g. a negative marker for a
+            # positive field: the marker would not be a parameter.
+            raise ImproperlyConfigured(
+                "prepared read: a marker is outside its field's range"
+            ) from None
         names = {value: name for name, value in self._markers.items()}
         if len(names) != len(self._markers):
             raise ImproperlyConfigured("each marker of a prepared read must be distinct")

@@ -36,7 +36,7 @@ def test_each_run_gives_the_rows_its_queryset_gives_with_one_query_and_one_compi
         built.append((business_id, email))
         return _contacts(business_id, email)
 
-    read = PreparedRead(build, business_id=-9_000_002, email="\x1femail\x1f")
+    read = PreparedRead(build, business_id=9_000_000_000_000_000_002, email="\x1femail\x1f")
     # when it runs for each business
     with CaptureQueriesContext(connection) as queries:
         mine = read.run(business_id=first.pk, email="x@example.com")
@@ -51,13 +51,13 @@ def test_each_run_gives_the_rows_its_queryset_gives_with_one_query_and_one_compi
     assert [(row.pk, row.owner_name) for row in theirs] == [(c.pk, "Paysagiste B")]
     assert none == []
     assert len(queries.captured_queries) == 3
-    assert built == [(-9_000_002, "\x1femail\x1f")]
+    assert built == [(9_000_000_000_000_000_002, "\x1femail\x1f")]
 
 
 def test_a_marker_that_does_not_reach_the_sql_is_refused():
     read = PreparedRead(
         lambda business_id, email: Contact.objects.filter(business_id=business_id),
-        business_id=-9_000_002,
+        business_id=9_000_000_000_000_000_002,
         email="\x1femail\x1f",
     )
     with pytest.raises(ImproperlyConfigured, match="email did not reach the SQL"):
@@ -65,8 +65,20 @@ def test_a_marker_that_does_not_reach_the_sql_is_refused():
 
 
 def test_the_values_must_be_exactly_the_markers():
-    read = PreparedRead(_contacts, business_id=-9_000_002, email="\x1femail\x1f")
+    read = PreparedRead(_contacts, business_id=9_000_000_000_000_000_002, email="\x1femail\x1f")
     with pytest.raises(TypeError):
         read.run(business_id=1)
     with pytest.raises(ImproperlyConfigured, match="distinct"):
         PreparedRead(_contacts, business_id=7, email=7).run(business_id=1, email="e")
+
+
+def test_a_marker_outside_its_fields_range_is_refused_clearly():
+    # a negative marker for a positive field: Django decides the condition alone (no row can
+    # match), so the value would never be a parameter of the SQL
+    from invoicing.models import InvoiceLine
+
+    read = PreparedRead(
+        lambda position: InvoiceLine.objects.filter(position=position), position=-9_000_001
+    )
+    with pytest.raises(ImproperlyConfigured, match="outside its field's range"):
+        read.run(position=1)

@@ -3,6 +3,7 @@
 from invoicing.models import CreditApplication, Payment
 
 from ..models import OPEN_STATUSES, SyncJob, SyncKind, SyncOperation
+from . import reads
 
 
 def blocked_new_invoices(jobs: list[SyncJob]) -> set[int]:
@@ -30,14 +31,7 @@ def blocked_new_invoices(jobs: list[SyncJob]) -> set[int]:
 
 def blocker_of(job: SyncJob) -> str:
     """The message key of what this job must wait for, or ""."""
-    earlier = SyncJob.objects.filter(
-        business_id=job.business_id,
-        kind=job.kind,
-        object_id=job.object_id,
-        status__in=OPEN_STATUSES,
-        pk__lt=job.pk,
-    )
-    if earlier.exists():
+    if reads.earlier_job_open(job):  # every push asks: a prepared query
         return "waiting_previous"
     if job.depends_on_id and job.depends_on.status in OPEN_STATUSES:
         if job.kind == SyncKind.CREDIT_APPLICATION:

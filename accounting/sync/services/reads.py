@@ -1,6 +1,6 @@
 """The reads every push makes before its call to QuickBooks, compiled once per process
-(core/prepared.py): the connection, the invoice with what its links say, its lines with
-their items' names and QBO ids. Each is one query; none goes through Django's compiler
+(core/prepared.py): whether an earlier job of the same object is still open, the connection,
+the invoice with what its links say, its lines with their items' names and QBO ids. Each is one query; none goes through Django's compiler
 after the first push of a process."""
 
 from django.db.models import Exists, F, OuterRef, Subquery
@@ -9,10 +9,40 @@ from accounting.models import QboConnection
 from core.prepared import PreparedRead
 from invoicing.models import Invoice, InvoiceLine
 
-from ..models import CustomerLink, InvoiceLink, ItemLink
+from ..models import OPEN_STATUSES, CustomerLink, InvoiceLink, ItemLink, SyncJob
 
-# Markers: values no real row or constant can have (ids are positive; realm ids are digits).
-_ID, _BUSINESS, _REALM = -9_000_001, -9_000_002, "\x1frealm\x1f"
+# Markers: values no real row or constant has, within every field's range (ids are far below
+# 2**63; realm ids are digits).
+_ID, _BUSINESS, _BEFORE = (
+    9_000_000_000_000_000_001,
+    9_000_000_000_000_000_002,
+    9_000_000_000_000_000_003,
+)
+_REALM, _KIND = "\x1frealm\x1f", "\x1fkind\x1f"
+
+
+def _earlier_open(business_id, kind, object_id, before):
+    return SyncJob.objects.filter(
+        business_id=business_id,
+        kind=kind,
+        object_id=object_id,
+        status__in=OPEN_STATUSES,
+        pk__lt=before,
+    ).only("pk")[:1]
+
+
+_EARLIER_OPEN = PreparedRead(
+    _earlier_open, business_id=_BUSINESS, kind=_KIND, object_id=_ID, before=_BEFORE
+)
+
+
+def earlier_job_open(job: SyncJob) -> bool:
+    """Whether a job of the same object, written before this one, is still open."""
+    return bool(
+        _EARLIER_OPEN.run(
+            business_id=job.business_id, kind=job.kind, object_id=job.object_id, before=job.pk
+        )
+    )
 
 
 def _connection(business_id):

@@ -234,44 +234,44 @@ def test_server_errors_on_the_credit_memo_are_retried_with_the_same_request_id(q
 
 
 def test_one_cent_difference_on_the_credit_memo_is_flagged_with_both_figures(qbo):
-    """Two groups sharing QBO's TPS rate: Plannit rounds the TPS once per group (0.00 + 0.00),
-    QBO once per rate over both bases (0.10 × 5 % = 0.005 -> 0.01)."""
+    """QuickBooks rounding an exact half down (the emulator's half-even switch, for a company
+    that would): 0.10 x 5 % = 0.005 is 0.01 here, 0.00 there."""
     from accounting.models import TaxGroupMapping
     from accounting.sync.selectors import sync_badge_for
     from tests.factories.invoicing import TaxGroupFactory
 
+    qbo.emulator.set_settings(rounding="half_even")
     gst_only = TaxGroupFactory(business=qbo.business, name="TPS", components=[("TPS", "5")])
     code = next(row["Id"] for row in qbo.company.all("TaxCode") if row["Name"] == "TPS")
     TaxGroupMapping.objects.create(business=qbo.business, tax_group=gst_only, qbo_tax_code_id=code)
     invoice = issue_invoice(
         qbo.business,
         lines=[
-            invoicing.LineInput(description="A", unit_price=Decimal("0.05")),
-            invoicing.LineInput(description="B", unit_price=Decimal("0.05"), tax_group=gst_only),
+            invoicing.LineInput(description="A", unit_price=Decimal("0.10"), tax_group=gst_only)
         ],
     )
     credit_note = invoicing.credit_note_create(
         invoice=invoice, date=CREDIT_DATE, full=True, apply_to_invoice=False
     )
-    assert (credit_note.tax_total, credit_note.total) == (Decimal("0.00"), Decimal("0.10"))
+    assert (credit_note.tax_total, credit_note.total) == (Decimal("0.01"), Decimal("0.11"))
     assert run_due() == ["done", "done"]
     job = SyncJob.objects.get(kind="credit")
     assert job.warning_key == "credit_total_mismatch"
     assert job.warning_params == {
-        "qbo_total": "$0.11",
-        "qbo_tax": "$0.01",
-        "total": "$0.10",
-        "tax": "$0.00",
+        "qbo_total": "$0.10",
+        "qbo_tax": "$0.00",
+        "total": "$0.11",
+        "tax": "$0.01",
     }
     link = CreditNoteLink.objects.get()
     assert (link.qbo_total, link.expected_total, link.has_total_mismatch) == (
-        Decimal("0.11"),
         Decimal("0.10"),
+        Decimal("0.11"),
         True,
     )
     badge = sync_badge_for(credit_note)
     assert badge.state == "synced"
-    assert "$0.11" in badge.warning and "$0.10" in badge.warning
+    assert "$0.10" in badge.warning and "$0.11" in badge.warning
 
 
 def test_send_earlier_invoices_brings_their_credit_notes_looked_up_by_number(qbo):
