@@ -1,5 +1,8 @@
 """Test settings: PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set, else embedded."""
 
+import os
+import urllib.parse
+
 from .base import *  # noqa: F401,F403
 from .base import env
 
@@ -14,10 +17,19 @@ QBO_REDIRECT_URI = "http://testserver/settings/accounting/callback/"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 if not env("REDIS_URL", default=""):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
+    # Under pytest -n, each test process its own Redis database (gw0 the one given, gw1 the
+    # next...): tests clear the cache (a FLUSHDB) and would empty another process's.
+    _redis = urllib.parse.urlsplit(REDIS_URL)  # noqa: F405
+    _db = int(_redis.path.lstrip("/") or 0) + int(os.environ["PYTEST_XDIST_WORKER"][2:])
+    REDIS_URL = _redis._replace(path=f"/{_db}").geturl()
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    CELERY_BROKER_URL = REDIS_URL
 LANGUAGE_CODE = "en"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    import os
     import tempfile
     from pathlib import Path
 

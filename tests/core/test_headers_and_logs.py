@@ -49,7 +49,7 @@ INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
 
 # Rendered only by WeasyPrint into a PDF (invoicing/documents.py), never served to a browser:
 # no CSP applies, and WeasyPrint fetches no style sheet.
-PDF_ONLY_TEMPLATES = {"templates/invoicing/invoice_pdf.html"}
+PDF_ONLY_TEMPLATES = {"templates/invoicing/document_pdf.html"}
 
 
 @pytest.mark.parametrize(
