@@ -32,6 +32,12 @@ from .ownership import business_rows
 
 pytestmark = pytest.mark.django_db
 
+# Every mapping chosen, so that no job stops for want of one before reaching its object.
+MAPPINGS = dict.fromkeys(
+    ("taxable_tax_code_id", "non_taxable_tax_code_id", "default_item_id", "deposit_account_id"),
+    "2",
+)
+
 
 def id_taking_tasks() -> dict[str, object]:
     """The project's tasks (Celery's own left out) with a parameter that is an id."""
@@ -56,13 +62,7 @@ def world(qbo_emulator, business, other_business, django_capture_on_commit_callb
     for key, tenant, realm in (("A", business, CA_REALM), ("B", other_business, US_REALM)):
         TaxGroupFactory(business=tenant, is_default=True, components=[("TPS", "5")])
         connection = connect_business(qbo_emulator, tenant, realm_id=realm)
-        AccountingSettings.objects.create(
-            business=tenant,
-            taxable_tax_code_id="2",
-            non_taxable_tax_code_id="7",
-            default_item_id="1",
-            deposit_account_id="2",
-        )
+        AccountingSettings.objects.create(business=tenant, **MAPPINGS)
         worlds[key] = (tenant, connection)
     return worlds
 
