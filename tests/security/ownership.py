@@ -17,7 +17,8 @@ class Owned:
     model: type[models.Model]
     # the ORM path to the business ("business" or "invoice__business")
     path: str
-    # the columns that scope a query on its table: business_id, or the parent foreign keys
+    # the columns that scope a query on its table: business_id, or a foreign key to another
+    # business-owned row (the query then asks for what belongs to a row already in hand)
     scope_columns: tuple[str, ...]
 
 
@@ -35,24 +36,44 @@ def _business_field(model) -> models.ForeignKey | None:
 @cache
 def owned_models() -> dict[str, Owned]:
     """db_table -> Owned, for every business-owned model of the project."""
-    direct = {model for model in apps.get_models() if _business_field(model) is not None}
-    found = {model._meta.db_table: Owned(model, "business", ("business_id",)) for model in direct}
-    for model in apps.get_models():
-        if model in direct:
-            continue
+    direct = {
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if _business_field(model) is not None
+    }
+    found = {}
+    for model in apps.get_models(include_auto_created=True):
         parents = [
             field
             for field in model._meta.get_fields()
             if isinstance(field, models.ForeignKey)
             and field.related_model in direct
-            and not field.null
+            and field.name != "business"
         ]
-        if parents:
+        if model in direct:
+            columns = ("business_id", *(field.column for field in parents))
+            found[model._meta.db_table] = Owned(model, "business", columns)
+            continue
+        required = [field for field in parents if not field.null]
+        if required:
             found[model._meta.db_table] = Owned(
                 model,
-                f"{parents[0].name}__business",
+                f"{required[0].name}__business",
                 tuple(field.column for field in parents),
             )
+    # a foreign key to any business-owned row scopes too (a credit note's line by its
+    # invoice line)
+    by_model = {owned.model: table for table, owned in found.items()}
+    for table, owned in list(found.items()):
+        extra = tuple(
+            field.column
+            for field in owned.model._meta.get_fields()
+            if isinstance(field, models.ForeignKey)
+            and field.related_model in by_model
+            and field.column not in owned.scope_columns
+        )
+        if extra:
+            found[table] = Owned(owned.model, owned.path, owned.scope_columns + extra)
     return found
 
 
