@@ -23,6 +23,7 @@ from accounting.imports.services import import_run_execute, import_run_start
 from accounting.inbound.models import CdcCheckpoint
 from accounting.inbound.services import cdc
 from accounting.reconcile.services import runs as reconcile_runs
+from accounting.services.references import references_refresh
 from accounting.sync.models import InvoiceLink
 from catalog.models import Item
 from contacts.models import Contact
@@ -40,7 +41,7 @@ from tests.security.xss_payloads import name_safe, payloads, short_payloads
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-CUSTOMERS, ITEMS, INVOICES = 100, 92, 4
+CUSTOMERS, ITEMS, INVOICES, REVIEWED = 100, 92, 4, 4
 
 
 def _seed_quickbooks(company) -> dict[str, list[str]]:
@@ -126,10 +127,16 @@ def world(qbo, owner, live_server):  # noqa: F811 - the fixture imported above
     payloads by where they were put, the two imports and the check, the invoices)."""
     before = (len(qbo.company.all("Customer")), len(qbo.company.all("Item")))
     seeded = _seed_quickbooks(qbo.company)
+    references_refresh(business=qbo.business)  # QuickBooks' items, cached for the pickers
+    # two contacts already bear the name of each of the last customers: left for review
+    for text in seeded["customers"][-REVIEWED:]:
+        for _ in range(2):
+            Contact.objects.create(business=qbo.business, display_name=name_safe(text))
     contacts_run = _import(qbo.business, owner, "contacts")
     items_run = _import(qbo.business, owner, "items", unit="hour")
-    assert (contacts_run.created, items_run.created) == (
-        before[0] + CUSTOMERS,
+    assert (contacts_run.created, contacts_run.to_review, items_run.created) == (
+        before[0] + CUSTOMERS - REVIEWED,
+        REVIEWED,
         before[1] + ITEMS,
     )
     contacts = [_contact_named(qbo.business, text) for text in seeded["customers"][:INVOICES]]
@@ -204,7 +211,7 @@ def test_imported_payloads_are_shown_as_text_and_never_run(_browser, live_server
     broken: list[str] = []
     page.on("response", lambda r: broken.append(r.url) if r.status >= 400 else None)
     try:
-        links = []
+        links, listed, opened = [], [], 0
         for path in _pages(world):
             page.goto(path)
             page.wait_for_load_state("load")
@@ -213,16 +220,34 @@ def test_imported_payloads_are_shown_as_text_and_never_run(_browser, live_server
                 "[href^='javascript' i], [src^='javascript' i], [data^='javascript' i]",
                 "nodes => nodes.map(n => n.outerHTML)",
             )
+        # the searchable fields list the imported names as their options
+        for path, typed in (
+            ("/invoices/new/", "xss"),
+            ("/settings/accounting/", "onerror"),
+            ("/settings/accounting/imports/items/links/", "svg"),
+        ):
+            page.goto(path)
+            for combobox in page.locator("[data-picker-input]").all()[:3]:
+                combobox.fill(typed)
+                option = page.locator("[role=option]:visible").first
+                expect(option).to_be_visible()
+                combobox.press("ArrowDown")
+                listed.append((typed, option.inner_text()))
+            opened += 1
         # then nothing ran anywhere
+        assert opened == 3
         assert ran == []
         assert dialogs == []
         assert links == []
         assert broken == []
+        assert [typed for typed, text in listed if typed not in text] == []
         # and the names are the very text QuickBooks holds
         contact = _contact_named(books.business, seeded["customers"][0])
         page.goto(f"/contacts/{contact.pk}/")
         expect(page.locator("h1")).to_have_text(name_safe(seeded["customers"][0]))
         expect(page.locator("main")).to_contain_text(seeded["customers"][0])
+        page.goto("/settings/accounting/imports/contacts/review/")
+        expect(page.locator("main")).to_contain_text(name_safe(seeded["customers"][-1]))
         page.goto(f"/invoices/{invoices[0].pk}/")
         expect(page.locator("main")).to_contain_text(seeded["items"][0])
         expect(page.locator("main")).to_contain_text(seeded["typed"][0])
