@@ -8,11 +8,27 @@ from django.views.decorators.http import require_http_methods
 
 from core.client_ip import client_ip
 from core.exceptions import ApplicationError
+from core.redirects import local_next
 
 from . import selectors, services
 from .forms import BusinessForm, SignUpForm
 from .mixins import business_member_required
 from .throttle import throttle_allow
+
+
+class LocalNextMixin:
+    """Sign-in and sign-out follow `next=` only to a page of ours (core.redirects)."""
+
+    def get_redirect_url(self):
+        return local_next(self.request, super().get_redirect_url())
+
+
+class LoginView(LocalNextMixin, auth_views.LoginView):
+    pass
+
+
+class LogoutView(LocalNextMixin, auth_views.LogoutView):
+    pass
 
 
 @require_http_methods(["GET", "POST"])

@@ -13,16 +13,16 @@ urlpatterns = [
     path("", invoicing_views.home, name="home"),
     path("healthz/", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path(
         "login/",
-        auth_views.LoginView.as_view(
+        business_views.LoginView.as_view(
             authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
         ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", business_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
         business_views.ThrottledPasswordResetView.as_view(),

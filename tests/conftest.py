@@ -55,6 +55,30 @@ def _no_network(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _business_scoped_requests(monkeypatch):
+    """Every request through the test client runs under the unscoped-query guard
+    (tests/security/unscoped_queries.py): a query on a business-owned table that names no
+    business fails the test."""
+    from django.db import connection
+    from django.test.client import ClientHandler
+
+    from tests.security.unscoped_queries import Guard, report
+
+    guard = Guard()
+    original = ClientHandler.__call__
+
+    def guarded(handler, environ):
+        if environ.get("PATH_INFO", "").startswith("/admin/"):  # staff see every business
+            return original(handler, environ)
+        with connection.execute_wrapper(guard):
+            return original(handler, environ)
+
+    monkeypatch.setattr(ClientHandler, "__call__", guarded)
+    yield guard
+    report(guard)
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default(settings):
     settings.LANGUAGE_CODE = "en"
 

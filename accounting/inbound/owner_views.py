@@ -5,13 +5,13 @@ from django.contrib import messages as flash
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from businesses.mixins import business_member_required
 from businesses.scoping import get_for_business
 from core.exceptions import ApplicationError
+from core.redirects import local_next
 
 from .forms import InboundLogFilterForm
 from .messages import event_text
@@ -60,10 +60,7 @@ def decision_answer(request, pk: int, action: str):
         flash.error(request, error.message)
     else:
         flash.success(request, _("Done."))
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = ""
-    return redirect(target or "accounting:settings")
+    return redirect(local_next(request, request.POST.get("next")) or "accounting:settings")
 
 
 @business_member_required(owner_only=True)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from .services.receive import (
     MAX_BODY_BYTES,
+    ContentTypeInvalid,
     PayloadInvalid,
     SignatureInvalid,
     delivery_receive,
@@ -32,9 +33,15 @@ def quickbooks_webhook(request):
     if len(body) > MAX_BODY_BYTES:
         return _plain(413, "Payload too large")
     try:
-        delivery_receive(body=body, signature=request.headers.get("intuit-signature", ""))
+        delivery_receive(
+            body=body,
+            signature=request.headers.get("intuit-signature", ""),
+            content_type=request.content_type or "",
+        )
     except SignatureInvalid:
         return _plain(401, "Invalid signature")
+    except ContentTypeInvalid:
+        return _plain(415, "Unsupported media type")
     except PayloadInvalid:
         return _plain(400, "Unreadable payload")
     return _plain(200, "OK")

@@ -107,28 +107,38 @@ def describe_jobs(jobs: list[SyncJob]) -> dict[int, str]:
     }
     payment_ids = {job.object_id for job in jobs if job.kind == SyncKind.PAYMENT}
     contact_ids = {job.object_id for job in jobs if job.kind == SyncKind.CUSTOMER}
+    # A job's object_id is a plain number: read it in the job's business only.
+    owners = {job.business_id for job in jobs}
     invoices = {
         pk: str(number or pk)
-        for pk, number in Invoice.objects.filter(pk__in=invoice_ids).values_list("pk", "number")
+        for pk, number in Invoice.objects.filter(
+            business_id__in=owners, pk__in=invoice_ids
+        ).values_list("pk", "number")
     }
     payments = {
         pk: (str(number or ""), amount)
-        for pk, number, amount in Payment.objects.filter(pk__in=payment_ids).values_list(
-            "pk", "invoice__number", "amount"
-        )
+        for pk, number, amount in Payment.objects.filter(
+            business_id__in=owners, pk__in=payment_ids
+        ).values_list("pk", "invoice__number", "amount")
     }
     from contacts.models import Contact
 
-    contacts = dict(Contact.objects.filter(pk__in=contact_ids).values_list("pk", "display_name"))
+    contacts = dict(
+        Contact.objects.filter(business_id__in=owners, pk__in=contact_ids).values_list(
+            "pk", "display_name"
+        )
+    )
     credit_notes = dict(
         CreditNote.objects.filter(
-            pk__in={job.object_id for job in jobs if job.kind == SyncKind.CREDIT_NOTE}
+            business_id__in=owners,
+            pk__in={job.object_id for job in jobs if job.kind == SyncKind.CREDIT_NOTE},
         ).values_list("pk", "number")
     )
     applications = {
         pk: f"{amount} {note} → {number}"
         for pk, amount, note, number in CreditApplication.objects.filter(
-            pk__in={job.object_id for job in jobs if job.kind == SyncKind.CREDIT_APPLICATION}
+            business_id__in=owners,
+            pk__in={job.object_id for job in jobs if job.kind == SyncKind.CREDIT_APPLICATION},
         ).values_list("pk", "amount", "credit_note__number", "invoice__number")
     }
     labels = {}

@@ -3,7 +3,6 @@
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -11,6 +10,7 @@ from accounting.selectors import active_connection_for_business
 from businesses.mixins import business_member_required
 from businesses.scoping import get_for_business
 from core.exceptions import ApplicationError
+from core.redirects import local_next
 
 from . import messages
 from .forms import EarlierInvoicesForm, SyncLogFilterForm
@@ -58,12 +58,7 @@ def sync_log(request):
 
 
 def _back(request):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("accounting_sync:sync_log")
+    return redirect(local_next(request, request.POST.get("next")) or "accounting_sync:sync_log")
 
 
 @require_POST

@@ -189,7 +189,7 @@ class ContactIndex:
 
 def contacts_import(*, run: ImportRun) -> None:
     business = run.business
-    token = import_token_provider(business=business)
+    token = import_token_provider(business=business, realm_id=run.realm_id)
     import_run_set_total(
         run=run,
         total=qbo_imports.count_customers(

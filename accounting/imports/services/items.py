@@ -72,7 +72,7 @@ def _problem(record: qbo_imports.ItemRecord, reason: str) -> tuple[str, str, str
 
 def items_import(*, run: ImportRun) -> None:
     business, realm = run.business, run.realm_id
-    token = import_token_provider(business=business)
+    token = import_token_provider(business=business, realm_id=run.realm_id)
     import_run_set_total(
         run=run,
         total=qbo_imports.count_items(

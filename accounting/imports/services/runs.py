@@ -38,12 +38,21 @@ def _connection_and_token(business: Business):
     return connection_access(business=business)
 
 
-def import_token_provider(*, business: Business) -> Callable[[], str]:
+def import_token_provider(*, business: Business, realm_id: str) -> Callable[[], str]:
     """A callable returning a valid access token (renewed under the connection's row lock
-    when it nears its end), for long imports that outlive one token."""
+    when it nears its end), for long imports that outlive one token. The run's company must
+    be the one connected: a token is never sent with another company's id (ApplicationError)."""
 
     def token() -> str:
-        return _connection_and_token(business)[1]
+        connection, access_token = _connection_and_token(business)
+        if connection.realm_id != realm_id:
+            raise ApplicationError(
+                _(
+                    "This import was started for another QuickBooks company than the one "
+                    "connected now: start it again."
+                )
+            )
+        return access_token
 
     return token
 

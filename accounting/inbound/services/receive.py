@@ -23,16 +23,35 @@ class SignatureInvalid(Exception):
 
 
 class PayloadInvalid(Exception):
-    """Signed, but in neither of Intuit's two formats (the raw body is kept for support)."""
+    """Signed, but in neither of Intuit's two formats (the raw body is kept for support,
+    unless there is none)."""
 
 
-def delivery_receive(*, body: bytes, signature: str) -> WebhookDelivery:
+class ContentTypeInvalid(Exception):
+    """Signed, but not sent as JSON: Intuit posts `application/json` (§7.1); nothing is
+    stored."""
+
+
+def content_type_is_json(content_type: str) -> bool:
+    """`application/json`, or a `+json` type (CloudEvents' own), whatever its parameters."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
+def delivery_receive(*, body: bytes, signature: str, content_type: str) -> WebhookDelivery:
     """Verify, parse and store a delivery; its new events are queued once the transaction
-    commits. Raises SignatureInvalid (nothing stored) or PayloadInvalid."""
+    commits. Raises SignatureInvalid or ContentTypeInvalid (nothing stored), or
+    PayloadInvalid."""
     if not wire.signature_is_valid(
         body=body, signature=signature, verifier_token=settings.QBO_WEBHOOK_VERIFIER_TOKEN
     ):
         raise SignatureInvalid()
+    if not content_type_is_json(content_type):
+        raise ContentTypeInvalid()
+    if not body.strip():
+        raise PayloadInvalid("empty body")
     text = body.decode("utf-8", errors="replace")
     try:
         payload_format, notifications = wire.parse_notifications(body)
