@@ -6,7 +6,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.formatting import money, percent
+from core.formatting import grouped, money, percent
 
 from .models import Difference
 
@@ -159,7 +159,7 @@ def difference_hint(difference: Difference) -> str:
 
 def _grouped(text: str, count: int) -> str:
     # "1 284 factures" / "1,284 invoices": grouped the active language's way.
-    return text % {"n": formats.number_format(count, force_grouping=True)}
+    return text % {"n": grouped(count)}
 
 
 def counts_text(run) -> str:
