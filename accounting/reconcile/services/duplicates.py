@@ -7,17 +7,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounting.models import ConnectionStatus, QboConnection
 from accounting.sync.models import CustomerLink, InvoiceLink, SyncKind, SyncOperation
 from accounting.sync.services.jobs import job_create
 from businesses.models import Business
 from core.exceptions import ApplicationError
 
 from ..models import Difference, Repair, SnapshotDoc
-from .repair import latest_run_id
+from .repair import difference_for_repair, mark_repaired
 
 
 @dataclass(frozen=True)
@@ -101,26 +99,13 @@ def duplicate_pair(*, business: Business, difference: Difference) -> DuplicatePa
 def duplicate_void_confirm(*, business: Business, difference_id: int) -> Difference:
     """The owner's confirmation: a job voids the other invoice (once; a second click changes
     nothing)."""
-    difference = (
-        Difference.objects.select_for_update()
-        .select_related("run")
-        .get(pk=difference_id, business=business)
-    )
-    if difference.repaired_at is not None:
-        raise ApplicationError(_("This difference was already repaired."))
+    difference, _connection = difference_for_repair(business=business, difference_id=difference_id)
     pair = duplicate_pair(business=business, difference=difference)
     if pair.refused:
         raise ApplicationError(pair.refused)
-    if latest_run_id(difference) != difference.run_id:
-        raise ApplicationError(_("A newer check exists: repair from its list."))
-    realm_id = difference.run.realm_id
-    if not QboConnection.objects.filter(
-        business=business, realm_id=realm_id, status=ConnectionStatus.CONNECTED
-    ).exists():
-        raise ApplicationError(_("Reconnect QuickBooks Online first."))
     job = job_create(
         business_id=business.pk,
-        realm_id=realm_id,
+        realm_id=difference.run.realm_id,
         kind=SyncKind.DUPLICATE,
         operation=SyncOperation.VOID,
         object_id=difference.invoice_id,
@@ -128,7 +113,4 @@ def duplicate_void_confirm(*, business: Business, difference_id: int) -> Differe
     # What the job voids: read by the worker once this transaction commits.
     job.qbo_id = pair.theirs.qbo_id
     job.save(update_fields=["qbo_id"])
-    difference.repair_job = job
-    difference.repaired_at = timezone.now()
-    difference.save(update_fields=["repair_job", "repaired_at"])
-    return difference
+    return mark_repaired(difference, job)

@@ -71,25 +71,39 @@ def latest_run_id(difference: Difference) -> int | None:
     )
 
 
-@transaction.atomic
-def difference_repair(*, business: Business, difference_id: int) -> Difference:
+def difference_for_repair(*, business: Business, difference_id: int):
+    """The difference, locked, and the company's connection: refused when it was repaired
+    already, when a newer check exists, or when QuickBooks is not connected."""
     difference = (
         Difference.objects.select_for_update()
         .select_related("run")
         .get(pk=difference_id, business=business)
     )
-    if not difference.repair:
-        raise ApplicationError(_("This difference has no automatic repair: check it by hand."))
     if difference.repaired_at is not None:
         raise ApplicationError(_("This difference was already repaired."))
     if latest_run_id(difference) != difference.run_id:
         raise ApplicationError(_("A newer check exists: repair from its list."))
-    realm_id = difference.run.realm_id
     connection = QboConnection.objects.filter(
-        business=business, realm_id=realm_id, status=ConnectionStatus.CONNECTED
+        business=business, realm_id=difference.run.realm_id, status=ConnectionStatus.CONNECTED
     ).first()
     if connection is None:
         raise ApplicationError(_("Reconnect QuickBooks Online first."))
+    return difference, connection
+
+
+def mark_repaired(difference: Difference, job) -> Difference:
+    difference.repair_job = job
+    difference.repaired_at = timezone.now()
+    difference.save(update_fields=["repair_job", "repaired_at"])
+    return difference
+
+
+@transaction.atomic
+def difference_repair(*, business: Business, difference_id: int) -> Difference:
+    difference, connection = difference_for_repair(business=business, difference_id=difference_id)
+    if not difference.repair:
+        raise ApplicationError(_("This difference has no automatic repair: check it by hand."))
+    realm_id = difference.run.realm_id
     job = None
     if difference.repair == Repair.VOID_DUPLICATE:
         raise ApplicationError(_("Confirm which QuickBooks invoice to void first."))
@@ -118,7 +132,4 @@ def difference_repair(*, business: Business, difference_id: int) -> Difference:
             raise ApplicationError(
                 _("QuickBooks' payment could not be recorded: see “Needs a decision”.")
             )
-    difference.repair_job = job
-    difference.repaired_at = timezone.now()
-    difference.save(update_fields=["repair_job", "repaired_at"])
-    return difference
+    return mark_repaired(difference, job)

@@ -3,6 +3,7 @@ confirmation): a QuickBooks invoice that repeats the number of one of ours and w
 Plannit is voided, read fresh first. Never one linked to Plannit, never one with a payment
 applied (that would leave the payment hanging): those fail with what to check instead."""
 
+from accounting.qbo import errors
 from accounting.qbo.sales_payloads import invoice_from_qbo
 from invoicing.models import Invoice
 
@@ -20,10 +21,10 @@ def duplicate_void(context: JobContext) -> Done:
     scope = {"business_id": context.business_id, "realm_id": context.realm_id}
     if InvoiceLink.objects.filter(**scope, qbo_id=target).exists():
         raise JobFail("duplicate_is_ours", number=invoice.number)
-    rows = context.api.query(f"SELECT * FROM Invoice WHERE Id = '{target}'", "Invoice")
-    if not rows:
+    try:
+        row = context.api.invoice_record(target)
+    except errors.QboNotFound:
         return Done(qbo_id=target)  # deleted meanwhile: nothing left to void
-    row = rows[0]
     remote = invoice_from_qbo(row)
     if remote.is_voided:
         return Done(qbo_id=target, qbo_number=remote.doc_number)
