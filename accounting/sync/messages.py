@@ -178,8 +178,8 @@ MESSAGES: dict[str, tuple] = {
     ),
     "duplicate_renumbered": (
         _(
-            "The QuickBooks invoice to void no longer carries number %(number)s (now "
-            "%(there)s): it was not voided. Run the books check again."
+            "The QuickBooks invoice to void no longer carries number %(number)s: it was "
+            "not voided. Run the books check again."
         ),
         None,
     ),

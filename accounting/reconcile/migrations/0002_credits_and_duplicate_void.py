@@ -4,6 +4,15 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def read_everything_again(apps, schema_editor):
+    """The snapshots hold no credit memo, refund or sales receipt yet, and their payments no
+    credits: each company's next check reads everything (a run midway reads from the start)."""
+    apps.get_model("accounting_reconcile", "ReconcileState").objects.update(changed_since=None)
+    apps.get_model("accounting_reconcile", "ReconcileRun").objects.filter(
+        status="running"
+    ).update(mode="", stage="", position=1, read_started_at=None)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -42,4 +51,5 @@ class Migration(migrations.Migration):
             name='repair',
             field=models.CharField(blank=True, choices=[('', 'Check by hand'), ('send_again', 'Send again'), ('send_plannit', "Send Plannit's version"), ('record_payment', 'Record the payment in Plannit'), ('void_duplicate', 'Void the duplicate in QuickBooks')], max_length=20, verbose_name='repair'),
         ),
+        migrations.RunPython(read_everything_again, migrations.RunPython.noop),
     ]

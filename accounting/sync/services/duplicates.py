@@ -29,7 +29,7 @@ def duplicate_void(context: JobContext) -> Done:
     if remote.is_voided:
         return Done(qbo_id=target, qbo_number=remote.doc_number)
     if remote.doc_number != invoice.number:
-        raise JobFail("duplicate_renumbered", number=invoice.number, there=remote.doc_number)
+        raise JobFail("duplicate_renumbered", number=invoice.number)
     if any(link.get("TxnType") == "Payment" for link in row.get("LinkedTxn") or []):
         raise JobFail("duplicate_paid", number=invoice.number)
     voided = void_with_fresh_token(

@@ -161,3 +161,32 @@ def test_beat_sweeps_the_due_checks_and_a_held_run_is_skipped(qbo, monkeypatch, 
     assert ReconcileRun.objects.get(pk=run_id).status == RunStatus.RUNNING
     cache.delete(f"reconcile:run:{run_id}")
     assert tasks.reconcile_run(run_id) == RunStatus.DONE
+
+
+def test_after_the_upgrade_each_company_reads_everything_again(qbo):
+    # snapshots made before credit memos, refunds and sales receipts were read have none of
+    # them: the migration that adds them makes the next check read everything
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "accounting.reconcile.migrations.0002_credits_and_duplicate_void"
+    )
+    synced_books(qbo)
+    done = check(qbo)
+    midway = runs.run_start(business_id=qbo.business.pk, realm_id=qbo.connection.realm_id)
+    ReconcileRun.objects.filter(pk=midway.pk).update(mode="full", stage="Customer", position=3)
+    migration.read_everything_again(apps, None)
+    state = ReconcileState.objects.get(business=qbo.business)
+    assert state.changed_since is None
+    midway.refresh_from_db()
+    assert (midway.mode, midway.stage, midway.position, midway.read_started_at) == ("", "", 1, None)
+    done.refresh_from_db()
+    assert (done.status, done.mode) == (RunStatus.DONE, RunMode.FULL)
+    resumed = runs.run_execute(run_id=midway.pk)
+    assert (resumed.mode, resumed.status, resumed.difference_count) == (
+        RunMode.FULL,
+        RunStatus.DONE,
+        0,
+    )
