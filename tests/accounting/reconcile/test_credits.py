@@ -287,3 +287,43 @@ def test_a_credit_note_voided_in_plannit_but_still_in_quickbooks_is_found(qbo):
     )
     run = check(qbo)
     assert differences(run) == [("not_voided", "CreditMemo", "", {"number": kept.number})]
+
+
+def test_a_remaining_credit_used_otherwise_in_quickbooks_is_found_with_a_hint(qbo):
+    # QuickBooks used 5.00 of the open credit without a credit applied that Plannit can see
+    # (a refund made there, say): its RemainingCredit and the customer's balance moved
+    from django.db.models import F
+
+    from accounting.reconcile.models import SnapshotDoc
+    from accounting.reconcile.services.compare import compare_store
+
+    books = credited_books(qbo)
+    kept = books["kept"]
+    run = check(qbo)
+    memo = SnapshotDoc.objects.get(
+        entity="CreditMemo", qbo_id=_qbo_id(CreditNoteLink, credit_note=kept)
+    )
+    SnapshotDoc.objects.filter(pk=memo.pk).update(balance=F("balance") - Decimal("5.00"))
+    SnapshotDoc.objects.filter(entity="Customer", qbo_id=memo.customer_id).update(
+        balance=F("balance") + Decimal("5.00")
+    )
+    compare_store(run)
+    assert differences(run) == [
+        (
+            "balance",
+            "CreditMemo",
+            "",
+            {
+                "number": kept.number,
+                "here": f"{kept.balance:f}",
+                "there": f"{kept.balance - Decimal('5.00'):f}",
+            },
+        )
+    ]
+    with translation.override("en"):
+        difference = run.differences.get()
+        assert difference_text(difference) == (
+            f"credit note {kept.number}: remaining credit differs: ${kept.balance} here, "
+            f"${kept.balance - Decimal('5.00')} there"
+        )
+        assert difference_hint(difference).startswith("Check in QuickBooks what used this credit")
