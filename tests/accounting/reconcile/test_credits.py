@@ -76,6 +76,16 @@ def credited_books(world):
     }
 
 
+def _application_params(books, **extra) -> dict:
+    application = books["application"]
+    return {
+        "number": books["applied"].number,
+        "invoice": application.invoice.number,
+        "amount": f"{application.amount:f}",
+        **extra,
+    }
+
+
 def _qbo_id(model, **lookup) -> str:
     return model.objects.get(**lookup).qbo_id
 
@@ -159,16 +169,7 @@ def test_a_credit_removed_from_its_invoice_in_quickbooks_is_applied_again_once(q
     run = check(qbo)
     # the credit memo's remaining credit and the invoice's balance moved with it: not counted
     assert differences(run) == [
-        (
-            "missing",
-            "CreditApplication",
-            "send_again",
-            {
-                "number": books["applied"].number,
-                "invoice": application.invoice.number,
-                "amount": f"{application.amount:f}",
-            },
-        )
+        ("missing", "CreditApplication", "send_again", _application_params(books))
     ]
     difference = run.differences.get()
     with translation.override("en"):
@@ -195,17 +196,7 @@ def test_a_credit_moved_to_another_invoice_in_quickbooks_is_found_once(qbo):
     qbo.company.save("Payment", record)
     run = check(qbo)
     assert differences(run) == [
-        (
-            "other_invoice",
-            "CreditApplication",
-            "",
-            {
-                "number": books["applied"].number,
-                "invoice": application.invoice.number,
-                "amount": f"{application.amount:f}",
-                "there": second.number,
-            },
-        )
+        ("other_invoice", "CreditApplication", "", _application_params(books, there=second.number))
     ]
     with translation.override("fr-ca"):
         hint = difference_hint(run.differences.get())
