@@ -1,7 +1,10 @@
-"""Books check bench, in-process: one company with INVOICES synced invoices and PAYMENTS
-synced payments (Plannit's rows and links, and the same documents in the emulator), then 25
-differences injected on QuickBooks' side (5 each: invoice deleted, amount changed by one
-cent, payment moved to another invoice, duplicate number, payment only in QuickBooks).
+"""Books check bench, in-process: one company with INVOICES synced invoices, PAYMENTS synced
+payments, CREDITS credit notes (the first APPLIED of them applied to their invoice by a
+Payment of 0) and RECEIPTS sales receipts (Plannit's rows and links, and the same documents
+in the emulator), then 25 differences injected on QuickBooks' side: 4 each of invoice
+deleted, amount changed by one cent, payment moved to another invoice, duplicate number,
+payment only in QuickBooks; 2 credit memos deleted, 2 sales receipts voided, 1 credit removed
+from its invoice.
 
     .venv/bin/python bench/reconcile.py
 
@@ -10,7 +13,9 @@ passed, a second run with nothing new reads one /cdc call. Prints one JSON objec
 differences_found, false_differences (found but not injected), missed (injected, not found),
 first_run_reads, first_run_seconds, quiet_day_reads, seed_seconds.
 
-Environment: BENCH_RECONCILE_INVOICES (10000), BENCH_RECONCILE_PAYMENTS (5000). SQLite in a
+Environment: BENCH_RECONCILE_INVOICES (10000), BENCH_RECONCILE_PAYMENTS (5000),
+BENCH_RECONCILE_CREDITS (300), BENCH_RECONCILE_APPLIED (100), BENCH_RECONCILE_RECEIPTS (300).
+SQLite in a
 temporary file, the emulator over the ``responses`` transport (no network).
 """
 
@@ -35,10 +40,15 @@ import responses  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from bench._reconcile_credits import credit_key, inject_credits, sales_line, seed_credits  # noqa: E402
+
 INVOICES = int(os.environ.get("BENCH_RECONCILE_INVOICES", "10000"))
 PAYMENTS = int(os.environ.get("BENCH_RECONCILE_PAYMENTS", "5000"))
+CREDITS = int(os.environ.get("BENCH_RECONCILE_CREDITS", "300"))
+APPLIED = int(os.environ.get("BENCH_RECONCILE_APPLIED", "100"))
+RECEIPTS = int(os.environ.get("BENCH_RECONCILE_RECEIPTS", "300"))
 CUSTOMERS = 50
-PER_KIND = 5
+PER_KIND = 4
 BASE = "http://qbo-emulator.test"
 DATE = datetime.date(2026, 11, 20)
 
@@ -85,18 +95,7 @@ def seed(emulator, realm_id: str):
                 "CustomerRef": {"value": customer_ids[n % CUSTOMERS]},
                 "DocNumber": str(10000 + n),
                 "TxnDate": DATE.isoformat(),
-                "Line": [
-                    {
-                        "DetailType": "SalesItemLineDetail",
-                        "Amount": str(price),
-                        "SalesItemLineDetail": {
-                            "ItemRef": {"value": item},
-                            "Qty": 1,
-                            "UnitPrice": str(price),
-                            "TaxCodeRef": {"value": tax_code},
-                        },
-                    }
-                ],
+                "Line": [sales_line(price, item, tax_code)],
             },
         )
         total = Decimal(str(record["TotalAmt"])).quantize(Decimal("0.01"))
@@ -170,11 +169,25 @@ def seed(emulator, realm_id: str):
         ],
         batch_size=1000,
     )
-    return business, conn, company, invoices, links, payments, payment_ids
+    credits = seed_credits(
+        (business, company, DATE, item, tax_code),
+        invoices=invoices,
+        links=links,
+        contacts=contacts,
+        customer_ids=customer_ids,
+        counts={
+            "payments": PAYMENTS,
+            "credits": CREDITS,
+            "applied": APPLIED,
+            "receipts": RECEIPTS,
+        },
+    )
+    return business, conn, company, invoices, links, payments, payment_ids, credits
 
 
-def inject(conn, company, invoices, links, payments, payment_ids) -> set:
-    """25 differences; returns what a correct check finds: (kind, Plannit id or QBO id)."""
+def inject(conn, company, invoices, links, payments, payment_ids, credits) -> set:
+    """25 differences; returns what a correct check finds: (kind, Plannit id or QBO id), or
+    (kind, entity, Plannit id) for the credits and sales receipts."""
     from accounting import crypto
     from accounting.qbo import endpoints
 
@@ -223,13 +236,15 @@ def inject(conn, company, invoices, links, payments, payment_ids) -> set:
         n = pick(3, k)  # paid in QuickBooks only
         made = company.record_payment([(links[n], Decimal("20.00"))], TxnDate=DATE.isoformat())
         expected.add(("only_qbo", made["Id"]))
-    return expected
+    return expected | inject_credits(company, credits)
 
 
 def found(run) -> set:
     keys = set()
     for d in run.differences.all():
-        if d.kind == "only_qbo":
+        if credit_key(d):
+            keys.add(credit_key(d))
+        elif d.kind == "only_qbo":
             keys.add((d.kind, d.qbo_id))
         elif d.entity == "Payment":
             keys.add((d.kind, d.payment_id))
@@ -253,8 +268,8 @@ def main() -> int:
     install(emulator, responses.mock, [BASE])
     try:
         started = time.perf_counter()
-        business, conn, company, invoices, links, payments, payment_ids = seed(emulator, CA_REALM)
-        expected = inject(conn, company, invoices, links, payments, payment_ids)
+        business, conn, company, *documents = seed(emulator, CA_REALM)
+        expected = inject(conn, company, *documents)
         seed_seconds = time.perf_counter() - started
         time.sleep(runs.OVERLAP.total_seconds() + 1)  # the seeding is older than the overlap
         started = time.perf_counter()
@@ -269,6 +284,8 @@ def main() -> int:
                 {
                     "invoices": INVOICES,
                     "payments": PAYMENTS,
+                    "credit_notes": CREDITS,
+                    "sales_receipts": RECEIPTS,
                     "injected": len(expected),
                     "differences_found": run.difference_count,
                     "false_differences": len(got - expected),

@@ -9,7 +9,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Plannit"
 
     def ready(self) -> None:
-        from . import collation, search
+        from . import collation, dates, search
 
         collation.connect()
         search.connect()
+        dates.install()

@@ -6,7 +6,7 @@ Services format amounts in their messages with these; templates use the filters 
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_currency, format_decimal
-from django.utils import translation
+from django.utils import formats, translation
 
 
 def babel_locale() -> str:
@@ -49,6 +49,13 @@ def number(value, digits: int = 3) -> str:
     if amount is None:
         return ""
     return format_decimal(amount, format=f"#,##0.{'#' * int(digits)}", locale=babel_locale())
+
+
+def grouped(value) -> str:
+    """A count with the active language's thousands grouping ("1 284", "1,284")."""
+    if value in (None, ""):
+        return ""
+    return formats.number_format(value, force_grouping=True)
 
 
 def percent(value) -> str:

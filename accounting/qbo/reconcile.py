@@ -1,13 +1,15 @@
-"""The reads of the books check (reconcile): every invoice, payment and customer of a company,
-1,000 per page (qbo-api-reference §0), or only what changed since a checkpoint (/cdc, §6), as
-small dataclasses the reconcile app compares with Plannit. No ORM here.
+"""The reads of the books check (reconcile): every invoice, payment, credit memo, refund receipt,
+sales receipt and customer of a company, 1,000 per page (qbo-api-reference §0), or only what
+changed since a checkpoint (/cdc, §6), as small dataclasses the reconcile app compares with
+Plannit. No ORM here.
 
-Other document types (credit memos, refunds, sales receipts) plug in by adding their entity to
-ENTITIES and a parser to _PARSERS returning a Doc."""
+Another document type plugs in by adding its entity to ENTITIES and a parser to _PARSERS
+returning a Doc."""
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from . import client
 from .client import Recorder
@@ -15,7 +17,9 @@ from .inbound import parse_instant, payment_applications
 from .sales_payloads import money, parse_date
 
 # The order of the first run's pages; also the entities asked from /cdc.
-ENTITIES = ("Invoice", "Payment", "Customer")
+ENTITIES = ("Invoice", "Payment", "CreditMemo", "RefundReceipt", "SalesReceipt", "Customer")
+# Documents read like an invoice (number, customer, date, total, tax per component, balance).
+SALES_DOCUMENTS = ("Invoice", "CreditMemo", "RefundReceipt", "SalesReceipt")
 PAGE_SIZE = client.PAGE_SIZE
 # /cdc answers at most this many objects in all (§6): a full answer may have left some out.
 CDC_MAX_OBJECTS = 1000
@@ -25,7 +29,9 @@ ZERO = Decimal("0.00")
 @dataclass(frozen=True)
 class Doc:
     """One QuickBooks document or customer, as the check needs it. `applied` is, for a
-    payment, (invoice Id, amount) per invoice it pays."""
+    payment, (invoice Id, amount) of money per invoice it pays; `credits`, (credit memo Id,
+    invoice Id, amount) per credit it applies. A credit memo's `balance` is its remaining
+    credit."""
 
     entity: str
     qbo_id: str
@@ -41,6 +47,7 @@ class Doc:
     note: str = ""
     # An invoice's tax per component: (rate in percent, normalised text, amount), by rate.
     tax_lines: tuple[tuple[str, Decimal], ...] = ()
+    credits: tuple[tuple[str, str, Decimal], ...] = ()
 
 
 def rate_key(value) -> str:
@@ -71,12 +78,15 @@ def _deleted(entity: str, row: dict) -> Doc | None:
     return None
 
 
-def invoice_doc(row: dict) -> Doc:
-    gone = _deleted("Invoice", row)
+def sales_doc(entity: str, row: dict) -> Doc:
+    """An invoice, credit memo, refund receipt or sales receipt (a credit memo's Balance is
+    its RemainingCredit)."""
+    gone = _deleted(entity, row)
     if gone:
         return gone
+    balance = row.get("RemainingCredit") if entity == "CreditMemo" else row.get("Balance")
     return Doc(
-        entity="Invoice",
+        entity=entity,
         qbo_id=str(row.get("Id") or ""),
         is_voided=_is_voided(row),
         doc_number=str(row.get("DocNumber") or "")[:21],
@@ -84,9 +94,37 @@ def invoice_doc(row: dict) -> Doc:
         txn_date=parse_date(row.get("TxnDate") or ""),
         total=money(row.get("TotalAmt")) or ZERO,
         tax=money((row.get("TxnTaxDetail") or {}).get("TotalTax")) or ZERO,
-        balance=money(row.get("Balance")) or ZERO,
+        balance=money(balance) or ZERO,
         tax_lines=_tax_lines(row),
     )
+
+
+def credit_applications(row: dict) -> tuple[tuple[str, str, Decimal], ...]:
+    """A QBO Payment's credits per (credit memo, invoice): each invoice, in Id order, takes
+    what is left of the credit memos, in Id order (payment_applications' rule: the money pays
+    what the credits do not)."""
+    invoices: dict[str, Decimal] = {}
+    memos: dict[str, Decimal] = {}
+    for line in row.get("Line") or []:
+        amount = money(line.get("Amount")) or ZERO
+        for link in line.get("LinkedTxn") or []:
+            target = {"Invoice": invoices, "CreditMemo": memos}.get(link.get("TxnType"))
+            if target is not None and link.get("TxnId"):
+                key = str(link["TxnId"])
+                target[key] = target.get(key, ZERO) + amount
+    pairs: list[tuple[str, str, Decimal]] = []
+    left = sorted(memos.items())
+    for invoice_id, owed in sorted(invoices.items()):
+        while owed > 0 and left:
+            memo_id, credit = left[0]
+            taken = min(owed, credit)
+            if taken > 0:
+                pairs.append((memo_id, invoice_id, taken))
+            owed -= taken
+            left[0] = (memo_id, credit - taken)
+            if left[0][1] <= 0:
+                left.pop(0)
+    return tuple(pairs)
 
 
 def payment_doc(row: dict) -> Doc:
@@ -102,6 +140,7 @@ def payment_doc(row: dict) -> Doc:
         txn_date=parse_date(row.get("TxnDate") or ""),
         total=money(row.get("TotalAmt")) or ZERO,
         applied=applied,
+        credits=credit_applications(row),
         note=str(row.get("PrivateNote") or "")[:200],
     )
 
@@ -117,7 +156,11 @@ def customer_doc(row: dict) -> Doc:
     )
 
 
-_PARSERS = {"Invoice": invoice_doc, "Payment": payment_doc, "Customer": customer_doc}
+_PARSERS = {
+    "Payment": payment_doc,
+    "Customer": customer_doc,
+    **{entity: partial(sales_doc, entity) for entity in SALES_DOCUMENTS},
+}
 
 
 @dataclass(frozen=True)

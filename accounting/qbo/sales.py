@@ -133,6 +133,10 @@ class SalesApi(DocumentCalls):
         answer = self._get(f"invoice/{qbo_id}", label="read Invoice")
         return invoice_from_qbo(self._entity(answer, "Invoice"))
 
+    def invoice_record(self, qbo_id: str) -> dict:
+        """The invoice as QuickBooks holds it, its LinkedTxn (the payments applied) included."""
+        return self._entity(self._get(f"invoice/{qbo_id}", label="read Invoice"), "Invoice")
+
     def invoice_create(self, body: dict, *, request_id: str) -> RemoteInvoice:
         answer = self._post("invoice", body, label="create Invoice", request_id=request_id)
         return invoice_from_qbo(self._entity(answer, "Invoice"))

@@ -54,7 +54,15 @@ class DifferenceAdmin(ReadOnly):
     list_filter = ("kind", "entity", "repair")
     search_fields = ("qbo_id", "business__name", "invoice__number")
     list_select_related = ("run", "business", "contact")
-    raw_id_fields = ("run", "invoice", "payment", "contact", "repair_job")
+    raw_id_fields = (
+        "run",
+        "invoice",
+        "payment",
+        "contact",
+        "credit_note",
+        "application",
+        "repair_job",
+    )
 
     @admin.display(description=_("reason"))
     def reason(self, obj):

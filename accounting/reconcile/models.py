@@ -44,7 +44,9 @@ class SnapshotDoc(BusinessOwned):
     # A payment's [invoice id, "amount"] pairs.
     applied = models.JSONField(_("applied to"), default=list, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    # An invoice's [rate, "amount"] per tax component.
+    # A payment's [credit memo id, invoice id, "amount"] per credit it applies.
+    credits = models.JSONField(_("credits applied"), default=list, blank=True)
+    # A document's [rate, "amount"] per tax component.
     tax_lines = models.JSONField(_("tax per component"), default=list, blank=True)
     # The run whose full read last saw it: rows a full read did not see were deleted there.
     seen_in_run = models.PositiveBigIntegerField(_("seen by check"), default=0)
@@ -99,6 +101,8 @@ class ReconcileRun(BusinessOwned):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     invoice_count = models.PositiveIntegerField(_("invoices checked"), default=0)
     payment_count = models.PositiveIntegerField(_("payments checked"), default=0)
+    credit_note_count = models.PositiveIntegerField(_("credit notes checked"), default=0)
+    sales_receipt_count = models.PositiveIntegerField(_("sales receipts checked"), default=0)
     receivables_plannit = models.DecimalField(
         _("receivables in Plannit"), max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -143,6 +147,7 @@ class Repair(models.TextChoices):
     SEND_AGAIN = "send_again", _("Send again")
     SEND_PLANNIT = "send_plannit", _("Send Plannit's version")
     RECORD_PAYMENT = "record_payment", _("Record the payment in Plannit")
+    VOID_DUPLICATE = "void_duplicate", _("Void the duplicate in QuickBooks")
 
 
 class Difference(BusinessOwned):
@@ -177,6 +182,22 @@ class Difference(BusinessOwned):
         on_delete=models.CASCADE,
         related_name="+",
         verbose_name=_("contact"),
+    )
+    credit_note = models.ForeignKey(
+        "invoicing.CreditNote",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("credit note"),
+    )
+    application = models.ForeignKey(
+        "invoicing.CreditApplication",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("credit applied"),
     )
     qbo_id = models.CharField(_("QuickBooks id"), max_length=32, blank=True)
     params = models.JSONField(_("details"), default=dict, blank=True)

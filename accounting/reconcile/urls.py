@@ -9,4 +9,5 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/differences.csv", views.export_csv, name="export_csv"),
     path("differences/<int:pk>/repair/", views.repair, name="repair"),
+    path("differences/<int:pk>/void-duplicate/", views.void_duplicate, name="void_duplicate"),
 ]

@@ -4,7 +4,7 @@ one-click repairs), the history of runs, and a run's differences as CSV."""
 import csv
 
 from django.contrib import messages as flash
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from core.exceptions import ApplicationError
 from .messages import difference_hint, difference_text
 from .models import Difference, ReconcileRun, RunTrigger
 from .selectors import differences_of, runs_for
+from .services.duplicates import duplicate_pair, duplicate_void_confirm
 from .services.repair import difference_repair
 from .services.runs import run_start
 from .tasks import run_enqueue_on_commit
@@ -70,6 +71,41 @@ def repair(request, pk: int):
     else:
         flash.success(request, _("Repair started: the next check will confirm it."))
     return redirect("accounting_reconcile:run_detail", pk=difference.run_id)
+
+
+@business_member_required(owner_only=True)
+def void_duplicate(request, pk: int):
+    """GET: both QuickBooks invoices side by side; POST: the owner confirms, the one not
+    linked to Plannit is voided through the engine."""
+    difference = get_for_business(
+        Difference.objects.select_related("run", "invoice"), business=request.business, pk=pk
+    )
+    try:
+        pair = duplicate_pair(business=request.business, difference=difference)
+    except Difference.DoesNotExist:
+        raise Http404 from None
+    if request.method == "POST":
+        try:
+            duplicate_void_confirm(business=request.business, difference_id=difference.pk)
+        except ApplicationError as error:
+            flash.error(request, error.message)
+        else:
+            flash.success(
+                request,
+                _("QuickBooks invoice %(id)s is being voided: the next check will confirm it.")
+                % {"id": pair.theirs.qbo_id},
+            )
+        return redirect("accounting_reconcile:run_detail", pk=difference.run_id)
+    return render(
+        request,
+        "accounting/reconcile/void_duplicate.html",
+        {
+            "difference": difference,
+            "pair": pair,
+            "text": difference_text(difference),
+            "sides": [(_("Plannit's (linked)"), pair.ours), (_("The other"), pair.theirs)],
+        },
+    )
 
 
 @business_member_required(owner_only=True)

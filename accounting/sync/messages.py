@@ -168,6 +168,28 @@ MESSAGES: dict[str, tuple] = {
         ),
         None,
     ),
+    # The books check's "void the duplicate"
+    "duplicate_is_ours": (
+        _(
+            "The QuickBooks invoice to void is linked to a Plannit invoice: it was not "
+            "voided. Run the books check again."
+        ),
+        None,
+    ),
+    "duplicate_renumbered": (
+        _(
+            "The QuickBooks invoice to void no longer carries number %(number)s: it was "
+            "not voided. Run the books check again."
+        ),
+        None,
+    ),
+    "duplicate_paid": (
+        _(
+            "The other QuickBooks invoice numbered %(number)s has a payment applied: it was "
+            "not voided. Move or delete that payment in QuickBooks first, then click Retry."
+        ),
+        None,
+    ),
     "qbo_object_missing": (
         _(
             "This record no longer exists in QuickBooks (deleted or merged "

@@ -151,6 +151,9 @@ class SyncKind(models.TextChoices):
     CREDIT_NOTE = "credit", _("Credit note")
     CREDIT_APPLICATION = "creditapp", _("Credit applied")
     SALES_RECEIPT = "receipt", _("Sales receipt")
+    # A QuickBooks invoice not from Plannit that repeats a number of ours (the books check's
+    # "void the duplicate"): object_id is our invoice, qbo_id the one voided.
+    DUPLICATE = "duplicate", _("Duplicate in QuickBooks")
 
 
 class SyncOperation(models.TextChoices):

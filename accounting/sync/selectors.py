@@ -102,9 +102,9 @@ def sync_jobs_for_log(
 
 def describe_jobs(jobs: list[SyncJob]) -> dict[int, str]:
     """What each job is about, in words ("Invoice 1042", "Payment of invoice 1042")."""
-    invoice_ids = {
-        job.object_id for job in jobs if job.kind in (SyncKind.INVOICE, SyncKind.SALES_RECEIPT)
-    }
+    # A duplicate's job is about our invoice that carries the same number.
+    invoice_kinds = (SyncKind.INVOICE, SyncKind.SALES_RECEIPT, SyncKind.DUPLICATE)
+    invoice_ids = {job.object_id for job in jobs if job.kind in invoice_kinds}
     payment_ids = {job.object_id for job in jobs if job.kind == SyncKind.PAYMENT}
     contact_ids = {job.object_id for job in jobs if job.kind == SyncKind.CUSTOMER}
     # A job's object_id is a plain number: read it in the job's business only.
@@ -143,7 +143,7 @@ def describe_jobs(jobs: list[SyncJob]) -> dict[int, str]:
     }
     labels = {}
     for job in jobs:
-        if job.kind in (SyncKind.INVOICE, SyncKind.SALES_RECEIPT):
+        if job.kind in invoice_kinds:
             labels[job.pk] = invoices.get(job.object_id, str(job.object_id))
         elif job.kind == SyncKind.PAYMENT:
             number, amount = payments.get(job.object_id, ("", ""))

@@ -217,6 +217,34 @@ def reconcile_difference(business):
     )
 
 
+def reconcile_duplicate(business):
+    """A duplicate with its 'void the duplicate' repair: ours (linked) and the other, read."""
+    from accounting.reconcile.models import Difference, SnapshotDoc
+
+    run = reconcile_difference(business).run
+    invoice = run.differences.get().invoice
+    for qbo_id in ("130", "131"):
+        SnapshotDoc.objects.create(
+            business=business,
+            realm_id=run.realm_id,
+            entity="Invoice",
+            qbo_id=qbo_id,
+            doc_number=invoice.number,
+            total=invoice.total,
+            balance=invoice.total,
+        )
+    return Difference.objects.create(
+        business=business,
+        run=run,
+        kind="duplicate",
+        entity="Invoice",
+        invoice=invoice,
+        qbo_id="130",
+        repair="void_duplicate",
+        params={"number": invoice.number, "count": 2, "others": ["131"]},
+    )
+
+
 def reconcile_run(business):
     return reconcile_difference(business).run
 
@@ -287,4 +315,5 @@ ROUTE_BUILDERS = {
     "accounting_reconcile:run_detail": _pk(reconcile_run),
     "accounting_reconcile:export_csv": _pk(reconcile_run),
     "accounting_reconcile:repair": _pk(reconcile_difference),
+    "accounting_reconcile:void_duplicate": _pk(reconcile_duplicate),
 }

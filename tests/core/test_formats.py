@@ -27,3 +27,26 @@ def test_unit_prices_show_the_currency_the_cents_and_no_rounding():
         assert unit_money("1234.5") == "$1,234.50"
         assert percent("9.975") == "9.975%"
     assert unit_money(None) == "" and unit_money("abc") == ""
+
+
+def test_the_first_day_of_a_month_is_1er_in_french_wherever_a_date_is_shown():
+    from django.template import Context, Template
+
+    first, second = datetime.date(2026, 12, 1), datetime.date(2026, 12, 2)
+    moment = datetime.datetime(2026, 12, 1, 3, 0)
+    page = Template("{{ d }}|{{ d|date }}|{{ d|date:'j F' }}|{{ m|date:'DATETIME_FORMAT' }}")
+    with translation.override("fr-ca"):
+        assert formats.date_format(first, "DATE_FORMAT") == "1er décembre 2026"
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "1er décembre 2026, 03 h 00"
+        assert formats.date_format(second, "DATE_FORMAT") == "2 décembre 2026"
+        assert formats.date_format(first.replace(day=11), "DATE_FORMAT") == "11 décembre 2026"
+        assert formats.date_format(first.replace(day=21), "DATE_FORMAT") == "21 décembre 2026"
+        assert formats.date_format(first, "SHORT_DATE_FORMAT") == "2026-12-01"
+        assert page.render(Context({"d": first, "m": moment})) == (
+            "1er décembre 2026|1er décembre 2026|1er décembre|1er décembre 2026, 03 h 00"
+        )
+    with translation.override("en"):
+        assert formats.date_format(first, "DATE_FORMAT") == "Dec. 1, 2026"
+        assert page.render(Context({"d": first, "m": moment})) == (
+            "Dec. 1, 2026|Dec. 1, 2026|1 December|Dec. 1, 2026, 03:00"
+        )

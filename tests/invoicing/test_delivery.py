@@ -73,7 +73,7 @@ def test_the_draft_is_in_the_client_language(invoice, contact):
     assert draft["subject"] == "Facture 1001 de Paysagement ABC inc."
     assert draft["message"] == (
         "Bonjour Marie Tremblay,\n\n"
-        "Vous trouverez ci-joint la facture 1001 de 103,48\xa0$, payable au 1 avril 2026.\n\n"
+        "Vous trouverez ci-joint la facture 1001 de 103,48\xa0$, payable au 1er avril 2026.\n\n"
         "Merci\xa0!\nPaysagement ABC inc."
     )
     contact.language = "en"

@@ -101,7 +101,7 @@ def test_the_pdf_in_french(paid_in_part, contact):
         "Nº de TVQ 1234567890 TQ0001",
         "Facture 1001",
         "Date d'émission 2 mars 2026",
-        "Date d'échéance 1 avril 2026",
+        "Date d'échéance 1er avril 2026",
         "Modalités Net 30 jours",
         "Facturer à",
         *CLIENT_ADDRESS,

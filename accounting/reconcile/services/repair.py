@@ -10,6 +10,11 @@ from django.utils.translation import gettext as _
 from accounting.inbound.services.apply import state_apply
 from accounting.models import ConnectionStatus, QboConnection
 from accounting.qbo import inbound as inbound_wire
+from accounting.sync.document_links import (
+    CreditApplicationLink,
+    CreditNoteLink,
+    SalesReceiptLink,
+)
 from accounting.sync.models import InvoiceLink, PaymentLink, SyncKind, SyncOperation
 from accounting.sync.services.jobs import job_create
 from accounting.sync.services.push import call_with_token
@@ -18,8 +23,41 @@ from core.exceptions import ApplicationError
 
 from ..models import Difference, Repair, RunStatus
 
+# What "send again" sends, per entity: the link that points at a document QuickBooks no
+# longer has (removed first, so the job sends it as new), the job's kind, and the object.
+_SEND_AGAIN = {
+    "Invoice": (InvoiceLink, "invoice_id", SyncKind.INVOICE, "invoice_id"),
+    "Payment": (PaymentLink, "payment_id", SyncKind.PAYMENT, "payment_id"),
+    "CreditMemo": (CreditNoteLink, "credit_note_id", SyncKind.CREDIT_NOTE, "credit_note_id"),
+    "RefundReceipt": (CreditNoteLink, "credit_note_id", SyncKind.CREDIT_NOTE, "credit_note_id"),
+    "SalesReceipt": (SalesReceiptLink, "receipt_id", SyncKind.SALES_RECEIPT, "invoice_id"),
+    "CreditApplication": (
+        CreditApplicationLink,
+        "application_id",
+        SyncKind.CREDIT_APPLICATION,
+        "application_id",
+    ),
+}
 
-def _latest_run_id(difference: Difference) -> int | None:
+
+def _send_again(difference: Difference, *, business: Business, realm_id: str):
+    link_model, link_field, kind, field = _SEND_AGAIN[difference.entity]
+    object_id = getattr(difference, field)
+    link_model.objects.filter(
+        business=business, realm_id=realm_id, **{link_field: object_id}
+    ).delete()
+    return job_create(
+        business_id=business.pk,
+        realm_id=realm_id,
+        kind=kind,
+        operation=SyncOperation.CREATE,
+        object_id=object_id,
+        # A document is looked up by its number first (an earlier attempt may have sent it).
+        lookup_first=kind != SyncKind.PAYMENT,
+    )
+
+
+def latest_run_id(difference: Difference) -> int | None:
     from ..models import ReconcileRun
 
     return (
@@ -33,48 +71,45 @@ def _latest_run_id(difference: Difference) -> int | None:
     )
 
 
-@transaction.atomic
-def difference_repair(*, business: Business, difference_id: int) -> Difference:
+def difference_for_repair(*, business: Business, difference_id: int):
+    """The difference, locked, and the company's connection: refused when it was repaired
+    already, when a newer check exists, or when QuickBooks is not connected."""
     difference = (
         Difference.objects.select_for_update()
         .select_related("run")
         .get(pk=difference_id, business=business)
     )
-    if not difference.repair:
-        raise ApplicationError(_("This difference has no automatic repair: check it by hand."))
     if difference.repaired_at is not None:
         raise ApplicationError(_("This difference was already repaired."))
-    if _latest_run_id(difference) != difference.run_id:
+    if latest_run_id(difference) != difference.run_id:
         raise ApplicationError(_("A newer check exists: repair from its list."))
-    realm_id = difference.run.realm_id
     connection = QboConnection.objects.filter(
-        business=business, realm_id=realm_id, status=ConnectionStatus.CONNECTED
+        business=business, realm_id=difference.run.realm_id, status=ConnectionStatus.CONNECTED
     ).first()
     if connection is None:
         raise ApplicationError(_("Reconnect QuickBooks Online first."))
-    scope = {"business": business, "realm_id": realm_id}
+    return difference, connection
+
+
+def mark_repaired(difference: Difference, job) -> Difference:
+    difference.repair_job = job
+    difference.repaired_at = timezone.now()
+    difference.save(update_fields=["repair_job", "repaired_at"])
+    return difference
+
+
+@transaction.atomic
+def difference_repair(*, business: Business, difference_id: int) -> Difference:
+    difference, connection = difference_for_repair(business=business, difference_id=difference_id)
+    if not difference.repair:
+        raise ApplicationError(_("This difference has no automatic repair: check it by hand."))
+    realm_id = difference.run.realm_id
     job = None
-    if difference.repair == Repair.SEND_AGAIN and difference.entity == "Invoice":
-        # The link points at an invoice QuickBooks no longer has: send it as new.
-        InvoiceLink.objects.filter(**scope, invoice_id=difference.invoice_id).delete()
-        job = job_create(
-            business_id=business.pk,
-            realm_id=realm_id,
-            kind=SyncKind.INVOICE,
-            operation=SyncOperation.CREATE,
-            object_id=difference.invoice_id,
-            lookup_first=True,
-        )
-    elif difference.repair == Repair.SEND_AGAIN and difference.entity == "Payment":
-        PaymentLink.objects.filter(**scope, payment_id=difference.payment_id).delete()
-        job = job_create(
-            business_id=business.pk,
-            realm_id=realm_id,
-            kind=SyncKind.PAYMENT,
-            operation=SyncOperation.CREATE,
-            object_id=difference.payment_id,
-        )
-    elif difference.repair == Repair.SEND_PLANNIT:
+    if difference.repair == Repair.VOID_DUPLICATE:
+        raise ApplicationError(_("Confirm which QuickBooks invoice to void first."))
+    if difference.repair == Repair.SEND_AGAIN:
+        job = _send_again(difference, business=business, realm_id=realm_id)
+    if difference.repair == Repair.SEND_PLANNIT:
         job = job_create(
             business_id=business.pk,
             realm_id=realm_id,
@@ -97,7 +132,4 @@ def difference_repair(*, business: Business, difference_id: int) -> Difference:
             raise ApplicationError(
                 _("QuickBooks' payment could not be recorded: see “Needs a decision”.")
             )
-    difference.repair_job = job
-    difference.repaired_at = timezone.now()
-    difference.save(update_fields=["repair_job", "repaired_at"])
-    return difference
+    return mark_repaired(difference, job)

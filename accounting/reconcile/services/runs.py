@@ -74,6 +74,7 @@ def _doc_values(doc: wire.Doc) -> dict:
         "applied": [[qbo_id, f"{amount:f}"] for qbo_id, amount in doc.applied],
         "note": doc.note,
         "tax_lines": [[rate, f"{amount:f}"] for rate, amount in doc.tax_lines],
+        "credits": [[memo, invoice, f"{amount:f}"] for memo, invoice, amount in doc.credits],
     }
 
 

@@ -35,7 +35,7 @@ from accounting.services.connection import (
 
 from .. import limiter
 from ..models import SyncJob, SyncKind, SyncOperation, SyncStatus
-from . import credits, customers, outcome, reads, receipts, transactions
+from . import credits, customers, duplicates, outcome, reads, receipts, transactions
 from .blockers import blocker_of
 from .context import RECONNECT_RECHECK, WAIT_RECHECK, Done, JobContext, JobFail, JobWait
 from .lease import job_lease, lease_renew_if_due, worker_id
@@ -208,6 +208,7 @@ HANDLERS = {
     (SyncKind.CREDIT_APPLICATION, SyncOperation.VOID): credits.credit_application_void,
     (SyncKind.SALES_RECEIPT, SyncOperation.CREATE): receipts.sales_receipt_create,
     (SyncKind.SALES_RECEIPT, SyncOperation.VOID): receipts.sales_receipt_void,
+    (SyncKind.DUPLICATE, SyncOperation.VOID): duplicates.duplicate_void,
     (SyncKind.CUSTOMER, SyncOperation.UPDATE): customers.customer_update,
     (SyncKind.CUSTOMER, SyncOperation.CREATE): customers.customer_update,
 }

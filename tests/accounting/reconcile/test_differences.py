@@ -106,7 +106,7 @@ def test_a_second_quickbooks_invoice_with_the_same_number_is_a_duplicate(qbo):
         (
             "duplicate",
             "Invoice",
-            "",
+            "void_duplicate",
             {"number": invoice.number, "count": 2, "others": [copy["Id"]]},
         ),
     ]

@@ -161,3 +161,59 @@ def test_pending_syncs_show_both_receivables_rather_than_one(qbo, owner_client):
     page = owner_client.get("/settings/accounting/").content.decode()
     assert "receivables $324.92 in Plannit, $344.92 in QuickBooks until the pending" in page
     assert "on both sides" not in page
+
+
+def _big_run(world, **values):
+    import datetime
+    from decimal import Decimal
+
+    return ReconcileRun.objects.create(
+        business=world.business,
+        realm_id=world.connection.realm_id,
+        trigger="nightly",
+        status="done",
+        finished_at=datetime.datetime(2026, 12, 1, 8, 0, tzinfo=datetime.UTC),
+        invoice_count=1284,
+        payment_count=912,
+        credit_note_count=1,
+        sales_receipt_count=2,
+        receivables_plannit=Decimal("48211.07"),
+        receivables_qbo=Decimal("48211.07"),
+        **values,
+    )
+
+
+def test_the_headline_groups_thousands_and_writes_the_first_of_the_month_in_french(qbo):
+    from django.utils import timezone
+
+    from accounting.reconcile.messages import match_headline
+
+    run = _big_run(qbo)
+    with timezone.override("America/Toronto"):
+        with translation.override("fr-ca"):
+            assert match_headline(run) == (
+                "Livres concordants au 1er décembre 2026, 03 h 00 : 1\xa0284 factures, "
+                "912 paiements, 1 note de crédit, 2 reçus de vente, comptes clients de "
+                "48\xa0211,07\xa0$ des deux côtés"
+            )
+        with translation.override("en"):
+            assert match_headline(run) == (
+                "Books match as of Dec. 1, 2026, 03:00: 1,284 invoices, 912 payments, "
+                "1 credit note, 2 sales receipts, receivables $48,211.07 on both sides"
+            )
+
+
+def test_the_run_page_groups_the_counts_of_a_large_check(qbo, owner_client):
+    run = _big_run(qbo, difference_count=1203)
+    owner_client.cookies["django_language"] = "fr-ca"
+    page = owner_client.get(f"/settings/accounting/books/runs/{run.pk}/").content.decode()
+    assert "1\xa0203 écarts trouvés le 1er décembre 2026, 03 h 00." in page
+    assert (
+        "Vérifiés : 1\xa0284 factures, 912 paiements, 1 note de crédit, 2 reçus de vente." in page
+    )
+    accounting = owner_client.get("/settings/accounting/").content.decode()
+    assert "1\xa0203 écarts entre Plannit et QuickBooks le 1er décembre 2026, 03 h 00" in accounting
+    owner_client.cookies["django_language"] = "en"
+    page = owner_client.get(f"/settings/accounting/books/runs/{run.pk}/").content.decode()
+    assert "1,203 differences found on Dec. 1, 2026, 03:00." in page
+    assert "Checked: 1,284 invoices, 912 payments, 1 credit note, 2 sales receipts." in page

@@ -28,9 +28,10 @@ def test_the_first_run_reads_pages_then_a_quiet_day_costs_one_call(qbo):
     synced_books(qbo)
     queries_of_the_sync = _calls(qbo, "/query")
     first = check(qbo, page_size=2)
-    # 2 invoices (a full page, then an empty one), 1 payment, the customers (seeded + ours)
+    # 2 invoices (a full page, then an empty one), 1 payment, no credit memo, refund or sales
+    # receipt (one empty page each), the customers (seeded + ours)
     customers = len(qbo.customers())
-    expected_pages = 2 + 1 + (customers // 2 + 1)
+    expected_pages = 2 + 1 + 3 + (customers // 2 + 1)
     assert (first.mode, first.reads) == (RunMode.FULL, expected_pages)
     assert _calls(qbo, "/query") - queries_of_the_sync == expected_pages
     reads = usage_reads_this_month(realm_id=qbo.connection.realm_id)
@@ -160,3 +161,32 @@ def test_beat_sweeps_the_due_checks_and_a_held_run_is_skipped(qbo, monkeypatch, 
     assert ReconcileRun.objects.get(pk=run_id).status == RunStatus.RUNNING
     cache.delete(f"reconcile:run:{run_id}")
     assert tasks.reconcile_run(run_id) == RunStatus.DONE
+
+
+def test_after_the_upgrade_each_company_reads_everything_again(qbo):
+    # snapshots made before credit memos, refunds and sales receipts were read have none of
+    # them: the migration that adds them makes the next check read everything
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "accounting.reconcile.migrations.0002_credits_and_duplicate_void"
+    )
+    synced_books(qbo)
+    done = check(qbo)
+    midway = runs.run_start(business_id=qbo.business.pk, realm_id=qbo.connection.realm_id)
+    ReconcileRun.objects.filter(pk=midway.pk).update(mode="full", stage="Customer", position=3)
+    migration.read_everything_again(apps, None)
+    state = ReconcileState.objects.get(business=qbo.business)
+    assert state.changed_since is None
+    midway.refresh_from_db()
+    assert (midway.mode, midway.stage, midway.position, midway.read_started_at) == ("", "", 1, None)
+    done.refresh_from_db()
+    assert (done.status, done.mode) == (RunStatus.DONE, RunMode.FULL)
+    resumed = runs.run_execute(run_id=midway.pk)
+    assert (resumed.mode, resumed.status, resumed.difference_count) == (
+        RunMode.FULL,
+        RunStatus.DONE,
+        0,
+    )
