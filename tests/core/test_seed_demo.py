@@ -46,8 +46,30 @@ def test_seed_demo_builds_the_demo_business_once(capsys):
 
 
 def test_reset_deletes_the_demo_business_and_seeds_it_again(capsys):
+    import datetime
+    from decimal import Decimal
+
+    from invoicing import services
+
     call_command("seed_demo")
     first = Business.objects.get(name="Paysagement ABC")
+    # with what an owner trying it adds: a credit note applied, a refund out of a payment, a
+    # sales receipt
+    paid = Payment.objects.filter(business=first).order_by("pk").first()
+    services.credit_note_create(
+        invoice=paid.invoice,
+        date=datetime.date(2026, 12, 1),
+        amount=services.CreditAmountInput(amount=Decimal("5.00"), tax_group=None),
+        refund=services.RefundInput(payment=paid, method="cheque"),
+    )
+    open_invoice = Invoice.objects.filter(business=first, status="issued").first()
+    services.credit_note_create(invoice=open_invoice, date=datetime.date(2026, 12, 1), full=True)
+    services.sales_receipt_create(
+        business=first,
+        contact=open_invoice.contact,
+        issue_date=datetime.date(2026, 12, 1),
+        lines=[services.LineInput(description="Tonte", unit_price=Decimal("45.00"))],
+    )
     # when
     call_command("seed_demo", reset=True)
     # then: a new business, the old one and all its documents gone

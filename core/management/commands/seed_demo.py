@@ -155,12 +155,13 @@ class Command(BaseCommand):
     @transaction.atomic
     def _delete_demo(self) -> None:
         """Documents protect what they name (an invoice its contact, items and tax groups; a
-        payment its invoice): delete from the documents up, then the business itself."""
+        payment its invoice; a refund the payment it came out of): delete from the documents
+        up, then the business itself."""
         for business in Business.objects.filter(memberships__user__email=DEMO_EMAIL):
-            Payment.objects.filter(business=business).delete()
             CreditApplication.objects.filter(business=business).delete()
             CreditNoteLine.objects.filter(credit_note__business=business).delete()
             CreditNote.objects.filter(business=business).delete()
+            Payment.objects.filter(business=business).delete()
             Invoice.objects.filter(business=business).delete()
             Item.objects.filter(business=business).delete()
             for category in Category.objects.filter(business=business).order_by("-depth"):
