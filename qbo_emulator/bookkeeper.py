@@ -58,10 +58,16 @@ def set_line_amount(emu, company, invoice_id: str, amount: Decimal) -> dict:
     detail = dict(first.get("SalesItemLineDetail") or {})
     detail.update({"Qty": 1, "UnitPrice": str(amount)})
     first.update({"Amount": str(amount), "SalesItemLineDetail": detail})
+    # Without the stored tax lines: their amounts would be kept as a client's override
+    # (reference §10, step 4) instead of recomputed from the new amount. A US invoice keeps
+    # its transaction tax code.
     body = {
-        **record,
+        **{key: value for key, value in record.items() if key != "TxnTaxDetail"},
         "Line": [line for line in lines if line.get("DetailType") != "SubTotalLineDetail"],
     }
+    code = (record.get("TxnTaxDetail") or {}).get("TxnTaxCodeRef")
+    if code:
+        body["TxnTaxDetail"] = {"TxnTaxCodeRef": code}
     return _run(emu, company, lambda ctx: save(ctx, KINDS["Invoice"], body))
 
 

@@ -9,10 +9,10 @@ import requests
 from .conftest import CA_REALM
 
 
-def _invoice(qbo_emulator, amount="100.00"):
+def _invoice(qbo_emulator, amount="100.00", tax_code="Exonéré"):
     company = qbo_emulator.company(CA_REALM)
     item = next(i["Id"] for i in company.all("Item") if i["Type"] == "Service")
-    exempt = next(c["Id"] for c in company.all("TaxCode") if c["Name"] == "Exonéré")
+    exempt = next(c["Id"] for c in company.all("TaxCode") if c["Name"] == tax_code)
     return company.save(
         "Invoice",
         {
@@ -146,3 +146,14 @@ def test_a_person_changes_an_invoice_amount_on_the_page(qbo_emulator):
     refused = _post(qbo_emulator.base_url, "line_amount", id=invoice["Id"], amount="-1")
     assert refused.status_code == 400
     assert qbo_emulator.company(CA_REALM).get("Invoice", invoice["Id"])["TotalAmt"] == 100.01
+
+
+def test_a_changed_amount_recomputes_the_taxes_as_quickbooks_does(qbo_emulator):
+    # 90.00 with TPS + TVQ: 4.50 + 8.98; edited to 80.00 by a person: 4.00 + 7.98
+    invoice = _invoice(qbo_emulator, amount="90.00", tax_code="TPS/TVQ QC - 9,975")
+    assert invoice["TxnTaxDetail"]["TotalTax"] == 13.48
+    answer = _post(qbo_emulator.base_url, "line_amount", id=invoice["Id"], amount="80.00")
+    assert answer.status_code == 302
+    changed = qbo_emulator.company(CA_REALM).get("Invoice", invoice["Id"])
+    assert [line["Amount"] for line in changed["TxnTaxDetail"]["TaxLine"]] == [4.0, 7.98]
+    assert (changed["TxnTaxDetail"]["TotalTax"], changed["TotalAmt"]) == (11.98, 91.98)
