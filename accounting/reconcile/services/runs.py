@@ -148,8 +148,9 @@ def _read_changes(run, connection, recorder, since) -> bool:
     )
     if not changes.complete:
         return False
+    docs = changes.docs + _customers_moved(run, connection, recorder, changes.docs)
     with transaction.atomic():
-        _store_docs(run, changes.docs)
+        _store_docs(run, docs)
         ReconcileState.objects.filter(business_id=run.business_id, realm_id=run.realm_id).update(
             changed_since=started
         )
@@ -157,6 +158,34 @@ def _read_changes(run, connection, recorder, since) -> bool:
         run.reads = recorder.total
         run.save(update_fields=["stage", "reads"])
     return True
+
+
+def _customers_moved(run, connection, recorder, docs: list[wire.Doc]) -> list[wire.Doc]:
+    """The customers whose documents changed (as they are now, or were: a deleted document's
+    customer is in the snapshot), unless the changes hold them already: QuickBooks moves a
+    customer's balance with its documents without listing the customer as changed. One query
+    when there are some; none on a quiet day."""
+    named = {doc.customer_id for doc in docs if doc.entity != "Customer" and doc.customer_id}
+    deleted = [doc for doc in docs if doc.is_deleted and doc.entity != "Customer"]
+    for doc in deleted:
+        named.update(
+            SnapshotDoc.objects.filter(
+                business_id=run.business_id,
+                realm_id=run.realm_id,
+                entity=doc.entity,
+                qbo_id=doc.qbo_id,
+            ).values_list("customer_id", flat=True)
+        )
+    named -= {doc.qbo_id for doc in docs if doc.entity == "Customer"}
+    named.discard("")
+    if not named:
+        return []
+    return call_with_token(
+        connection,
+        lambda token: wire.ReconcileApi(
+            access_token=token, realm_id=run.realm_id, recorder=recorder
+        ).customers(sorted(named)),
+    )
 
 
 class _Reads(Recorder):

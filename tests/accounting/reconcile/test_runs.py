@@ -190,3 +190,49 @@ def test_after_the_upgrade_each_company_reads_everything_again(qbo):
         RunStatus.DONE,
         0,
     )
+
+
+def test_after_a_repair_the_next_run_reads_the_customers_whose_documents_changed(qbo):
+    # Found trying it: QuickBooks moves a customer's open balance with its invoices without
+    # listing the customer as changed, so a check by changes kept the old balance and found a
+    # customer difference after the repair that had just fixed the invoice.
+    from accounting.reconcile.services.repair import difference_repair
+    from accounting.sync.models import SyncJob
+    from tests.accounting.sync.conftest import run_due
+
+    invoices, _payments = synced_books(qbo)
+    check(qbo)
+    _an_hour_ago(qbo, "Customer")  # out of the next checks' overlap
+    invoice, qbo_id = invoices[0]
+    record = qbo.company.get("Invoice", qbo_id)
+    record["Line"][0]["Amount"] = "140.00"
+    record["Line"][0]["SalesItemLineDetail"]["UnitPrice"] = "70.00"
+    qbo.company.save("Invoice", record)
+    changed = check(qbo)
+    assert [kind for kind, *_rest in differences(changed)] == ["amount"]
+    difference_repair(business=qbo.business, difference_id=changed.differences.get().pk)
+    assert run_due() == ["done"]
+    assert SyncJob.objects.order_by("-id").first().operation == "update"
+    cdc_before, queries_before = _calls(qbo, "/cdc"), _calls(qbo, "/query")
+    # when the next check runs by changes
+    repaired = check(qbo)
+    # then the books match, the customer read again in one query besides the /cdc call
+    assert (repaired.mode, repaired.difference_count, repaired.matches) == (
+        RunMode.CHANGES,
+        0,
+        True,
+    )
+    assert repaired.receivables_plannit == repaired.receivables_qbo
+    assert (_calls(qbo, "/cdc") - cdc_before, _calls(qbo, "/query") - queries_before) == (1, 1)
+    assert repaired.reads == 2
+    # and a quiet day after it is one call again
+    _an_hour_ago(qbo, *qbo.emulator.state.companies[qbo.connection.realm_id].changed)
+    assert check(qbo).reads == 1
+
+
+def _an_hour_ago(world, *entities: str) -> None:
+    """These objects' last change, for the emulator's /cdc, an hour earlier."""
+    changed = world.emulator.state.companies[world.connection.realm_id].changed
+    for entity in entities:
+        for obj_id in changed.get(entity, {}):
+            changed[entity][obj_id] -= 3600
