@@ -21,6 +21,8 @@ from django.core.cache import cache
 
 from accounting.qbo.sales import LimiterBusy
 
+from .outage import outage_paused_for, time_scale
+
 PAUSE_SECONDS_DEFAULT = 60
 
 
@@ -203,6 +205,11 @@ def admit(realm_id: str, is_batch: bool) -> Callable[[], None]:
     token = uuid.uuid4().hex
     deadline = time.monotonic() + _limits()["max_wait"]
     while True:
+        # A call that was on its way (past its job's checks, or waiting here for a slot) when
+        # the company was paused stays unsent: after a 429, nothing until the pause ends.
+        paused = _paused_for(realm_id)
+        if paused > 0:
+            raise LimiterBusy(paused)
         wait = limiter.try_acquire(realm_id, is_batch, token)
         if wait == 0:
             return lambda: limiter.release(realm_id, token)
@@ -219,8 +226,12 @@ def _pause_key(realm_id: str) -> str:
 
 
 def pause_realm(realm_id: str, *, seconds: float | None = None) -> float:
-    """Every worker stops calling this company until the returned time (epoch seconds)."""
-    seconds = PAUSE_SECONDS_DEFAULT if seconds is None else max(1.0, float(seconds))
+    """Every worker stops calling this company until the returned time (epoch seconds):
+    `seconds` (QuickBooks' Retry-After) or a minute (shortened by QBO_SYNC_TIME_SCALE)."""
+    if seconds is None:
+        seconds = PAUSE_SECONDS_DEFAULT * time_scale()
+    else:
+        seconds = max(1.0, float(seconds))
     until = time.time() + seconds
     cache.set(_pause_key(realm_id), until, timeout=int(seconds) + 5)
     return until
@@ -231,6 +242,13 @@ def realm_paused_until(realm_id: str) -> float | None:
     if until is None or until <= time.time():
         return None
     return float(until)
+
+
+def _paused_for(realm_id: str) -> float:
+    """Seconds before this company may be called again: its 429 pause, its outage pause."""
+    until = realm_paused_until(realm_id)
+    throttled = until - time.time() if until is not None else 0.0
+    return max(throttled, outage_paused_for(realm_id))
 
 
 def unpause_realm(realm_id: str) -> None:
