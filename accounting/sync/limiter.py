@@ -21,7 +21,7 @@ from django.core.cache import cache
 
 from accounting.qbo.sales import LimiterBusy
 
-from .outage import outage_paused_for, time_scale
+from .outage import outage_left, outage_until_key, time_scale
 
 PAUSE_SECONDS_DEFAULT = 60
 
@@ -245,10 +245,12 @@ def realm_paused_until(realm_id: str) -> float | None:
 
 
 def _paused_for(realm_id: str) -> float:
-    """Seconds before this company may be called again: its 429 pause, its outage pause."""
-    until = realm_paused_until(realm_id)
-    throttled = until - time.time() if until is not None else 0.0
-    return max(throttled, outage_paused_for(realm_id))
+    """Seconds before this company may be called again: its 429 pause, its outage pause
+    (one round trip for both: this runs before every call)."""
+    throttle_key, outage_key = _pause_key(realm_id), outage_until_key(realm_id)
+    values = cache.get_many([throttle_key, outage_key])
+    throttled = float(values.get(throttle_key) or 0) - time.time()
+    return max(0.0, throttled, outage_left(values.get(outage_key)))
 
 
 def unpause_realm(realm_id: str) -> None:

@@ -75,10 +75,19 @@ def outage_gate(realm_id: str, *, probe: bool = True) -> Gate:
     return Gate(PROBE_WAIT_SECONDS * time_scale() * random.uniform(0.8, 1.2), failures)
 
 
+def outage_until_key(realm_id: str) -> str:
+    """The cache key of the end of the company's outage pause (epoch seconds)."""
+    return _keys(realm_id)[1]
+
+
+def outage_left(until) -> float:
+    """Seconds left of a pause ending at `until` (the value under outage_until_key)."""
+    return max(0.0, float(until) - time.time()) if until else 0.0
+
+
 def outage_paused_for(realm_id: str) -> float:
     """Seconds the company's outage pause still lasts (0 when none)."""
-    until = cache.get(_keys(realm_id)[1])
-    return max(0.0, float(until) - time.time()) if until else 0.0
+    return outage_left(cache.get(outage_until_key(realm_id)))
 
 
 def outage_failure(realm_id: str) -> float | None:
