@@ -2,7 +2,7 @@
 reduced sizes, its invariants asserted (its speed figures are the bench's business).
 
 Sizes (the bench's defaults are the issue's):
-- big-and-small: 1 company with 300 queued invoices and 4 with 20 (backlogs go by batch
+- big-and-small: 1 company with 200 queued invoices and 4 with 20 (backlogs go by batch
   calls, as the product sends them), QuickBooks' minute shortened to 3 s (x 0.05) and its limit
   to 15 calls per window, each call answered in 2 s: both the window and the 10 in flight bind;
 - forced-429: 3 companies, an invoice each every 0.5 s; 429 forced on one for 3 s; the pause
@@ -25,7 +25,7 @@ def test_big_and_small_companies_stay_within_every_limit():
         "big-and-small",
         {
             "BENCH_LIMITS_TIME_SCALE": "0.05",
-            "BENCH_LIMITS_BIG": "300",
+            "BENCH_LIMITS_BIG": "200",
             "BENCH_LIMITS_SMALL_COMPANIES": "4",
             "BENCH_LIMITS_SMALL": "20",
             "BENCH_LIMITS_PER_WINDOW": "15",
@@ -69,8 +69,8 @@ def test_outage_cuts_our_rate_to_a_tenth_and_every_job_is_sent_after():
             "BENCH_LIMITS_EVENT_SCALE": "0.05",
             "BENCH_LIMITS_COMPANIES_OUTAGE": "2",
             "BENCH_LIMITS_STEP": "0.125",
-            "BENCH_LIMITS_NORMAL": "8",
-            "BENCH_LIMITS_AFTER": "3",
+            "BENCH_LIMITS_NORMAL": "6",
+            "BENCH_LIMITS_AFTER": "2",
         },
         timeout=TIMEOUT,
     )["outage"]
