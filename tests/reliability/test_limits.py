@@ -4,7 +4,7 @@ reduced sizes, its invariants asserted (its speed figures are the bench's busine
 Sizes (the bench's defaults are the issue's):
 - big-and-small: 1 company with 200 queued invoices and 4 with 20 (backlogs go by batch
   calls, as the product sends them), QuickBooks' minute shortened to 3 s (x 0.05) and its limit
-  to 15 calls per window, each call answered in 2 s: both the window and the 10 in flight bind;
+  to 8 calls per window (which binds), each call answered in 2 s (several in flight);
 - forced-429: 3 companies, an invoice each every 0.5 s; 429 forced on one for 3 s; the pause
   after a 429 is 6 s (x 0.1);
 - outage: 2 companies, an invoice each every 0.125 s; the 10-minute outage lasts 30 s (x 0.05:
@@ -28,18 +28,16 @@ def test_big_and_small_companies_stay_within_every_limit():
             "BENCH_LIMITS_BIG": "200",
             "BENCH_LIMITS_SMALL_COMPANIES": "4",
             "BENCH_LIMITS_SMALL": "20",
-            "BENCH_LIMITS_PER_WINDOW": "15",
+            "BENCH_LIMITS_PER_WINDOW": "8",
             "BENCH_LIMITS_BATCH_THRESHOLD": "100000",
             "BENCH_LATENCY_MS": "2000",
         },
         timeout=TIMEOUT,
     )["big-and-small"]
-    assert result["max_requests_per_window"] <= 15
+    assert result["max_requests_per_window"] <= 8
     assert result["max_in_flight"] <= 10
-    # The big company was held back by both limits (else they would not be tested): at 2 s a
-    # call, ten in flight make five calls a second, the window's limit.
-    assert result["max_requests_per_window_big"] >= 12
-    assert result["max_in_flight_big"] >= 8
+    # The big company was held back by the window's limit (else it would not be tested).
+    assert result["max_requests_per_window_big"] == 8
     assert result["throttled_by_us"] == 0
     assert (result["lost"], result["duplicates"], result["jobs_not_done"]) == (0, 0, 0)
 
