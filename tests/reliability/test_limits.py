@@ -4,10 +4,10 @@ reduced sizes, its invariants asserted (its speed figures are the bench's busine
 Sizes (the bench's defaults are the issue's):
 - big-and-small: 1 company with 200 queued invoices and 4 with 20 (backlogs go by batch
   calls, as the product sends them), QuickBooks' minute shortened to 3 s (x 0.05) and its limit
-  to 8 calls per window (which binds), each call answered in 2 s (several in flight);
+  to 8 calls per window (which binds), each call answered in 2 s (several in flight), one worker process of 8 threads;
 - forced-429: 3 companies, an invoice each every 0.5 s; 429 forced on one for 3 s; the pause
   after a 429 is 6 s (x 0.1);
-- outage: 2 companies, an invoice each every 0.125 s; the 10-minute outage lasts 30 s (x 0.05:
+- outage: 1 company, an invoice every 0.1 s; the 10-minute outage lasts 30 s (x 0.05:
   the backoff and the outage pauses shortened alike).
 """
 
@@ -31,6 +31,7 @@ def test_big_and_small_companies_stay_within_every_limit():
             "BENCH_LIMITS_PER_WINDOW": "8",
             "BENCH_LIMITS_BATCH_THRESHOLD": "100000",
             "BENCH_LATENCY_MS": "2000",
+            "BENCH_LIMITS_WORKERS": "1",
         },
         timeout=TIMEOUT,
     )["big-and-small"]
@@ -67,8 +68,8 @@ def test_outage_cuts_our_rate_to_a_tenth_and_every_job_is_sent_after():
         "outage",
         {
             "BENCH_LIMITS_EVENT_SCALE": "0.05",
-            "BENCH_LIMITS_COMPANIES_OUTAGE": "2",
-            "BENCH_LIMITS_STEP": "0.125",
+            "BENCH_LIMITS_COMPANIES_OUTAGE": "1",
+            "BENCH_LIMITS_STEP": "0.1",
             "BENCH_LIMITS_NORMAL": "6",
             "BENCH_LIMITS_AFTER": "2",
         },

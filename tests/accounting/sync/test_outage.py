@@ -24,6 +24,18 @@ class FakeTime:
 
 
 @pytest.fixture(autouse=True)
+def _own_cache(settings):
+    """The outage state lives in the cache: on Redis (REDIS_URL) it would be shared with the
+    tests another pytest-xdist worker runs at the same time on the same realm."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "outage-tests",
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
 def clock(monkeypatch):
     fake = FakeTime()
     monkeypatch.setattr(outage, "time", fake)
