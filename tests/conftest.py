@@ -5,7 +5,7 @@ import pytest
 
 from tests.factories.businesses import BusinessFactory, MembershipFactory, UserFactory
 
-pytest_plugins = ["qbo_emulator.pytest_plugin"]
+pytest_plugins = ["qbo_emulator.pytest_plugin", "tests.reliability._gate"]
 
 _real_connect = socket.socket.connect
 _real_create_connection = socket.create_connection

@@ -21,6 +21,8 @@ from django.core.cache import cache
 
 from accounting.qbo.sales import LimiterBusy
 
+from .outage import outage_left, outage_until_key, time_scale
+
 PAUSE_SECONDS_DEFAULT = 60
 
 
@@ -30,10 +32,11 @@ def _limits() -> dict:
         "in_flight": int(getattr(settings, "QBO_LIMIT_IN_FLIGHT", 10)),
         "batch_per_minute": int(getattr(settings, "QBO_LIMIT_BATCH_PER_MINUTE", 40)),
         # The bench shortens QBO's minute (the emulator is told the same window).
-        # A request is counted from its admission, and again from its answer once it has one
-        # (release restamps it), so that a request that left late (a busy worker) is never
-        # counted earlier than QBO counted its arrival; the small margin covers the requests
-        # still on their way.
+        # A request counts in the window from its admission until its answer, and from its
+        # answer on (release restamps it), so that a request that left late (a busy worker,
+        # threads waiting between admission and sending) is never counted earlier than QBO
+        # counted its arrival, nor dropped from the window while it is still on its way. The
+        # margin covers the difference of clocks and transit.
         "window_ms": int(
             float(getattr(settings, "QBO_LIMIT_WINDOW_SECONDS", 60)) * 1000
             + int(getattr(settings, "QBO_LIMIT_SAFETY_MS", 300))
@@ -43,13 +46,19 @@ def _limits() -> dict:
     }
 
 
+# A request still in flight (its slot not freed, not expired) counts as sent now: it stays in
+# the window however long it takes.
 _LUA = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local window, per_minute, in_flight = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local slot_ms, token, is_batch, batch_limit = tonumber(ARGV[4]), ARGV[5], ARGV[6], tonumber(ARGV[7])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+for _, flying in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  redis.call('ZADD', KEYS[1], 'XX', now, flying)
+  redis.call('ZADD', KEYS[3], 'XX', now, flying)
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - window)
 if redis.call('ZCARD', KEYS[2]) >= in_flight then return -1 end
 if redis.call('ZCARD', KEYS[1]) >= per_minute then
@@ -162,9 +171,14 @@ class FileLimiter:
 
         def change(state: dict, now: float) -> float:
             since = now - limits["window_ms"]
-            window = {k: t for k, t in _stamps(state, "window").items() if t > since}
-            batch = {k: t for k, t in _stamps(state, "batch").items() if t > since}
             in_flight = {k: v for k, v in state.get("in_flight", {}).items() if v > now}
+            window, batch = _stamps(state, "window"), _stamps(state, "batch")
+            for token_in_flight in in_flight:
+                for stamps in (window, batch):
+                    if token_in_flight in stamps:
+                        stamps[token_in_flight] = now
+            window = {k: t for k, t in window.items() if t > since}
+            batch = {k: t for k, t in batch.items() if t > since}
             state.update(window=window, batch=batch, in_flight=in_flight)
             if len(in_flight) >= limits["in_flight"]:
                 return 5.0
@@ -232,6 +246,11 @@ def admit(realm_id: str, is_batch: bool) -> Callable[[], None]:
     token = uuid.uuid4().hex
     deadline = time.monotonic() + _limits()["max_wait"]
     while True:
+        # A call that was on its way (past its job's checks, or waiting here for a slot) when
+        # the company was paused stays unsent: after a 429, nothing until the pause ends.
+        paused = _paused_for(realm_id)
+        if paused > 0:
+            raise LimiterBusy(paused)
         wait = limiter.try_acquire(realm_id, is_batch, token)
         if wait == 0:
             return lambda: limiter.release(realm_id, token)
@@ -248,8 +267,12 @@ def _pause_key(realm_id: str) -> str:
 
 
 def pause_realm(realm_id: str, *, seconds: float | None = None) -> float:
-    """Every worker stops calling this company until the returned time (epoch seconds)."""
-    seconds = PAUSE_SECONDS_DEFAULT if seconds is None else max(1.0, float(seconds))
+    """Every worker stops calling this company until the returned time (epoch seconds):
+    `seconds` (QuickBooks' Retry-After) or a minute (shortened by QBO_SYNC_TIME_SCALE)."""
+    if seconds is None:
+        seconds = PAUSE_SECONDS_DEFAULT * time_scale()
+    else:
+        seconds = max(1.0, float(seconds))
     until = time.time() + seconds
     cache.set(_pause_key(realm_id), until, timeout=int(seconds) + 5)
     return until
@@ -260,6 +283,15 @@ def realm_paused_until(realm_id: str) -> float | None:
     if until is None or until <= time.time():
         return None
     return float(until)
+
+
+def _paused_for(realm_id: str) -> float:
+    """Seconds before this company may be called again: its 429 pause, its outage pause
+    (one round trip for both: this runs before every call)."""
+    throttle_key, outage_key = _pause_key(realm_id), outage_until_key(realm_id)
+    values = cache.get_many([throttle_key, outage_key])
+    throttled = float(values.get(throttle_key) or 0) - time.time()
+    return max(0.0, throttled, outage_left(values.get(outage_key)))
 
 
 def unpause_realm(realm_id: str) -> None:

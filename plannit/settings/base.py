@@ -244,6 +244,9 @@ QBO_SYNC_BATCH_THRESHOLD = env.int("QBO_SYNC_BATCH_THRESHOLD", default=10)
 # Job messages one company may queue per 2 s; past that its jobs wait behind its backlog task,
 # which takes turns with the other companies' messages (accounting/sync/services/wake.py).
 QBO_SYNC_QUEUE_BUDGET = env.int("QBO_SYNC_QUEUE_BUDGET", default=20)
+# Bench and test use only: shortens the retry backoff, the pause after a 429 and the outage
+# pauses by this factor (the emulator's window is shortened to match). 1 everywhere else.
+QBO_SYNC_TIME_SCALE = env.float("QBO_SYNC_TIME_SCALE", default=1.0)
 # How often beat's sweeper looks for due jobs, lost messages and expired leases.
 QBO_SYNC_SWEEP_SECONDS = env.float("QBO_SYNC_SWEEP_SECONDS", default=10.0)
 # How often each connected company's catch-up (CDC) pass runs, jittered by ±10 %.

@@ -43,6 +43,7 @@ from ..models import (
     SyncOperation,
     SyncStatus,
 )
+from ..outage import outage_gate
 from . import outcome, transactions
 from .blockers import blocked_new_invoices
 from .context import JobContext
@@ -146,6 +147,7 @@ def _ready_connection(business_id: int, realm_id: str) -> QboConnection | None:
         or connection.status != ConnectionStatus.CONNECTED
         or connection.realm_id != realm_id
         or limiter.realm_paused_until(realm_id) is not None
+        or outage_gate(realm_id, probe=False).failures
     ):
         return None
     return connection
@@ -241,7 +243,10 @@ def _send_group(
         return None
     except errors.QboError as error:
         claims_forget(ids)
-        return {job.pk: outcome.finish_error(job, owner, recorder, error) for job in jobs}
+        return {
+            job.pk: outcome.finish_error(job, owner, recorder, error, count_outage=n == 0)
+            for n, job in enumerate(jobs)
+        }
     connection_record_successful_call(
         connection_id=qbo_connection.pk, last_known=qbo_connection.last_successful_call_at
     )

@@ -21,6 +21,7 @@ from accounting.qbo.sales import Recorder
 
 from .. import limiter
 from ..models import AttemptOutcome, InvoiceLink, SyncAttempt, SyncJob, SyncStatus
+from ..outage import outage_end, outage_failure, outage_paused_for, time_scale
 from .context import RECONNECT_RECHECK, Done, JobFail
 from .jobs import job_enqueue, jobs_release_after, jobs_release_after_many
 from .lease import claims_mark_done
@@ -28,6 +29,10 @@ from .lease import claims_mark_done
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
+# Attempts made during an outage do not count towards MAX_ATTEMPTS, up to this many in all
+# (a job that QuickBooks alone refuses with a 500, in a company that sends nothing else,
+# looks like an outage: at the 5-minute pause, it ends after about 8 hours).
+OUTAGE_MAX_ATTEMPTS = 100
 BACKOFF_BASE_SECONDS = 2.0
 BACKOFF_CAP_SECONDS = 300.0
 # Enqueue the next try directly when it is this close; farther ones are left to the sweeper.
@@ -49,6 +54,9 @@ def attempt_uncount(job: SyncJob) -> None:
         job.attempt_counted_by_this_run = False
         job.attempt_given_back = True
 
+
+# The message keys of the errors that tell of an outage (outage.py) when they come in a row.
+OUTAGE_KEYS = ("server", "network")
 
 # An error class -> (status, message key) for the owner. Checked in order (subclasses first).
 _ERROR_KEYS: tuple[tuple[type[errors.QboError], str, str], ...] = (
@@ -75,13 +83,41 @@ def error_key(error: errors.QboError) -> tuple[str, str]:
     return SyncStatus.FAILED, "refused"
 
 
-def finish_error(job: SyncJob, owner: str, recorder: Recorder, error: errors.QboError) -> str:
+def finish_error(
+    job: SyncJob,
+    owner: str,
+    recorder: Recorder,
+    error: errors.QboError,
+    *,
+    count_outage: bool = True,
+) -> str:
+    """`count_outage`: this error is the call's own observation of the company (a batch
+    call's jobs share one: only the first counts it)."""
     status, key = error_key(error)
     params = {"status": error.status or "", "detail": (error.detail or error.message)[:300]}
     detail = f"{type(error).__name__} {error.code} {error.message} {error.detail}".strip()[:1000]
+    down_for = None
+    if key in OUTAGE_KEYS:
+        down_for = outage_failure(job.realm_id) if count_outage else outage_paused_for(job.realm_id)
+    elif getattr(job, "outage_failures", 0):
+        outage_end(job.realm_id)  # QuickBooks answered: up again
     if key == "throttled":
         until = limiter.pause_realm(job.realm_id, seconds=error.retry_after)
         delay = until - timezone.now().timestamp() + random.uniform(0.1, 2.0)
+    elif down_for and job.attempts < OUTAGE_MAX_ATTEMPTS:
+        # The company is down, not this job: wait for the pause, the job's budget untouched.
+        return finish(
+            job,
+            owner,
+            recorder,
+            status=SyncStatus.PENDING,
+            key=key,
+            params=params,
+            delay=down_for + random.uniform(0.1, 1.0) * time_scale(),
+            code=error.code,
+            detail=detail,
+            forgive_attempt=True,
+        )
     elif status == SyncStatus.PENDING:
         if job.attempts - job.retry_round >= MAX_ATTEMPTS:
             return finish(
@@ -94,7 +130,7 @@ def finish_error(job: SyncJob, owner: str, recorder: Recorder, error: errors.Qbo
                 code=error.code,
                 detail=detail,
             )
-        delay = backoff_delay(job.attempts - job.retry_round)
+        delay = backoff_delay(job.attempts - job.retry_round) * time_scale()
     else:
         delay = RECONNECT_RECHECK.total_seconds()
     return finish(
@@ -159,8 +195,11 @@ def finish(
     detail: str = "",
     done: Done | None = None,
     keep_error: bool = False,
+    forgive_attempt: bool = False,
 ) -> str:
-    """Write the job's end in one transaction; returns its status afterwards."""
+    """Write the job's end in one transaction; returns its status afterwards.
+    `forgive_attempt`: this run's attempt does not count towards MAX_ATTEMPTS (it stays
+    counted as an attempt: it may have reached QuickBooks)."""
     requeue = None
     with transaction.atomic():
         current = SyncJob.objects.select_for_update().get(pk=job.pk)
@@ -180,6 +219,8 @@ def finish(
         if getattr(job, "attempt_given_back", False):
             current.attempts = max(0, current.attempts - 1)
             job.attempt_given_back = False
+        if forgive_attempt:
+            current.retry_round = min(current.attempts, current.retry_round + 1)
         current.status = status
         current.lease_owner = ""
         current.lease_expires_at = None

@@ -35,6 +35,7 @@ from accounting.services.connection import (
 
 from .. import limiter
 from ..models import SyncJob, SyncKind, SyncOperation, SyncStatus
+from ..outage import outage_end, outage_gate
 from . import credits, customers, duplicates, outcome, reads, receipts, transactions
 from .blockers import blocker_of
 from .context import RECONNECT_RECHECK, WAIT_RECHECK, Done, JobContext, JobFail, JobWait
@@ -142,6 +143,10 @@ def connection_for(job: SyncJob) -> QboConnection:
     if paused_until is not None:
         delay = paused_until - timezone.now().timestamp() + random.uniform(0.1, 2.0)
         raise JobWait("throttled", delay=delay, status=SyncStatus.PENDING)
+    gate = outage_gate(job.realm_id)
+    if gate.wait:
+        raise JobWait("network", delay=gate.wait, status=SyncStatus.PENDING)
+    job.outage_failures = gate.failures
     return connection
 
 
@@ -190,6 +195,8 @@ def _execute(job: SyncJob, owner: str, recorder: Recorder) -> Done:
         raise JobWait("reconnect", delay=RECONNECT_RECHECK.total_seconds()) from None
     except errors.QboNotConnected:
         raise JobWait("disconnected", delay=RECONNECT_RECHECK.total_seconds()) from None
+    if job.outage_failures:
+        outage_end(job.realm_id)
     connection_record_successful_call(
         connection_id=connection.pk, last_known=connection.last_successful_call_at
     )

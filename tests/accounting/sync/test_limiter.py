@@ -120,3 +120,23 @@ def _counted_at_all(backend, realm_id: str) -> list:
 
         return sorted(json.loads(backend._path(realm_id).read_text())["window"])
     return [t.decode() for t in backend.client.zrange(f"qbo:limit:{realm_id}:window", 0, -1)]
+
+
+@override_settings(
+    QBO_LIMIT_REQUESTS_PER_MINUTE=1,
+    QBO_LIMIT_IN_FLIGHT=5,
+    QBO_LIMIT_WINDOW_SECONDS=0.2,
+    QBO_LIMIT_SAFETY_MS=0,
+)
+def test_a_request_still_on_its_way_stays_in_the_window(tmp_path, redis_limiter):
+    # A request admitted, then held (a slow answer, a starved thread) past the window: it
+    # may have reached QuickBooks only now, so it still counts until it is answered.
+    import time
+
+    for backend in _backends(tmp_path, redis_limiter):
+        backend.reset("r1")
+        assert backend.try_acquire("r1", False, "slow") == 0.0
+        time.sleep(0.3)  # longer than the window; a loaded machine only makes it longer
+        assert backend.try_acquire("r1", False, "next") > 0
+        assert _counted_at_all(backend, "r1") == ["slow"]
+        backend.reset("r1")
