@@ -271,7 +271,7 @@ def jobs_release_after_many(*, jobs: list[SyncJob]) -> list[int]:
 @transaction.atomic
 def job_retry(*, business: Business, job: SyncJob) -> SyncJob:
     """The owner's Retry: run the job again now (a new round of attempts)."""
-    job = SyncJob.objects.select_for_update().get(pk=job.pk, business=business)
+    job = SyncJob.objects.select_for_update(no_key=True).get(pk=job.pk, business=business)
     if not job.can_retry:
         raise ApplicationError(_("This sync is not in error: there is nothing to retry."))
     job.status = SyncStatus.PENDING
@@ -290,7 +290,7 @@ def job_retry(*, business: Business, job: SyncJob) -> SyncJob:
 @transaction.atomic
 def job_dismiss(*, business: Business, job: SyncJob) -> SyncJob:
     """The owner gives up on this change: it stays in the log, marked dismissed."""
-    job = SyncJob.objects.select_for_update().get(pk=job.pk, business=business)
+    job = SyncJob.objects.select_for_update(no_key=True).get(pk=job.pk, business=business)
     if not job.can_dismiss:
         raise ApplicationError(_("Only a sync in error or waiting can be dismissed."))
     job.status = SyncStatus.DISMISSED

@@ -133,7 +133,7 @@ def jobs_claim(queryset, *, owner: str, limit: int) -> list[SyncJob]:
     now = timezone.now()
     with transaction.atomic():
         if connection.features.has_select_for_update_skip_locked:
-            queryset = queryset.select_for_update(skip_locked=True)
+            queryset = queryset.select_for_update(skip_locked=True, no_key=True)
         ids = list(queryset.order_by("id").values_list("pk", flat=True)[:limit])
         SyncJob.objects.filter(_due(now), pk__in=ids).update(**_lease_values(owner, now))
     claimed = list(

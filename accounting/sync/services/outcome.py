@@ -202,7 +202,7 @@ def finish(
     counted as an attempt: it may have reached QuickBooks)."""
     requeue = None
     with transaction.atomic():
-        current = SyncJob.objects.select_for_update().get(pk=job.pk)
+        current = SyncJob.objects.select_for_update(no_key=True).get(pk=job.pk)
         if done is not None and done.store is not None:
             # Stored even if our lease was lost: the link is the truth about QBO, and its
             # unique constraints keep a second one out.
@@ -286,7 +286,9 @@ def finish_batch_successes(
     Raises IntegrityError (nothing written) when one of the links exists meanwhile."""
     now = timezone.now()
     ids = [job.pk for job, _outcome in created]
-    locked = {job.pk: job for job in SyncJob.objects.select_for_update().filter(pk__in=ids)}
+    locked = {
+        job.pk: job for job in SyncJob.objects.select_for_update(no_key=True).filter(pk__in=ids)
+    }
     links, finished, statuses = [], [], {}
     for job, outcome in created:
         links.append(
