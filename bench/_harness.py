@@ -51,8 +51,8 @@ def http_json(method: str, url: str, body=None, token: str = "", content_type="a
         return json.loads(response.read() or b"{}")
 
 
-def reset_database(database_url: str) -> None:
-    """Drop and recreate the bench's own database."""
+def reset_database(database_url: str, *, create: bool = True) -> None:
+    """Drop and recreate the bench's own database (only drop it: `create` False)."""
     import psycopg2
 
     parts = urllib.parse.urlsplit(database_url)
@@ -67,7 +67,8 @@ def reset_database(database_url: str) -> None:
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
+        if create:
+            cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
 
 

@@ -5,7 +5,9 @@ import pytest
 
 from tests.factories.businesses import BusinessFactory, MembershipFactory, UserFactory
 
-pytest_plugins = ["qbo_emulator.pytest_plugin"]
+# The reliability gate is registered here too, so that the xdist controller (which collects
+# nothing, hence never loads tests/reliability/conftest.py) prints its line.
+pytest_plugins = ["qbo_emulator.pytest_plugin", "tests.reliability._gate"]
 
 _real_connect = socket.socket.connect
 _real_create_connection = socket.create_connection
