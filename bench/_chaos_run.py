@@ -196,9 +196,8 @@ def run(mode: str, size: dict, limit: float) -> dict:
             # Tokens keep expiring after 200 requests: that is no fault, QBO's tokens expire.
             stack.emulator("DELETE", "/_emulator/faults")
             result.update(kills=chaos.kills, redis_restarts=redis.restarts)
-            log(
-                f"{mode}: faults off; waiting for every job (at most {size['settle_deadline_seconds']:.0f} s)"
-            )
+            deadline = size["settle_deadline_seconds"]
+            log(f"{mode}: faults off; waiting for every job (at most {deadline:.0f} s)")
             result["settle_seconds"] = settle(size["settle_deadline_seconds"])
             left = list(
                 jobs_left().values_list(

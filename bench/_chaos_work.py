@@ -26,11 +26,14 @@ def _lines(number: int, quantity: str):
     ]
 
 
-def _edit(invoice, number: int) -> None:
+def _edit(invoice, number: int) -> bool:
+    """A third hour of work and a note; True when the invoice was already in QuickBooks."""
+    from accounting.sync.models import InvoiceLink
     from invoicing.models import Invoice
     from invoicing.services import invoice_update
 
     invoice = Invoice.objects.get(pk=invoice.pk)
+    pushed = InvoiceLink.objects.filter(invoice=invoice).exists()
     invoice_update(
         invoice=invoice,
         contact=invoice.contact,
@@ -39,6 +42,7 @@ def _edit(invoice, number: int) -> None:
         lines=_lines(number, "3"),
         notes=f"Modifiée {number}",
     )
+    return pushed
 
 
 def drafts_make(company: dict, count: int, first: int) -> list:
@@ -78,12 +82,13 @@ def company_work(drafts: list, plan: Plan, seconds: float, stop: threading.Event
     from invoicing.models import Invoice
     from invoicing.services import invoice_issue, invoice_void, payment_record, payment_void
 
-    counts = {"issued": 0, "edited": 0, "payments": 0, "payments_voided": 0, "voided": 0}
+    counts = {"issued": 0, "edited": 0, "edited_after_push": 0, "payments": 0}
+    counts.update(payments_voided=0, voided=0)
     for index, draft in _paced(list(enumerate(drafts)), seconds / 2, stop):
         invoice_issue(invoice=draft)
         counts["issued"] += 1
         if index in plan.edit_now:
-            _edit(draft, index)
+            counts["edited_after_push"] += _edit(draft, index)
             counts["edited"] += 1
     later = {i for i in range(len(drafts)) if i in plan.edit_later or i in plan.voided}
     later |= set(plan.paid)
@@ -91,7 +96,7 @@ def company_work(drafts: list, plan: Plan, seconds: float, stop: threading.Event
     for index in _paced(sorted(later), seconds / 2, stop):
         draft = drafts[index]
         if index in plan.edit_later:
-            _edit(draft, index)
+            counts["edited_after_push"] += _edit(draft, index)
             counts["edited"] += 1
         if index in plan.voided:
             invoice_void(invoice=Invoice.objects.get(pk=draft.pk))

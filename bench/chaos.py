@@ -11,11 +11,11 @@ connection dropped after the commit, 3 % a latency spike (LATENCY_SPIKE_MS); eve
 token stops working after 200 requests (401, as an expired one; each refresh rotates the
 refresh token). A worker is killed with SIGKILL every KILL_EVERY_SECONDS (alternately, and
 replaced at once); the bench's own redis-server is killed and started again empty once, at
-the middle. Then the faults and the kills stop (tokens still expire), and every job must be done within
-SETTLE_DEADLINE_SECONDS. The whole run is made twice: with the emulator's requestid replay,
-and with it switched off (requestid_mode "ignore": only the engine's own look-ups stand
-between a retry and a duplicate). Each run is a process of its own (its own database, Redis
-server, emulator and workers).
+the middle. Then the faults and the kills stop (tokens still expire), and every job must be
+done within SETTLE_DEADLINE_SECONDS. The whole run is made twice: with the emulator's
+requestid replay, and with it switched off (requestid_mode "ignore": only the engine's own
+look-ups stand between a retry and a duplicate). Each run is a process of its own (its own
+database, Redis server, emulator and workers).
 
 After each run every log line captured (workers', beat's, the emulator's) and a dump of the
 database (pg_dump) are searched for every access token, refresh token and authorization code
@@ -35,7 +35,8 @@ BENCH_CHAOS_PAYMENTS, BENCH_CHAOS_COMPANIES (override the size), BENCH_CHAOS_WOR
 (120), BENCH_CHAOS_WORKERS (2), BENCH_CHAOS_POOL (threads), BENCH_CHAOS_CONCURRENCY (4),
 BENCH_CHAOS_MINUTE_SECONDS (QBO's minute, shortened: 3), BENCH_CHAOS_MODES
 ("replay,ignore"), BENCH_CHAOS_LOG_DIR (keep the logs there; else a temporary directory,
-removed), BENCH_CHAOS_DROP_DATABASE (set: each run drops its database at the end), BENCH_TIME_LIMIT_SECONDS (hard stop of the whole bench: ci 900, soak 1500).
+removed), BENCH_CHAOS_DROP_DATABASE (set: each run drops its database at the end),
+BENCH_TIME_LIMIT_SECONDS (hard stop of the whole bench: ci 900, soak 1500).
 """
 
 import argparse

@@ -93,6 +93,8 @@ def test_the_books_match_after_the_chaos_run(chaos_result):
         assert run["redis_restarts"] == 1
         assert run["work"]["issued"] == INVOICES
         assert run["work"]["payments"] == PAYMENTS
+        # Edits reached invoices still on their way and invoices already in QuickBooks.
+        assert 0 < run["work"]["edited_after_push"] < run["work"]["edited"]
         assert run["invoices_voided"] == run["work"]["voided"] > 0
         assert run["payments_voided"] == run["work"]["payments_voided"] > 0
         assert run["secrets_searched"] >= 5  # the tokens of 2 companies and the client secret
