@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 import redis
 
-from accounting.sync.models import SyncJob, SyncStatus
+from accounting.sync.models import InvoiceLink, SyncJob, SyncStatus
 from accounting.sync.services import jobs, wake
 from invoicing import services as invoicing
 from invoicing.models import Invoice, InvoiceStatus
@@ -111,3 +111,61 @@ def test_a_job_runs_alone_when_redis_cannot_say_whether_it_leads_a_backlog(
     assert run_due() == ["done"]
     assert [row["DocNumber"] for row in qbo.invoices()] == [invoice.number]
     assert backlogs_sent == []
+
+
+def _edit(invoice) -> None:
+    invoice = Invoice.objects.get(pk=invoice.pk)
+    invoicing.invoice_update(
+        invoice=invoice,
+        contact=invoice.contact,
+        issue_date=invoice.issue_date,
+        terms=invoice.terms,
+        lines=[
+            invoicing.LineInput(
+                description="Déneigement entrée", quantity=Decimal("3"), unit_price=Decimal("75")
+            )
+        ],
+    )
+
+
+def _qbo_totals(qbo) -> list[tuple[str, Decimal]]:
+    return [(row["DocNumber"], Decimal(str(row["TotalAmt"]))) for row in qbo.invoices()]
+
+
+@pytest.mark.parametrize("fault", ["status_after", "drop_after"])
+def test_an_invoice_found_by_its_number_after_a_lost_answer_gets_the_later_edit(qbo, fault):
+    """The create reached QuickBooks but we never heard, and the attempt was not counted (so
+    the owner's edit rode along with the open job). With replay off, the retry meets its own
+    number (6140), finds the invoice, and must send the edit over it instead of taking the
+    old version as done."""
+    qbo.emulator.set_settings(requestid_mode="ignore")
+    invoice = issue_invoice(qbo.business)
+    qbo.emulator.add_fault(action=fault, status=500, method="POST", entity="invoice", times=1)
+    assert run_due() == ["pending"]
+    assert _qbo_totals(qbo) == [(invoice.number, Decimal("172.46"))]
+    SyncJob.objects.update(attempts=0, next_attempt_at=invoice.issued_at)  # the lost count
+    _edit(invoice)
+    assert SyncJob.objects.count() == 1  # the edit rode along with the open create
+
+    assert run_due() == ["done"]
+
+    assert _qbo_totals(qbo) == [(invoice.number, Decimal("258.69"))]
+    job = SyncJob.objects.get()
+    assert (job.warning_key, job.qbo_id) == ("", qbo.invoices()[0]["Id"])
+    link = InvoiceLink.objects.get()
+    assert (link.qbo_total, link.sync_token) == (Decimal("258.69"), qbo.invoices()[0]["SyncToken"])
+
+
+def test_an_edit_made_while_the_create_answer_was_lost_reaches_quickbooks_once(qbo):
+    """The counted attempt's case: the retry finds the invoice by its number, brings it up to
+    date, and the edit's own job follows: one invoice in QuickBooks, the edited one."""
+    invoice = issue_invoice(qbo.business)
+    qbo.emulator.add_fault(action="status_after", status=500, entity="invoice", times=1)
+    assert run_due() == ["pending"]
+    _edit(invoice)
+    SyncJob.objects.update(next_attempt_at=invoice.issued_at)
+
+    assert run_due() == ["done", "done"]
+
+    assert _qbo_totals(qbo) == [(invoice.number, Decimal("258.69"))]
+    assert InvoiceLink.objects.get().qbo_total == Decimal("258.69")
