@@ -10,7 +10,7 @@ from accounting.sync.services import jobs, wake
 from invoicing import services as invoicing
 from invoicing.models import Invoice, InvoiceStatus
 
-from .conftest import issue_invoice, run_due
+from .conftest import edit_invoice, issue_invoice, run_due
 
 
 class DownCache:
@@ -113,21 +113,6 @@ def test_a_job_runs_alone_when_redis_cannot_say_whether_it_leads_a_backlog(
     assert backlogs_sent == []
 
 
-def _edit(invoice) -> None:
-    invoice = Invoice.objects.get(pk=invoice.pk)
-    invoicing.invoice_update(
-        invoice=invoice,
-        contact=invoice.contact,
-        issue_date=invoice.issue_date,
-        terms=invoice.terms,
-        lines=[
-            invoicing.LineInput(
-                description="Déneigement entrée", quantity=Decimal("3"), unit_price=Decimal("75")
-            )
-        ],
-    )
-
-
 def _qbo_totals(qbo) -> list[tuple[str, Decimal]]:
     return [(row["DocNumber"], Decimal(str(row["TotalAmt"]))) for row in qbo.invoices()]
 
@@ -144,7 +129,7 @@ def test_an_invoice_found_by_its_number_after_a_lost_answer_gets_the_later_edit(
     assert run_due() == ["pending"]
     assert _qbo_totals(qbo) == [(invoice.number, Decimal("172.46"))]
     SyncJob.objects.update(attempts=0, next_attempt_at=invoice.issued_at)  # the lost count
-    _edit(invoice)
+    edit_invoice(invoice)
     assert SyncJob.objects.count() == 1  # the edit rode along with the open create
 
     assert run_due() == ["done"]
@@ -162,10 +147,39 @@ def test_an_edit_made_while_the_create_answer_was_lost_reaches_quickbooks_once(q
     invoice = issue_invoice(qbo.business)
     qbo.emulator.add_fault(action="status_after", status=500, entity="invoice", times=1)
     assert run_due() == ["pending"]
-    _edit(invoice)
+    edit_invoice(invoice)
     SyncJob.objects.update(next_attempt_at=invoice.issued_at)
 
     assert run_due() == ["done", "done"]
 
     assert _qbo_totals(qbo) == [(invoice.number, Decimal("258.69"))]
     assert InvoiceLink.objects.get().qbo_total == Decimal("258.69")
+
+
+def test_jobs_of_a_dead_batch_worker_are_run_once_their_lease_lapses(qbo, monkeypatch):
+    """A batch claims jobs (a cache shortcut lets their queued messages be dropped); its worker
+    is killed. Once the lease has lapsed, the sweeper's message must run the job: the shortcut
+    may not outlive the lease (it lived four leases, and the jobs waited minutes)."""
+    from django.utils import timezone
+
+    from accounting.sync.services import lease
+    from accounting.sync.tasks import sync_run_job
+
+    timeouts = []
+    real_set_many = lease.cache.set_many
+    monkeypatch.setattr(
+        lease.cache,
+        "set_many",
+        lambda values, timeout=None: timeouts.append(timeout) or real_set_many(values, timeout),
+    )
+    invoice = issue_invoice(qbo.business)
+    job = SyncJob.objects.get()
+    claimed = lease.jobs_claim(SyncJob.objects.all(), owner="dead-batch-worker", limit=30)
+    assert [j.pk for j in claimed] == [job.pk]
+    assert timeouts == [lease.LEASE.total_seconds()]
+    assert sync_run_job(job.pk) == "skipped"  # held: its message is dropped
+
+    SyncJob.objects.filter(pk=job.pk).update(lease_expires_at=timezone.now())
+    lease.cache.delete(f"qbo:skip:{job.pk}")  # what the cache does when the lease lapses
+    assert sync_run_job(job.pk) == "done"
+    assert [row["DocNumber"] for row in qbo.invoices()] == [invoice.number]

@@ -15,7 +15,7 @@ from accounting.sync.services import jobs, lease, outcome, push
 from contacts import services as contacts
 from invoicing import services as invoicing
 
-from .conftest import CA_REALM, issue_invoice, make_contact, make_due, run_due
+from .conftest import CA_REALM, edit_invoice, issue_invoice, make_contact, make_due, run_due
 
 
 def _invoice_writes(qbo) -> list[str]:
@@ -161,17 +161,7 @@ def test_stale_sync_token_rereads_and_reapplies(qbo):
     # Someone edits the invoice in QuickBooks: our SyncToken is now stale.
     remote = qbo.company.get("Invoice", link.qbo_id)
     qbo.company.save("Invoice", {**remote, "CustomerMemo": {"value": "edited in QBO"}})
-    invoicing.invoice_update(
-        invoice=invoice,
-        contact=invoice.contact,
-        issue_date=invoice.issue_date,
-        terms=invoice.terms,
-        lines=[
-            invoicing.LineInput(
-                description="Déneigement entrée", quantity=Decimal("3"), unit_price=Decimal("75.00")
-            )
-        ],
-    )
+    edit_invoice(invoice)
     assert run_due() == ["done"]
     job = SyncJob.objects.filter(operation="update").get()
     remote = qbo.company.get("Invoice", link.qbo_id)
@@ -375,17 +365,7 @@ def test_updates_to_one_invoice_run_in_order(qbo):
             lease_owner="busy",
             lease_expires_at=timezone.now() + timedelta(minutes=5),
         )
-        invoicing.invoice_update(
-            invoice=invoice,
-            contact=invoice.contact,
-            issue_date=invoice.issue_date,
-            terms=invoice.terms,
-            lines=[
-                invoicing.LineInput(
-                    description="x", quantity=Decimal(quantity), unit_price=Decimal("10.00")
-                )
-            ],
-        )
+        edit_invoice(invoice, quantity=quantity, unit_price="10.00", description="x")
     SyncJob.objects.update(status="pending", lease_owner="", lease_expires_at=None)
     create, first_update, second_update = SyncJob.objects.order_by("id")
     assert push.job_run(job_id=second_update.pk) == "waiting"
@@ -399,15 +379,7 @@ def test_updates_to_one_invoice_run_in_order(qbo):
 
 def test_an_edit_before_the_push_rides_along_with_the_pending_job(qbo):
     invoice = issue_invoice(qbo.business)
-    invoicing.invoice_update(
-        invoice=invoice,
-        contact=invoice.contact,
-        issue_date=invoice.issue_date,
-        terms=invoice.terms,
-        lines=[
-            invoicing.LineInput(description="x", quantity=Decimal("1"), unit_price=Decimal("10.00"))
-        ],
-    )
+    edit_invoice(invoice, quantity="1", unit_price="10.00", description="x")
     assert SyncJob.objects.count() == 1
     assert run_due() == ["done"]
     remote = qbo.company.get("Invoice", InvoiceLink.objects.get().qbo_id)
