@@ -25,6 +25,40 @@ def _payment_id_of(note: str) -> int | None:
     return int(digits) if digits.isdigit() else None
 
 
+# What chaos.py sums over its runs and requires to be 0 from `duplicates` on.
+CHECKED = (
+    "invoices_expected",
+    "invoices_in_qbo",
+    "payments_expected",
+    "payments_in_qbo",
+    "duplicates",
+    "lost",
+    "cent_mismatches",
+    "wrong_invoice",
+)
+FIGURES = CHECKED + ("company_mismatches", "invoices_voided", "payments_voided")
+
+
+def _pair(what: str, ours: dict, rows: list[dict], key_of, figures: Counter, problems: list):
+    """(our object, its QBO row) for each of `ours` (key -> object) found once or more among
+    `rows` (grouped by `key_of(row)`); a missing one is lost, every extra row a duplicate."""
+    grouped: dict = {}
+    for row in rows:
+        grouped.setdefault(key_of(row), []).append(row)
+    for key, extra in grouped.items():
+        if key not in ours:  # a QBO object no Plannit object explains
+            figures["duplicates"] += len(extra)
+            problems.append(f"QBO {what} {[r['Id'] for r in extra]} not ours")
+    for key, obj in ours.items():
+        found = grouped.get(key, [])
+        if not found:
+            figures["lost"] += 1
+            problems.append(f"{what} {key} missing")
+            continue
+        figures["duplicates"] += len(found) - 1
+        yield obj, found[0]
+
+
 def compare_books(stack: Stack, companies: list[dict]) -> dict:
     from invoicing.models import Invoice, InvoiceStatus, Payment, PaymentStatus
 
@@ -45,23 +79,15 @@ def compare_books(stack: Stack, companies: list[dict]) -> dict:
         figures["invoices_in_qbo"] += len(qbo_invoices)
         figures["payments_in_qbo"] += len(qbo_payments)
 
-        by_number: dict[str, list[dict]] = {}
-        for row in qbo_invoices:
-            by_number.setdefault(row.get("DocNumber"), []).append(row)
         qbo_id_of_number: dict[str, str] = {}
-        ours = {invoice.number for invoice in invoices}
-        for number, rows in by_number.items():
-            if number not in ours:
-                figures["duplicates"] += len(rows)  # a QBO invoice no Plannit invoice explains
-                problems.append(f"{realm}: QBO invoice {number} is not ours")
-        for invoice in invoices:
-            rows = by_number.get(invoice.number, [])
-            if not rows:
-                figures["lost"] += 1
-                problems.append(f"{realm}: invoice {invoice.number} missing")
-                continue
-            figures["duplicates"] += len(rows) - 1
-            row = rows[0]
+        for invoice, row in _pair(
+            f"{realm} invoice",
+            {invoice.number: invoice for invoice in invoices},
+            qbo_invoices,
+            lambda row: row.get("DocNumber"),
+            figures,
+            problems,
+        ):
             qbo_id_of_number[invoice.number] = row["Id"]
             voided = invoice.status == InvoiceStatus.VOID
             want = (
@@ -80,23 +106,14 @@ def compare_books(stack: Stack, companies: list[dict]) -> dict:
             if voided:
                 figures["invoices_voided"] += 1
 
-        by_payment: dict[int, list[dict]] = {}
-        for row in qbo_payments:
-            payment_id = _payment_id_of(row.get("PrivateNote", ""))
-            by_payment.setdefault(payment_id, []).append(row)
-        mine = {payment.pk for payment in payments}
-        for payment_id, rows in by_payment.items():
-            if payment_id not in mine:
-                figures["duplicates"] += len(rows)
-                problems.append(f"{realm}: QBO payment(s) {[r['Id'] for r in rows]} not ours")
-        for payment in payments:
-            rows = by_payment.get(payment.pk, [])
-            if not rows:
-                figures["lost"] += 1
-                problems.append(f"{realm}: payment {payment.pk} missing")
-                continue
-            figures["duplicates"] += len(rows) - 1
-            row = rows[0]
+        for payment, row in _pair(
+            f"{realm} payment",
+            {payment.pk: payment for payment in payments},
+            qbo_payments,
+            lambda row: _payment_id_of(row.get("PrivateNote", "")),
+            figures,
+            problems,
+        ):
             voided = payment.status == PaymentStatus.VOID
             linked = {
                 link.get("TxnId")
@@ -134,21 +151,6 @@ def compare_books(stack: Stack, companies: list[dict]) -> dict:
             figures["company_mismatches"] += 1
             figures["cent_mismatches"] += 1
             problems.append(f"{realm}: totals {qbo_totals} != {ours_totals}")
-    result = {
-        key: figures[key]
-        for key in (
-            "invoices_expected",
-            "invoices_in_qbo",
-            "payments_expected",
-            "payments_in_qbo",
-            "duplicates",
-            "lost",
-            "cent_mismatches",
-            "wrong_invoice",
-            "company_mismatches",
-            "invoices_voided",
-            "payments_voided",
-        )
-    }
+    result = {key: figures[key] for key in FIGURES}
     result["problems"] = problems[:20]
     return result

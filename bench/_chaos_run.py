@@ -184,7 +184,7 @@ def run(mode: str, size: dict, limit: float) -> dict:
             log(f"{mode}: {size['invoices']} invoices, {size['payments']} payments, faults on")
             stop = threading.Event()
             counts = in_threads(lambda d: company_work(d, plan, size["work_seconds"], stop), drafts)
-            result["work"] = dict(sum((Counter(c) for c in counts), Counter()))
+            result["work"] = {key: sum(c[key] for c in counts) for key in counts[0]}
             chaos.stop.set()
             chaos.join()
             if chaos.error:
