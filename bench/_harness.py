@@ -51,8 +51,8 @@ def http_json(method: str, url: str, body=None, token: str = "", content_type="a
         return json.loads(response.read() or b"{}")
 
 
-def reset_database(database_url: str) -> None:
-    """Drop and recreate the bench's own database."""
+def reset_database(database_url: str, *, create: bool = True) -> None:
+    """Drop and recreate the bench's own database (only drop it: `create` False)."""
     import psycopg2
 
     parts = urllib.parse.urlsplit(database_url)
@@ -67,7 +67,8 @@ def reset_database(database_url: str) -> None:
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
+        if create:
+            cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
 
 
@@ -132,14 +133,16 @@ class Stack:
 
     # --- processes ------------------------------------------------------------------------
 
-    def start_emulator(self) -> None:
+    def start_emulator(self, *, log_path: str | None = None, verbose: bool = False) -> None:
+        """`log_path` (else BENCH_EMULATOR_LOG): a file for the emulator's stderr (its errors,
+        and with `verbose` a line per request), else dropped."""
         port = urllib.parse.urlsplit(self.emulator_url).port
-        # BENCH_EMULATOR_LOG: a file for the emulator's own errors (tracebacks), else dropped.
-        log_path = os.environ.get("BENCH_EMULATOR_LOG")
+        log_path = log_path or os.environ.get("BENCH_EMULATOR_LOG")
         errors = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+        command = [PYTHON, "-m", "qbo_emulator", "--host", "127.0.0.1", "--port", str(port)]
         self.processes.append(
             subprocess.Popen(
-                [PYTHON, "-m", "qbo_emulator", "--host", "127.0.0.1", "--port", str(port)],
+                command + (["--verbose"] if verbose else []),
                 cwd=ROOT,
                 env=self.env,
                 stdout=subprocess.DEVNULL,
@@ -204,19 +207,21 @@ class Stack:
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=open(stderr_path, "w") if stderr_path else subprocess.DEVNULL,
+            stderr=open(stderr_path, "a") if stderr_path else subprocess.DEVNULL,  # noqa: SIM115
             start_new_session=True,
         )
         self.processes.append(worker)
         return worker
 
-    def start_beat(self) -> subprocess.Popen:
+    def start_beat(
+        self, *, loglevel: str = "WARNING", stderr_path: str | None = None
+    ) -> subprocess.Popen:
         beat = subprocess.Popen(
-            [CELERY, "-A", "plannit", "beat", "--loglevel", "WARNING", "-s", str(self.schedule)],
+            [CELERY, "-A", "plannit", "beat", "--loglevel", loglevel, "-s", str(self.schedule)],
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=open(stderr_path, "a") if stderr_path else subprocess.DEVNULL,  # noqa: SIM115
         )
         self.processes.append(beat)
         return beat

@@ -96,17 +96,7 @@ def _gated(emu, req: Request, company, rest: str):
         if rule.action == "latency":
             emu.clock.sleep(rule.latency_ms / 1000)
         elif rule.action == "status":
-            if rule.status == 500:
-                fault = ApiFault(
-                    "10000",
-                    "System Failure Error: injected fault",
-                    status=500,
-                    fault_type="SystemFault",
-                )
-                return _fault_response(500, fault, company, emu.clock.now())
-            text = {502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
-            body = f"<html><body><h1>{rule.status} {text[rule.status]}</h1></body></html>"
-            return rule.status, {"Content-Type": "text/html"}, body.encode()
+            return _status_response(rule.status, company, emu.clock.now())
         elif rule.action == "throttle":
             return _throttled(emu, company, emu.settings.window_seconds)
         elif rule.action == "hang":
@@ -116,7 +106,26 @@ def _gated(emu, req: Request, company, rest: str):
     response = _with_requestid(emu, req, company, rest)
     if rule is not None and rule.action == "drop_after":
         raise ConnectionDropped(committed=True)
+    if rule is not None and rule.action == "status_after":
+        # The write is committed (and its requestid remembered); the answer is lost in a 5xx.
+        return _status_response(rule.status, company, emu.clock.now())
     return response
+
+
+def _status_response(status: int, company, now: float):
+    """An injected error status: 500 is Intuit's JSON SystemFault 10000, 502/503/504 the
+    gateway's HTML page."""
+    if status == 500:
+        fault = ApiFault(
+            "10000",
+            "System Failure Error: injected fault",
+            status=500,
+            fault_type="SystemFault",
+        )
+        return _fault_response(500, fault, company, now)
+    text = {502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
+    body = f"<html><body><h1>{status} {text[status]}</h1></body></html>"
+    return status, {"Content-Type": "text/html"}, body.encode()
 
 
 def _with_requestid(emu, req: Request, company, rest: str):

@@ -19,6 +19,8 @@ PKCE_MODES = ("off", "optional", "required")
 class EmulatorSettings:
     # OAuth (reference §1.4)
     access_token_ttl: int = 3600
+    # Requests an access token serves before it answers 401 as an expired one (0 = no limit).
+    access_token_max_uses: int = 0
     auth_code_ttl: int = 600
     # Intuit reports 8,726,400 s (101 days) for a fresh refresh token; the lifetime rolls on each use.
     refresh_token_ttl: int = 8_726_400

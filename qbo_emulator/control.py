@@ -200,6 +200,11 @@ def _route(emu, req: Request):
         return json_response(
             200, emu.issue_tokens(client_id, realm, data.get("scope") or ACCOUNTING_SCOPE)
         )
+    if path == "/_emulator/secrets" and method == "GET":
+        with emu.state.lock:
+            issued = {key: list(values) for key, values in emu.issued.items()}
+            issued["client_secrets"] = [app["client_secret"] for app in emu.state.apps.values()]
+        return json_response(200, issued)
     if path == "/_emulator/tokens/expire" and method == "POST":
         data = _body(req)
         count = expire_tokens(emu, _realm(emu, data), data.get("which", "access"))

@@ -43,6 +43,9 @@ class Emulator:
         self.faults = FaultInjector()
         self.webhooks = Webhooks(self)
         self.requestids: dict = {}
+        # Every secret handed out since the start or the last reset (GET /_emulator/secrets):
+        # what a test searches logs and database dumps for.
+        self.issued: dict[str, list[str]] = {"access_tokens": [], "refresh_tokens": [], "codes": []}
         self.log: deque = deque(maxlen=self.settings.request_log_size)
         self.store = SqliteStore(state_path) if state_path else None
         self._background: threading.Thread | None = None
@@ -61,6 +64,8 @@ class Emulator:
         with self.state.lock:
             seed(self.state, self.ctx_for)
             self.requestids.clear()
+            for values in self.issued.values():
+                values.clear()
             self.log.clear()
             self.faults.clear()
             self.limiter.reset()
@@ -170,6 +175,9 @@ class Emulator:
         if rule.action == "drop_after":
             run()
             raise ConnectionDropped(committed=True)
+        if rule.action == "status_after":
+            run()
+            return rule.status, {"Content-Type": "text/html"}, b"<html>Service Unavailable</html>"
         return 429, {"Content-Type": "application/json"}, b'{"error":"rate_limited"}'
 
     # Python conveniences for tests -------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Injected faults, deterministic with a seed: for matching requests (method, path or entity,
 realm; probability or every Nth; at most ``times``) answer an error status, throttle, add
-latency, hang, or drop the connection before or after the write is committed."""
+latency, hang, drop the connection before or after the write is committed, or answer an error
+status after the write is committed (``status_after``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ import re
 import threading
 from dataclasses import asdict, dataclass, field
 
-ACTIONS = ("status", "throttle", "latency", "hang", "drop_before", "drop_after")
+ACTIONS = (
+    "status",
+    "status_after",
+    "throttle",
+    "latency",
+    "hang",
+    "drop_before",
+    "drop_after",
+)
 
 
 @dataclass
@@ -58,7 +67,12 @@ def rule_from(spec: dict, rule_id: int) -> FaultRule:
         raise ValueError(f"unknown fault fields: {', '.join(sorted(unknown))}")
     if spec.get("action") not in ACTIONS:
         raise ValueError(f"action must be one of {', '.join(ACTIONS)}")
-    if spec["action"] == "status" and spec.get("status", 503) not in (500, 502, 503, 504):
+    if spec["action"] in ("status", "status_after") and spec.get("status", 503) not in (
+        500,
+        502,
+        503,
+        504,
+    ):
         raise ValueError("status must be 500, 502, 503 or 504")
     probability = spec.get("probability")
     if probability is not None and not (

@@ -197,6 +197,7 @@ def authorize_submit(emu, req: Request):
     scope = form.get("scope", "")
     code = "AB11" + token(40)
     with emu.state.lock:
+        emu.issued["codes"].append(code)
         emu.state.codes[code] = {
             "client_id": app["client_id"],
             "redirect_uri": form["redirect_uri"],
@@ -258,6 +259,7 @@ def new_grant(emu, client_id: str, realm_id: str, scope: str) -> dict:
 
 def _new_refresh_token(emu, grant: dict, now: float) -> str:
     value = "AB11" + token(46)
+    emu.issued["refresh_tokens"].append(value)
     emu.state.refresh_tokens[value] = {
         "grant": grant["id"],
         "issued": now,
@@ -276,6 +278,7 @@ def token_body(emu, grant: dict, *, include_hard_expiry: bool = False) -> dict:
     now = emu.clock.now()
     _prune(emu, now)
     access = "eyJlbmMiOiJBMTI4Q0JDLUhTMjU2IiwiYWxnIjoiZGlyIn0.." + token(560)
+    emu.issued["access_tokens"].append(access)
     emu.state.access_tokens[access] = {
         "grant": grant["id"],
         "client_id": grant["client_id"],
@@ -416,6 +419,11 @@ def access_grant(emu, req: Request):
     if record is None:
         return None, "Token invalid"
     if record["expires"] <= emu.clock.now():
+        return None, f"Token expired: {value[:12]}..."
+    # access_token_max_uses: the token stops working after N requests, as if it had expired.
+    record["uses"] = record.get("uses", 0) + 1
+    limit = emu.settings.access_token_max_uses
+    if limit and record["uses"] > limit:
         return None, f"Token expired: {value[:12]}..."
     grant = emu.state.grants.get(record["grant"])
     if grant is None or grant["revoked"]:

@@ -5,6 +5,8 @@ import pytest
 
 from tests.factories.businesses import BusinessFactory, MembershipFactory, UserFactory
 
+# The reliability gate is registered here (the xdist controller collects nothing, hence never
+# loads tests/reliability/conftest.py, and must print its line too).
 pytest_plugins = ["qbo_emulator.pytest_plugin", "tests.reliability._gate"]
 
 _real_connect = socket.socket.connect

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from . import client, errors
 from .client import Recorder
-from .sales_payloads import PAYMENT_METHOD_NAMES, money, parse_date
+from .sales_payloads import PAYMENT_METHOD_NAMES, money, parse_date, payment_reference_read
 
 # Entities the inbound app follows; anything else in a delivery is stored and ignored.
 FOLLOWED_ENTITIES = ("Payment", "Invoice", "Customer", "Item")
@@ -167,6 +167,8 @@ class PaymentState:
     applied: tuple[tuple[str, Decimal], ...] = ()
     # the credit memos the payment applies (its lines linking a CreditMemo)
     credit_memo_ids: tuple[str, ...] = ()
+    # (Plannit payment id, request id) when its PrivateNote carries our push's reference
+    plannit_reference: tuple[int, str] | None = None
 
     def amount_for(self, invoice_qbo_id: str) -> Decimal:
         if self.is_deleted or self.is_voided:
@@ -260,6 +262,7 @@ def payment_state_from_qbo(row: dict) -> PaymentState:
         customer_id=str((row.get("CustomerRef") or {}).get("value") or ""),
         applied=applied,
         credit_memo_ids=credit_memos,
+        plannit_reference=payment_reference_read(row.get("PrivateNote") or ""),
     )
 
 

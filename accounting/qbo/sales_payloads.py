@@ -5,6 +5,7 @@ References: qbo-api-reference §3.1 (Customer), §3.5 (Invoice), §3.6 (Payment)
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -120,6 +121,16 @@ def payment_reference(payment_id: int, request_id: str) -> str:
     """Written in the payment's PrivateNote: after an ambiguous failure, the payment is found
     again by it (QBO has no DocNumber on payments)."""
     return f"Plannit payment #{payment_id} {request_id}"
+
+
+_PAYMENT_REFERENCE = re.compile(r"Plannit payment #(\d+) ([0-9a-fA-F-]{36})")
+
+
+def payment_reference_read(note: str) -> tuple[int, str] | None:
+    """(payment id, request id) of the reference a PrivateNote carries (a voided payment's note
+    starts with "Voided - "), or None."""
+    match = _PAYMENT_REFERENCE.search(str(note or ""))
+    return (int(match.group(1)), match.group(2)) if match else None
 
 
 def line_tax_code(line: LineData, mapping: Mapping) -> str:

@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from accounting.qbo import inbound as wire
 from accounting.sync.document_links import CreditApplicationLink
-from accounting.sync.models import CustomerLink, InvoiceLink, ItemLink, PaymentLink
+from accounting.sync.models import (
+    CustomerLink,
+    InvoiceLink,
+    ItemLink,
+    PaymentLink,
+    SyncJob,
+    SyncKind,
+)
 from businesses.models import Business
 from core.exceptions import ApplicationError
 from invoicing import services as invoicing
@@ -70,6 +77,19 @@ def _decisions_resolve(*, business_id: int, realm_id: str, kinds, qbo_id: str) -
 # --- payments ----------------------------------------------------------------------------
 
 
+def _pushed_by_us(business_id: int, realm_id: str, reference: tuple[int, str]) -> bool:
+    """Whether the reference in a QBO payment's note is the one a push of ours wrote (the
+    payment's job, by its request id: a note typed by hand does not match)."""
+    payment_id, request_id = reference
+    return SyncJob.objects.filter(
+        business_id=business_id,
+        realm_id=realm_id,
+        kind=SyncKind.PAYMENT,
+        object_id=payment_id,
+        request_id=request_id,
+    ).exists()
+
+
 @transaction.atomic
 def payment_apply(*, business_id: int, realm_id: str, state: wire.PaymentState) -> Result:
     _lock_business(business_id)
@@ -84,6 +104,10 @@ def payment_apply(*, business_id: int, realm_id: str, state: wire.PaymentState) 
         business_id=business_id, realm_id=realm_id, qbo_id=state.qbo_id
     ).exists():
         # The Payment that applies one of our credit notes to its invoice: our own write.
+        return Result(EventStatus.ECHO)
+    if state.plannit_reference and _pushed_by_us(business_id, realm_id, state.plannit_reference):
+        # Our own payment, not linked yet: its push reached QuickBooks but the answer was lost
+        # (a 500 after the commit, a dropped connection); the job links it when it looks it up.
         return Result(EventStatus.ECHO)
     lines = {
         line.qbo_invoice_id: line

@@ -102,15 +102,19 @@ def _hint_key(business_id: int, bucket: int) -> str:
 
 
 def backlog_hint_add(*, business_id: int, count: int = 1) -> None:
-    """Count new invoice jobs of a company (a hint only: a rolled-back one counts too)."""
+    """Count new invoice jobs of a company (a hint only: a rolled-back one counts too; with
+    the cache down it is not counted, and the write that made the job goes on)."""
     key = _hint_key(business_id, int(time.time() // HINT_BUCKET_SECONDS))
     timeout = HINT_BUCKET_SECONDS * (HINT_BUCKETS + 1)
-    if cache.add(key, count, timeout=timeout):
-        return  # the bucket's first: one round trip
     try:
-        cache.incr(key, count)
-    except ValueError:  # expired between add and incr
-        cache.set(key, count, timeout=timeout)
+        if cache.add(key, count, timeout=timeout):
+            return  # the bucket's first: one round trip
+        try:
+            cache.incr(key, count)
+        except ValueError:  # expired between add and incr
+            cache.set(key, count, timeout=timeout)
+    except Exception:  # noqa: BLE001 - the cache (Redis) down must not refuse the invoice
+        logger.warning("Could not count the backlog hint of business %s", business_id)
 
 
 def backlog_hint(*, business_id: int) -> int:

@@ -141,8 +141,10 @@ def jobs_claim(queryset, *, owner: str, limit: int) -> list[SyncJob]:
             "id"
         )
     )
-    # Their own broker messages are still queued: let those be dropped without a query.
-    cache.set_many({_claimed_key(j.pk): owner for j in claimed}, timeout=_cache_seconds())
+    # Their own broker messages are still queued: let those be dropped without a query. No
+    # longer than the lease: if this worker dies, the sweeper's messages for them must reach
+    # job_lease once the lease has lapsed (a live worker's renewed lease still refuses them).
+    cache.set_many({_claimed_key(j.pk): owner for j in claimed}, timeout=int(LEASE.total_seconds()))
     return claimed
 
 

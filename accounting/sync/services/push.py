@@ -23,6 +23,7 @@ from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from accounting.models import ConnectionStatus, QboConnection
 from accounting.qbo import errors
@@ -52,7 +53,11 @@ def job_run(*, job_id: int, owner: str | None = None) -> str:
         return "skipped"
     from . import batch
 
-    if batch.is_backlog_leader(job):
+    try:
+        leads_backlog = batch.is_backlog_leader(job)
+    except RedisError:  # Redis down: its hints are gone, this job goes alone
+        leads_backlog = False
+    if leads_backlog:
         status = batch.backlog_run(leader=job, owner=owner)
         if status is not None:
             return status
@@ -99,6 +104,12 @@ def job_run(*, job_id: int, owner: str | None = None) -> str:
         )
     except errors.QboError as error:
         return outcome.finish_error(job, owner, recorder, error)
+    except RedisError as error:
+        # Redis (the limiter, the cache) failed mid-job, perhaps after the call: as ambiguous
+        # as a timeout, and as passing (retried, looked up before creating again).
+        return outcome.finish_error(
+            job, owner, recorder, errors.QboNetworkError(f"Redis: {type(error).__name__}")
+        )
     except SoftTimeLimitExceeded:
         # The task ran out of time mid-call: as ambiguous as a timeout (retried, looked up
         # before creating again).

@@ -213,7 +213,7 @@ def invoice_create(context: JobContext) -> Done:
     if context.was_tried_before:
         found = _find_invoice(context, invoice.number)
         if found is not None:
-            return invoice_done(context, invoice, found)
+            return _found_brought_up_to_date(context, invoice, found)
     # Linked: no need of the contact (nor its read).
     customer_id = invoice.sync_customer_id or customers.customer_ensure(context, invoice.contact)
     body = payloads.invoice_body(
@@ -231,8 +231,18 @@ def invoice_create(context: JobContext) -> Done:
             raise JobFail(
                 "doc_number_taken", code=error.code, technical=error.detail, number=invoice.number
             ) from None
-        qbo = found
+        return _found_brought_up_to_date(context, invoice, found)
     return invoice_done(context, invoice, qbo)
+
+
+def _found_brought_up_to_date(context: JobContext, invoice: Invoice, found: RemoteInvoice) -> Done:
+    """Our invoice, created by an attempt whose answer we never heard: QBO holds what that
+    attempt sent, and the invoice may have been edited since (an edit rides along with a job
+    still open), so ours is sent over it (under a request id of its own: the create's would
+    replay the create's answer)."""
+    return _update_remote(
+        context, invoice, qbo_id=found.qbo_id, sync_token=found.sync_token, rid_prefix="f"
+    )
 
 
 def invoice_update(context: JobContext) -> Done:
@@ -244,27 +254,31 @@ def invoice_update(context: JobContext) -> Done:
     ).first()
     if link is None:
         return invoice_create(context)
+    return _update_remote(context, invoice, qbo_id=link.qbo_id, sync_token=link.sync_token)
+
+
+def _update_remote(
+    context: JobContext, invoice: Invoice, *, qbo_id: str, sync_token: str, rid_prefix: str = ""
+) -> Done:
     customer_id = customers.customer_ensure(context, invoice.contact)
     data = invoice_data(invoice, realm_id=context.realm_id)
-    sync_token = link.sync_token
     for round_number in range(STALE_ROUNDS):
         body = payloads.invoice_update_body(
             data,
-            qbo_id=link.qbo_id,
+            qbo_id=qbo_id,
             sync_token=sync_token,
             customer_id=customer_id,
             mapping=context.mapping(),
         )
+        suffix = f"{rid_prefix}u{round_number}" if round_number or rid_prefix else ""
         try:
-            qbo = context.api.invoice_update(
-                body, request_id=context.rid(f"u{round_number}" if round_number else "")
-            )
+            qbo = context.api.invoice_update(body, request_id=context.rid(suffix))
             return invoice_done(context, invoice, qbo)
         except errors.QboStaleObject:
             if round_number == STALE_ROUNDS - 1:
                 raise
             # Someone (a payment, a person in QBO) changed it since: reread and reapply ours.
-            sync_token = context.api.invoice_get(link.qbo_id).sync_token
+            sync_token = context.api.invoice_get(qbo_id).sync_token
     raise AssertionError("unreachable")
 
 

@@ -68,7 +68,12 @@ def _queue_slot(business_id: int) -> bool:
 def job_wake(job_id: int, countdown: float | None, business_id: int | None, realm_id: str) -> None:
     """Send the job's message, or, past its company's budget, its company's backlog task
     (the job must be marked enqueued already)."""
-    if business_id is None or _queue_slot(business_id):
+    try:
+        within_budget = business_id is None or _queue_slot(business_id)
+    except Exception:  # noqa: BLE001 - the cache (Redis) down: send, as the budget cannot count
+        logger.warning("Could not count the message of sync job %s; sending it", job_id)
+        within_budget = True
+    if within_budget:
         _send_quietly(job_id, countdown)
     else:
         backlog_schedule(business_id=business_id, realm_id=realm_id, countdown=countdown)
@@ -107,7 +112,11 @@ def _send_backlog_task(business_id: int, realm_id: str, countdown: float | None)
 
 def backlog_schedule(*, business_id: int, realm_id: str, countdown: float | None = None) -> bool:
     """Queue the company's backlog task unless one is already queued. True when sent."""
-    if not cache.add(f"qbo:backlog-queued:{business_id}", 1, timeout=BACKLOG_FLAG_SECONDS):
+    try:
+        first = cache.add(f"qbo:backlog-queued:{business_id}", 1, timeout=BACKLOG_FLAG_SECONDS)
+    except Exception:  # noqa: BLE001 - the cache (Redis) down: send (its jobs are leased)
+        first = True
+    if not first:
         return False
     try:
         _send_backlog_task(business_id, realm_id, countdown)
@@ -119,5 +128,9 @@ def backlog_schedule(*, business_id: int, realm_id: str, countdown: float | None
 
 
 def backlog_started(*, business_id: int) -> None:
-    """The company's backlog task has left the queue: another may be queued behind it."""
-    cache.delete(f"qbo:backlog-queued:{business_id}")
+    """The company's backlog task has left the queue: another may be queued behind it (with
+    the cache down, the flag lapses by itself)."""
+    try:
+        cache.delete(f"qbo:backlog-queued:{business_id}")
+    except Exception:  # noqa: BLE001 - a flag of BACKLOG_FLAG_SECONDS at most
+        logger.warning("Could not clear the backlog flag of business %s", business_id)

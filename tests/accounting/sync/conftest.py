@@ -175,6 +175,28 @@ def issue_invoice(business, *, contact=None, lines=None, issue_date=None):
     return invoicing.invoice_issue(invoice=invoice)
 
 
+def edit_invoice(
+    invoice, *, quantity: str = "3", unit_price: str = "75.00", description="Déneigement entrée"
+):
+    """The owner changes the invoice's one line (the contact, dates and terms stay)."""
+    from invoicing.models import Invoice
+
+    invoice = Invoice.objects.get(pk=invoice.pk)
+    return invoicing.invoice_update(
+        invoice=invoice,
+        contact=invoice.contact,
+        issue_date=invoice.issue_date,
+        terms=invoice.terms,
+        lines=[
+            invoicing.LineInput(
+                description=description,
+                quantity=Decimal(quantity),
+                unit_price=Decimal(unit_price),
+            )
+        ],
+    )
+
+
 def run_due(*, limit: int = 50) -> list[str]:
     """A worker draining the outbox: run every due job (and those it makes due) until none
     is left. Returns the outcomes in order."""
@@ -205,6 +227,7 @@ __all__ = [
     "ItemFactory",
     "US_REALM",
     "connect_business",
+    "edit_invoice",
     "issue_invoice",
     "make_contact",
     "make_due",
