@@ -186,14 +186,17 @@ class ReconcileApi:
     def _url(self, path: str) -> str:
         return f"{self.qb.api_url}/company/{self.realm_id}/{path}"
 
-    def page(self, entity: str, start: int, *, page_size: int = PAGE_SIZE) -> Page:
-        """One page of `entity` from position `start` (1-based), in Id order."""
+    def _query(self, entity: str, sql: str) -> list[dict]:
         self.qb.operation_label = f"query {entity}"
-        sql = f"SELECT * FROM {entity} ORDERBY Id STARTPOSITION {start} MAXRESULTS {page_size}"
         answer = self.qb.make_request(
             "POST", self._url("query"), request_body=sql, content_type="application/text", params={}
         )
-        rows = list((answer.get("QueryResponse") or {}).get(entity) or [])
+        return list((answer.get("QueryResponse") or {}).get(entity) or [])
+
+    def page(self, entity: str, start: int, *, page_size: int = PAGE_SIZE) -> Page:
+        """One page of `entity` from position `start` (1-based), in Id order."""
+        sql = f"SELECT * FROM {entity} ORDERBY Id STARTPOSITION {start} MAXRESULTS {page_size}"
+        rows = self._query(entity, sql)
         return Page(docs=[_PARSERS[entity](row) for row in rows], is_last=len(rows) < page_size)
 
     def customers(self, qbo_ids: list[str]) -> list[Doc]:
@@ -203,16 +206,8 @@ class ReconcileApi:
         ids = sorted({str(qbo_id) for qbo_id in qbo_ids if str(qbo_id).isdigit()}, key=int)
         for start in range(0, len(ids), CDC_MAX_OBJECTS):
             chunk = ", ".join(f"'{qbo_id}'" for qbo_id in ids[start : start + CDC_MAX_OBJECTS])
-            self.qb.operation_label = "query Customer"
             sql = f"SELECT * FROM Customer WHERE Id IN ({chunk}) MAXRESULTS {CDC_MAX_OBJECTS}"
-            answer = self.qb.make_request(
-                "POST",
-                self._url("query"),
-                request_body=sql,
-                content_type="application/text",
-                params={},
-            )
-            rows = (answer.get("QueryResponse") or {}).get("Customer") or []
+            rows = self._query("Customer", sql)
             docs.extend(customer_doc(row) for row in rows)
         return docs
 
