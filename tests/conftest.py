@@ -81,6 +81,21 @@ def _business_scoped_requests(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _isolated_limits(tmp_path):
+    """Each test: a fresh per-company limiter and no company paused by an earlier test
+    (every call to QuickBooks takes its slot there, whoever makes it)."""
+    from django.core.cache import cache
+
+    from accounting.sync import limiter
+
+    cache.clear()
+    limiter.set_limiter(limiter.FileLimiter(tmp_path / "limiter"))
+    yield
+    limiter.set_limiter(None)
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default(settings):
     settings.LANGUAGE_CODE = "en"
 

@@ -7,7 +7,9 @@ all through `api()`, which builds python-quickbooks' client with a subclass (qbo
 - goes through one keep-alive requests.Session per thread (no https-only check against the
   local emulator; a new TCP and TLS handshake per call would cost more than the call);
 - has a timeout (QBO_HTTP_TIMEOUT_SECONDS);
-- is admitted by the per-company limiter when the caller gives one (the sync engine);
+- is admitted by the per-company limiter shared by every worker: the sync engine's own
+  admission, or the default one for every other caller (QBO counts them all in one window);
+  a 429, whoever got it, pauses the company for every caller;
 - is recorded (time, duration, status, fault code, intuit_tid, request id) when the caller
   gives a Recorder, and counted when Intuit meters it (reads and queries, §15);
 - is classified through errors.py before python-quickbooks sees the answer (its own 401
@@ -105,12 +107,28 @@ class LimiterBusy(Exception):
         self.wait_seconds = wait_seconds
 
 
-# admit(realm_id, is_batch) -> release callable; raises LimiterBusy. Set by the sync engine.
+# admit(realm_id, is_batch) -> release callable; raises LimiterBusy (the sync engine's) or
+# QboThrottled. QBO counts every call of the app in one window per company, so every call is
+# admitted: by the engine's own admission, else by the default one the sync app registers.
 Admit = Callable[[str, bool], Callable[[], None]]
 
 
 def _no_limit(realm_id: str, is_batch: bool) -> Callable[[], None]:
     return lambda: None
+
+
+_default_admit: list[Admit] = [_no_limit]
+# Called with (company id, Retry-After seconds or None) after a 429, whoever the caller.
+_throttled_observers: list[Callable[[str, int | None], None]] = []
+
+
+def set_default_admit(admit: Admit) -> None:
+    _default_admit[0] = admit
+
+
+def on_throttled(observer: Callable[[str, int | None], None]) -> None:
+    if observer not in _throttled_observers:
+        _throttled_observers.append(observer)
 
 
 class QboHttp(QuickBooks):
@@ -119,7 +137,7 @@ class QboHttp(QuickBooks):
     access_token = ""
     timeout = 30.0
     recorder: Recorder | None = None
-    admit: Admit = staticmethod(_no_limit)
+    admit: Admit | None = None
     operation_label = ""
 
     def process_request(self, request_type, url, headers="", params="", data=""):
@@ -127,7 +145,7 @@ class QboHttp(QuickBooks):
         headers["Authorization"] = "Bearer " + self.access_token
         params = params or {}
         is_batch = url.split("?", 1)[0].rstrip("/").endswith("/batch")
-        release = self.admit(str(self.company_id), is_batch)
+        release = (self.admit or _default_admit[0])(str(self.company_id), is_batch)
         clock = time.monotonic()
         record = CallRecord(
             started_at=timezone.now(),
@@ -157,6 +175,9 @@ class QboHttp(QuickBooks):
             if problem is not None:
                 record.error = problem
                 record.fault_code = problem.code
+                if isinstance(problem, errors.QboThrottled):
+                    for observer in _throttled_observers:
+                        observer(str(self.company_id), problem.retry_after)
                 raise problem
             return response
         finally:
@@ -181,8 +202,7 @@ def api(
     qb.access_token = access_token
     qb.timeout = float(settings.QBO_HTTP_TIMEOUT_SECONDS)
     qb.recorder = recorder
-    if admit is not None:
-        qb.admit = admit
+    qb.admit = admit
     return qb
 
 

@@ -14,6 +14,7 @@ class AccountingSyncConfig(AppConfig):
 
         from accounting.qbo import client
 
+        from . import limiter
         from .handlers import register
         from .services.mapping import connect_signals
         from .services.usage import count_one_read
@@ -21,6 +22,8 @@ class AccountingSyncConfig(AppConfig):
         register()
         connect_signals()
         client.on_metered_call(count_one_read)
+        client.set_default_admit(limiter.admit_others)
+        client.on_throttled(limiter.pause_after_throttle)
         schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
         if isinstance(schedule, dict):
             schedule.setdefault(

@@ -10,6 +10,7 @@ the same state lives in a small file locked with flock, shared by the local proc
 
 import fcntl
 import json
+import math
 import random
 import time
 import uuid
@@ -19,6 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 
+from accounting.qbo.errors import QboThrottled
 from accounting.qbo.sales import LimiterBusy
 
 from .outage import outage_left, outage_until_key, time_scale
@@ -43,6 +45,11 @@ def _limits() -> dict:
         ),
         "slot_ms": int(float(getattr(settings, "QBO_HTTP_TIMEOUT_SECONDS", 30)) * 1000) + 5000,
         "max_wait": float(getattr(settings, "QBO_LIMIT_MAX_WAIT_SECONDS", 2.0)),
+        # The engine leaves this much of every window (at most a tenth) to the other callers
+        # (the owner's pages, the imports, the reading of QuickBooks' changes): a backlog
+        # never makes them wait.
+        "reserved": int(getattr(settings, "QBO_LIMIT_RESERVED_REQUESTS", 10)),
+        "others_max_wait": float(getattr(settings, "QBO_LIMIT_OTHERS_MAX_WAIT_SECONDS", 10.0)),
     }
 
 
@@ -106,15 +113,16 @@ class RedisLimiter:
             f"qbo:limit:{realm_id}:batch",
         ]
 
-    def try_acquire(self, realm_id: str, is_batch: bool, token: str) -> float:
-        """0 when admitted; else how long to wait (seconds)."""
+    def try_acquire(self, realm_id: str, is_batch: bool, token: str, reserved: int = 0) -> float:
+        """0 when admitted; else how long to wait (seconds). `reserved`: requests of the window
+        this caller must leave to others."""
         limits = _limits()
         result = int(
             self.script(
                 keys=self._keys(realm_id),
                 args=[
                     limits["window_ms"],
-                    limits["per_minute"],
+                    max(1, limits["per_minute"] - reserved),
                     limits["in_flight"],
                     limits["slot_ms"],
                     token,
@@ -166,8 +174,9 @@ class FileLimiter:
                 fcntl.flock(handle, fcntl.LOCK_UN)
         return result
 
-    def try_acquire(self, realm_id: str, is_batch: bool, token: str) -> float:
+    def try_acquire(self, realm_id: str, is_batch: bool, token: str, reserved: int = 0) -> float:
         limits = _limits()
+        per_minute = max(1, limits["per_minute"] - reserved)
 
         def change(state: dict, now: float) -> float:
             since = now - limits["window_ms"]
@@ -182,7 +191,7 @@ class FileLimiter:
             state.update(window=window, batch=batch, in_flight=in_flight)
             if len(in_flight) >= limits["in_flight"]:
                 return 5.0
-            if len(window) >= limits["per_minute"]:
+            if len(window) >= per_minute:
                 return max(1.0, min(window.values()) + limits["window_ms"] - now)
             if is_batch and len(batch) >= limits["batch_per_minute"]:
                 return max(1.0, min(batch.values()) + limits["window_ms"] - now)
@@ -239,19 +248,41 @@ def set_limiter(limiter) -> None:
 
 
 def admit(realm_id: str, is_batch: bool) -> Callable[[], None]:
-    """Wait (briefly) for a slot; returns the function that frees it. Raises LimiterBusy when
-    the wait would be longer than QBO_LIMIT_MAX_WAIT_SECONDS: the job is rescheduled instead
-    of holding a worker."""
+    """The sync engine's admission: wait (briefly) for a slot, leaving the reserved part of
+    the window to the other callers; returns the function that frees it. Raises LimiterBusy
+    when the wait would be longer than QBO_LIMIT_MAX_WAIT_SECONDS: the job is rescheduled
+    instead of holding a worker."""
+    limits = _limits()
+    reserved = min(limits["reserved"], limits["per_minute"] // 10)
+    return _admit(realm_id, is_batch, reserved=reserved, max_wait=limits["max_wait"])
+
+
+def admit_others(realm_id: str, is_batch: bool) -> Callable[[], None]:
+    """Every other call to QuickBooks (client.py's default: imports, the reading of changes,
+    the books check, the owner's pages): QBO counts them in the same window, so they take
+    their slot here too, with the whole window (the engine leaves them its reserve) and a
+    longer wait. Past it, QboThrottled: the caller's usual "too many requests, try again"."""
+    try:
+        return _admit(realm_id, is_batch, reserved=0, max_wait=_limits()["others_max_wait"])
+    except LimiterBusy as busy:
+        raise QboThrottled(
+            "Plannit's own limit for this QuickBooks company is reached for now",
+            status=None,
+            retry_after=math.ceil(busy.wait_seconds),
+        ) from None
+
+
+def _admit(realm_id: str, is_batch: bool, *, reserved: int, max_wait: float):
     limiter = get_limiter()
     token = uuid.uuid4().hex
-    deadline = time.monotonic() + _limits()["max_wait"]
+    deadline = time.monotonic() + max_wait
     while True:
         # A call that was on its way (past its job's checks, or waiting here for a slot) when
         # the company was paused stays unsent: after a 429, nothing until the pause ends.
         paused = _paused_for(realm_id)
         if paused > 0:
             raise LimiterBusy(paused)
-        wait = limiter.try_acquire(realm_id, is_batch, token)
+        wait = limiter.try_acquire(realm_id, is_batch, token, reserved)
         if wait == 0:
             return lambda: limiter.release(realm_id, token)
         if time.monotonic() + wait > deadline:
@@ -276,6 +307,11 @@ def pause_realm(realm_id: str, *, seconds: float | None = None) -> float:
     until = time.time() + seconds
     cache.set(_pause_key(realm_id), until, timeout=int(seconds) + 5)
     return until
+
+
+def pause_after_throttle(realm_id: str, retry_after: int | None) -> None:
+    """Any caller's 429 (client.py's observer): the company pauses for every caller."""
+    pause_realm(realm_id, seconds=retry_after)
 
 
 def realm_paused_until(realm_id: str) -> float | None:

@@ -233,12 +233,17 @@ QBO_TOKEN_ENCRYPTION_KEYS = env.list(
 QBO_WEBHOOK_VERIFIER_TOKEN = env(
     "QBO_WEBHOOK_VERIFIER_TOKEN", default=DEV_QBO_WEBHOOK_VERIFIER_TOKEN
 )
-# QBO's limits per company (qbo-api-reference §9), kept by the sync engine across workers.
-# QBO_LIMIT_WINDOW_SECONDS is QBO's minute: only the bench shortens it.
+# QBO's limits per company (qbo-api-reference §9), kept across workers for every call to QBO
+# (the sync engine's, the imports', the owner's pages'). QBO_LIMIT_WINDOW_SECONDS is QBO's
+# minute: only the bench shortens it.
 QBO_LIMIT_REQUESTS_PER_MINUTE = env.int("QBO_LIMIT_REQUESTS_PER_MINUTE", default=500)
 QBO_LIMIT_IN_FLIGHT = env.int("QBO_LIMIT_IN_FLIGHT", default=10)
 QBO_LIMIT_BATCH_PER_MINUTE = env.int("QBO_LIMIT_BATCH_PER_MINUTE", default=40)
 QBO_LIMIT_WINDOW_SECONDS = env.float("QBO_LIMIT_WINDOW_SECONDS", default=60.0)
+# Requests of each window the sync engine leaves to the other calls (at most a tenth), and how
+# long those others wait for a slot before saying "QuickBooks is busy, try again".
+QBO_LIMIT_RESERVED_REQUESTS = env.int("QBO_LIMIT_RESERVED_REQUESTS", default=10)
+QBO_LIMIT_OTHERS_MAX_WAIT_SECONDS = env.float("QBO_LIMIT_OTHERS_MAX_WAIT_SECONDS", default=10.0)
 # A backlog of at least this many new invoices for one company goes through batch calls.
 QBO_SYNC_BATCH_THRESHOLD = env.int("QBO_SYNC_BATCH_THRESHOLD", default=10)
 # Job messages one company may queue per 2 s; past that its jobs wait behind its backlog task,

@@ -31,7 +31,6 @@ from invoicing import services as invoicing
 from invoicing.models import Invoice, Payment
 from tests.accounting.sync.conftest import (  # noqa: F401 - fixtures
     CA_REALM,
-    _isolated_limits,
     backlogs_sent,
     enqueued,
     qbo,

@@ -169,7 +169,9 @@ def backlog_round(*, business_id: int, realm_id: str, owner: str | None = None) 
     """One turn of a company's backlog task (wake.py): a batch call of its due new invoices
     when it has at least two and the batch budget lasts, else up to ROUND_JOBS of its due jobs
     one by one; then the task queues itself again, behind the other companies' messages, for
-    when the next of its jobs is due. Returns how many jobs this turn ran."""
+    when the next of its jobs is due. When more than one batch is due, the next turn is queued
+    as this one starts: turns then overlap on free workers, one waiting in the queue at a time.
+    Returns how many jobs this turn ran."""
     from .push import job_run
 
     owner = owner or worker_id()
@@ -177,7 +179,15 @@ def backlog_round(*, business_id: int, realm_id: str, owner: str | None = None) 
     ran = 0
     connection = _ready_connection(business_id, realm_id)
     plain = _others_due(business_id, realm_id)
-    if connection is not None and not _batch_budget_spent(realm_id) and plain[:2].count() == 2:
+    batchable = 0
+    if connection is not None and not _batch_budget_spent(realm_id):
+        batchable = plain[: BATCH_SIZE + 1].count()
+    if batchable > BATCH_SIZE:
+        # More than this turn's batch is due: the next turn is queued now, behind the other
+        # companies' messages, so that a free worker sends it while this one is on its way
+        # (at most one turn waits in the queue: wake.backlog_schedule).
+        backlog_schedule(business_id=business_id, realm_id=realm_id)
+    if batchable >= 2:
         group = jobs_claim(plain, owner=owner, limit=BATCH_SIZE)
         ran = len(_send_group(group, owner, connection, leader=None) or {})
     if not ran:

@@ -1,9 +1,12 @@
+import time
+
 import pytest
 import responses
 
 from accounting.imports import tasks
 from accounting.imports.services import import_run_execute, import_run_start
 from accounting.qbo import imports as qbo_imports
+from accounting.sync import limiter
 from tests.factories.accounting import (
     AccountingSettingsFactory,
     QboConnectionFactory,
@@ -57,8 +60,17 @@ def enqueued(monkeypatch):
 
 @pytest.fixture
 def no_wait(monkeypatch):
+    """The import's waits, recorded instead of slept; a wait as long as the company's pause
+    after a 429 ends it, as the time would have."""
     waits = []
-    monkeypatch.setattr(qbo_imports, "_sleep", waits.append)
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        until = limiter.realm_paused_until(REALM_ID)
+        if until is not None and until - time.time() <= seconds:
+            limiter.unpause_realm(REALM_ID)
+
+    monkeypatch.setattr(qbo_imports, "_sleep", sleep)
     return waits
 
 

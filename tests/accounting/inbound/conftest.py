@@ -11,7 +11,6 @@ from qbo_emulator.webhooks import sign
 from tests.accounting.sync.conftest import (  # noqa: F401 - fixtures
     CA_REALM,
     US_REALM,
-    _isolated_limits,
     backlogs_sent,
     connect_business,
     enqueued,

@@ -8,7 +8,6 @@ from invoicing import services as invoicing
 from tests.accounting.sync.conftest import (  # noqa: F401 - fixtures
     CA_REALM,
     US_REALM,
-    _isolated_limits,
     backlogs_sent,
     connect_business,
     enqueued,

@@ -4,12 +4,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from accounting import crypto
 from accounting.models import AccountingSettings, ConnectionStatus, QboConnection
-from accounting.sync import limiter
 from accounting.sync.models import SyncJob, SyncStatus
 from accounting.sync.services import push, wake
 from contacts.models import Contact
@@ -20,16 +18,6 @@ from tests.factories.invoicing import TaxGroupFactory
 
 CA_REALM = "9130357766900456"
 US_REALM = "9130357766900457"
-
-
-@pytest.fixture(autouse=True)
-def _isolated_limits(tmp_path):
-    """Each test: a fresh limiter and no company paused by an earlier test."""
-    cache.clear()
-    limiter.set_limiter(limiter.FileLimiter(tmp_path / "limiter"))
-    yield
-    limiter.set_limiter(None)
-    cache.clear()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounting.models import AccountingSettings, ConnectionStatus, QboConnection
 from accounting.qbo import client as qbo_client
 from accounting.sync.models import ApiUsage, InvoiceLink, SyncJob, SyncStatus
-from accounting.sync.services import batch, jobs, lease, push
+from accounting.sync.services import batch, jobs, lease, push, wake
 from accounting.sync.services.usage import usage_reads_this_month
 from tests.accounting.conftest import connect
 
@@ -205,6 +205,37 @@ def test_a_backlog_turn_sends_a_companys_new_invoices_in_one_batch(qbo, settings
     assert backlogs_sent == []
     # and a message for any of them afterwards is dropped without a lease
     assert lease.is_claimed(SyncJob.objects.order_by("-id").first().pk)
+
+
+def test_a_backlog_of_more_than_one_batch_queues_its_next_turn_before_sending(
+    qbo, settings, monkeypatch
+):
+    # given a linked customer and 45 new invoices due (a batch and a half)
+    settings.QBO_SYNC_BATCH_THRESHOLD = 5
+    contact = make_contact(qbo.business)
+    issue_invoice(qbo.business, contact=contact)
+    assert run_due() == ["done"]
+    for _ in range(45):
+        issue_invoice(qbo.business, contact=contact)
+    queued = []  # batch calls QuickBooks had received when each next turn was queued
+    monkeypatch.setattr(
+        wake,
+        "_send_backlog_task",
+        lambda business_id, realm_id, countdown: queued.append(
+            (len(qbo.calls("POST", "/batch")), countdown)
+        ),
+    )
+    # when a turn runs
+    assert batch.backlog_round(business_id=qbo.business.pk, realm_id=CA_REALM, owner="w") == 30
+    # then its next turn was queued before its own batch went (a free worker sends the next
+    # meanwhile), and only once (the end of the turn finds it waiting)
+    assert queued == [(0, None)]
+    # and a turn of the last 15 queues nothing ahead and nothing after
+    wake.backlog_started(business_id=qbo.business.pk)
+    assert batch.backlog_round(business_id=qbo.business.pk, realm_id=CA_REALM, owner="w") == 15
+    assert queued == [(0, None)]
+    assert SyncJob.objects.filter(status=SyncStatus.DONE).count() == 46
+    assert len(qbo.calls("POST", "/batch")) == 2
 
 
 def test_a_backlog_turn_without_a_batch_runs_a_few_jobs_and_queues_the_next_turn(

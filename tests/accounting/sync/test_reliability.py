@@ -427,6 +427,13 @@ def test_backlog_goes_through_the_batch_endpoint(qbo, settings):
         remote = qbo.company.get("Invoice", links[invoice.pk].qbo_id)
         assert remote["DocNumber"] == invoice.number
         assert Decimal(str(remote["TotalAmt"])) == invoice.total
+        # each job shows its own invoice's QuickBooks id and number
+        job = SyncJob.objects.get(object_id=invoice.pk)
+        assert (job.status, job.qbo_id, job.qbo_number) == (
+            "done",
+            links[invoice.pk].qbo_id,
+            invoice.number,
+        )
     job = SyncJob.objects.get(object_id=invoices[0].pk)
     assert list(job.remote_attempts.values_list("operation", "http_status")) == [
         ("batch (30)", 200)
