@@ -14,10 +14,13 @@ def sync_run_job(job_id: int) -> str:
 
 
 @shared_task(name="accounting_sync.run_backlog", ignore_result=True)
-def sync_run_backlog(business_id: int, realm_id: str) -> int:
+def sync_run_backlog(business_id: int, realm_id: str, helper: bool = False) -> int:
     """One turn of a company's backlog (its jobs past its queue budget); it queues the next
-    turn itself, behind the other companies' messages."""
-    return batch.backlog_round(business_id=int(business_id), realm_id=str(realm_id))
+    turn itself, behind the other companies' messages. `helper`: the one extra turn a large
+    backlog runs meanwhile (batch.backlog_round)."""
+    return batch.backlog_round(
+        business_id=int(business_id), realm_id=str(realm_id), helper=bool(helper)
+    )
 
 
 @shared_task(name="accounting_sync.sweep", ignore_result=True)

@@ -49,7 +49,7 @@ from .blockers import blocked_new_invoices
 from .context import JobContext
 from .jobs import HINT_BUCKET_SECONDS, HINT_BUCKETS, backlog_hint, job_enqueue
 from .lease import claims_forget, jobs_claim, jobs_hand_back, worker_id
-from .wake import backlog_schedule, backlog_started
+from .wake import backlog_helper_done, backlog_helper_send, backlog_schedule, backlog_started
 
 logger = logging.getLogger(__name__)
 
@@ -165,16 +165,25 @@ def backlog_run(*, leader: SyncJob, owner: str) -> str | None:
     return None if statuses is None else statuses.get(leader.pk, "")
 
 
-def backlog_round(*, business_id: int, realm_id: str, owner: str | None = None) -> int:
+def backlog_round(
+    *, business_id: int, realm_id: str, owner: str | None = None, helper: bool = False
+) -> int:
     """One turn of a company's backlog task (wake.py): a batch call of its due new invoices
     when it has at least two and the batch budget lasts, else up to ROUND_JOBS of its due jobs
     one by one; then the task queues itself again, behind the other companies' messages, for
-    when the next of its jobs is due. When more than one batch is due, the next turn is queued
-    as this one starts: turns then overlap on free workers, one waiting in the queue at a time.
+    when the next of its jobs is due. While more than one batch is due, a turn starts one
+    helper turn (wake.backlog_helper_send) that sends the next batch meanwhile on a free
+    worker and queues nothing: a company's backlog runs at most two turns at once, however
+    many workers are free (more would take the CPU the other companies' invoices need).
     Returns how many jobs this turn ran."""
     from .push import job_run
 
     owner = owner or worker_id()
+    if helper:
+        try:
+            return _helper_turn(business_id, realm_id, owner)
+        finally:
+            backlog_helper_done(business_id=business_id)
     backlog_started(business_id=business_id)
     ran = 0
     connection = _ready_connection(business_id, realm_id)
@@ -183,10 +192,7 @@ def backlog_round(*, business_id: int, realm_id: str, owner: str | None = None) 
     if connection is not None and not _batch_budget_spent(realm_id):
         batchable = plain[: BATCH_SIZE + 1].count()
     if batchable > BATCH_SIZE:
-        # More than this turn's batch is due: the next turn is queued now, behind the other
-        # companies' messages, so that a free worker sends it while this one is on its way
-        # (at most one turn waits in the queue: wake.backlog_schedule).
-        backlog_schedule(business_id=business_id, realm_id=realm_id)
+        backlog_helper_send(business_id=business_id, realm_id=realm_id)
     if batchable >= 2:
         group = jobs_claim(plain, owner=owner, limit=BATCH_SIZE)
         ran = len(_send_group(group, owner, connection, leader=None) or {})
@@ -207,6 +213,16 @@ def backlog_round(*, business_id: int, realm_id: str, owner: str | None = None) 
             # Farther ones are left to the sweeper.
             backlog_schedule(business_id=business_id, realm_id=realm_id, countdown=max(0, wait))
     return ran
+
+
+def _helper_turn(business_id: int, realm_id: str, owner: str) -> int:
+    """A helper turn: one batch call if one can go; the company's own task does the rest."""
+    connection = _ready_connection(business_id, realm_id)
+    plain = _others_due(business_id, realm_id)
+    if connection is None or _batch_budget_spent(realm_id) or plain[:2].count() < 2:
+        return 0
+    group = jobs_claim(plain, owner=owner, limit=BATCH_SIZE)
+    return len(_send_group(group, owner, connection, leader=None) or {})
 
 
 def _send_group(

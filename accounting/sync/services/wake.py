@@ -101,6 +101,36 @@ def job_enqueue_on_commit(job: SyncJob) -> None:
     transaction.on_commit(lambda: job_wake(job_id, None, business_id, realm_id))
 
 
+def _send_backlog_helper(business_id: int, realm_id: str) -> None:
+    from ..tasks import sync_run_backlog
+
+    sync_run_backlog.apply_async(args=[business_id, realm_id], kwargs={"helper": True})
+
+
+def _helper_key(business_id: int) -> str:
+    return f"qbo:backlog-helper:{business_id}"
+
+
+def backlog_helper_send(*, business_id: int, realm_id: str) -> bool:
+    """Queue a helper turn for the company's backlog unless it has one (queued or running;
+    the flag lapses after BACKLOG_FLAG_SECONDS if its worker dies). True when sent."""
+    try:
+        if not cache.add(_helper_key(business_id), 1, timeout=BACKLOG_FLAG_SECONDS):
+            return False
+        _send_backlog_helper(business_id, realm_id)
+    except Exception:  # noqa: BLE001 - a helper only speeds the backlog up
+        logger.warning("Could not send a backlog helper of business %s", business_id)
+        return False
+    return True
+
+
+def backlog_helper_done(*, business_id: int) -> None:
+    try:
+        cache.delete(_helper_key(business_id))
+    except Exception:  # noqa: BLE001 - the flag lapses by itself
+        logger.warning("Could not clear the backlog helper flag of business %s", business_id)
+
+
 def _send_backlog_task(business_id: int, realm_id: str, countdown: float | None) -> None:
     from ..tasks import sync_run_backlog
 

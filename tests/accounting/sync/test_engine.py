@@ -207,35 +207,59 @@ def test_a_backlog_turn_sends_a_companys_new_invoices_in_one_batch(qbo, settings
     assert lease.is_claimed(SyncJob.objects.order_by("-id").first().pk)
 
 
-def test_a_backlog_of_more_than_one_batch_queues_its_next_turn_before_sending(
-    qbo, settings, monkeypatch
+def test_a_large_backlog_runs_one_helper_turn_beside_its_own(
+    qbo, settings, monkeypatch, backlogs_sent
 ):
-    # given a linked customer and 45 new invoices due (a batch and a half)
+    # given a linked customer and 75 new invoices due (two batches and a half)
     settings.QBO_SYNC_BATCH_THRESHOLD = 5
     contact = make_contact(qbo.business)
     issue_invoice(qbo.business, contact=contact)
     assert run_due() == ["done"]
-    for _ in range(45):
+    for _ in range(75):
         issue_invoice(qbo.business, contact=contact)
-    queued = []  # batch calls QuickBooks had received when each next turn was queued
+    helpers = []  # batch calls QuickBooks had received when each helper turn was sent
     monkeypatch.setattr(
         wake,
-        "_send_backlog_task",
-        lambda business_id, realm_id, countdown: queued.append(
-            (len(qbo.calls("POST", "/batch")), countdown)
-        ),
+        "_send_backlog_helper",
+        lambda business_id, realm_id: helpers.append(len(qbo.calls("POST", "/batch"))),
     )
-    # when a turn runs
-    assert batch.backlog_round(business_id=qbo.business.pk, realm_id=CA_REALM, owner="w") == 30
-    # then its next turn was queued before its own batch went (a free worker sends the next
-    # meanwhile), and only once (the end of the turn finds it waiting)
-    assert queued == [(0, None)]
-    # and a turn of the last 15 queues nothing ahead and nothing after
-    wake.backlog_started(business_id=qbo.business.pk)
-    assert batch.backlog_round(business_id=qbo.business.pk, realm_id=CA_REALM, owner="w") == 15
-    assert queued == [(0, None)]
-    assert SyncJob.objects.filter(status=SyncStatus.DONE).count() == 46
-    assert len(qbo.calls("POST", "/batch")) == 2
+    business_id = qbo.business.pk
+
+    def turn(**kwargs) -> int:
+        return batch.backlog_round(business_id=business_id, realm_id=CA_REALM, owner="w", **kwargs)
+
+    # when the company's task takes a turn, a helper is sent before its own batch goes
+    assert turn() == 30
+    assert helpers == [0]
+    assert backlogs_sent == [(business_id, CA_REALM, 0)]  # and its own next turn, after it
+    # while that helper is on its way, the next turn sends no second one
+    wake.backlog_started(business_id=business_id)
+    assert turn() == 30
+    assert helpers == [0]
+    # the helper sends a batch and queues nothing; once it is done, a helper may go again
+    assert turn(helper=True) == 15
+    assert len(backlogs_sent) == 2
+    assert SyncJob.objects.filter(status=SyncStatus.DONE).count() == 76
+    assert len(qbo.calls("POST", "/batch")) == 3
+    assert wake.backlog_helper_send(business_id=business_id, realm_id=CA_REALM) is True
+    assert helpers == [0, 3]
+
+
+def test_a_helper_turn_with_no_batch_to_send_sends_nothing_and_frees_its_flag(
+    qbo, monkeypatch, backlogs_sent
+):
+    issue_invoice(qbo.business)  # one job: no batch
+    monkeypatch.setattr(wake, "_send_backlog_helper", lambda business_id, realm_id: None)
+    assert wake.backlog_helper_send(business_id=qbo.business.pk, realm_id=CA_REALM) is True
+    assert wake.backlog_helper_send(business_id=qbo.business.pk, realm_id=CA_REALM) is False
+    ran = batch.backlog_round(
+        business_id=qbo.business.pk, realm_id=CA_REALM, owner="w", helper=True
+    )
+    assert ran == 0
+    assert qbo.calls("POST") == []
+    assert SyncJob.objects.get().status == SyncStatus.PENDING
+    assert backlogs_sent == []
+    assert wake.backlog_helper_send(business_id=qbo.business.pk, realm_id=CA_REALM) is True
 
 
 def test_a_backlog_turn_without_a_batch_runs_a_few_jobs_and_queues_the_next_turn(
