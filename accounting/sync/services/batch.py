@@ -185,17 +185,7 @@ def backlog_round(
         finally:
             backlog_helper_done(business_id=business_id)
     backlog_started(business_id=business_id)
-    ran = 0
-    connection = _ready_connection(business_id, realm_id)
-    plain = _others_due(business_id, realm_id)
-    batchable = 0
-    if connection is not None and not _batch_budget_spent(realm_id):
-        batchable = plain[: BATCH_SIZE + 1].count()
-    if batchable > BATCH_SIZE:
-        backlog_helper_send(business_id=business_id, realm_id=realm_id)
-    if batchable >= 2:
-        group = jobs_claim(plain, owner=owner, limit=BATCH_SIZE)
-        ran = len(_send_group(group, owner, connection, leader=None) or {})
+    ran = _batch_turn(business_id, realm_id, owner, before_sending=backlog_helper_send)
     if not ran:
         due = SyncJob.objects.filter(
             business_id=business_id,
@@ -217,9 +207,21 @@ def backlog_round(
 
 def _helper_turn(business_id: int, realm_id: str, owner: str) -> int:
     """A helper turn: one batch call if one can go; the company's own task does the rest."""
+    return _batch_turn(business_id, realm_id, owner, before_sending=None)
+
+
+def _batch_turn(business_id: int, realm_id: str, owner: str, *, before_sending) -> int:
+    """One batch call of the company's due new invoices when at least two are due and the
+    batch budget lasts; returns how many jobs it ran (0: none could go). `before_sending`
+    (the company's own turn: its helper) is called first when more than one batch is due."""
     connection = _ready_connection(business_id, realm_id)
+    if connection is None or _batch_budget_spent(realm_id):
+        return 0
     plain = _others_due(business_id, realm_id)
-    if connection is None or _batch_budget_spent(realm_id) or plain[:2].count() < 2:
+    batchable = plain[: BATCH_SIZE + 1].count()
+    if batchable > BATCH_SIZE and before_sending is not None:
+        before_sending(business_id=business_id, realm_id=realm_id)
+    if batchable < 2:
         return 0
     group = jobs_claim(plain, owner=owner, limit=BATCH_SIZE)
     return len(_send_group(group, owner, connection, leader=None) or {})
